@@ -1,0 +1,49 @@
+#include "tlm_hal.h"
+
+#include <sstream>
+#include <vector>
+
+namespace mmusim {
+
+void TlmHal::transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data,
+                       unsigned length) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(cmd);
+  trans.set_address(pa);
+  trans.set_data_ptr(data);
+  trans.set_data_length(length);
+  trans.set_streaming_width(length);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = keeper_.get_local_time();
+  socket_->b_transport(trans, delay);
+  keeper_.set(delay);
+  if (!trans.is_response_ok()) {
+    std::ostringstream msg;
+    msg << "firmware " << (cmd == tlm::TLM_READ_COMMAND ? "load" : "store") << " at 0x" << std::hex
+        << pa << " failed: " << trans.get_response_string();
+    throw HalError(msg.str());
+  }
+  if (keeper_.need_sync()) keeper_.sync();
+}
+
+std::uint64_t TlmHal::load64(std::uint64_t pa) {
+  std::uint64_t value = 0;
+  transport(tlm::TLM_READ_COMMAND, pa, reinterpret_cast<unsigned char*>(&value), sizeof value);
+  return value;
+}
+
+void TlmHal::store64(std::uint64_t pa, std::uint64_t value) {
+  transport(tlm::TLM_WRITE_COMMAND, pa, reinterpret_cast<unsigned char*>(&value), sizeof value);
+}
+
+void TlmHal::store_zeros(std::uint64_t pa, std::uint64_t bytes) {
+  std::vector<unsigned char> zeros(bytes, 0);
+  transport(tlm::TLM_WRITE_COMMAND, pa, zeros.data(), static_cast<unsigned>(bytes));
+}
+
+void TlmHal::spend(std::uint64_t picoseconds) {
+  keeper_.inc(sc_core::sc_time(static_cast<double>(picoseconds), sc_core::SC_PS));
+  if (keeper_.need_sync()) keeper_.sync();
+}
+
+}  // namespace mmusim

@@ -1,0 +1,36 @@
+#pragma once
+// The firmware's HAL on the platform: physical accesses through the cpu's physical
+// initiator socket (straight to the bus), timed by the cpu's quantum keeper.
+
+#include <stdexcept>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "hal.h"
+
+namespace mmusim {
+
+// A HAL access that the bus answered with an error: a firmware or platform bug.
+class HalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class TlmHal final : public fw::Hal {
+ public:
+  TlmHal(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantumkeeper& keeper)
+      : socket_(socket), keeper_(keeper) {}
+
+  std::uint64_t load64(std::uint64_t pa) override;
+  void store64(std::uint64_t pa, std::uint64_t value) override;
+  void store_zeros(std::uint64_t pa, std::uint64_t bytes) override;
+  void spend(std::uint64_t picoseconds) override;
+
+ private:
+  void transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data, unsigned length);
+  tlm::tlm_initiator_socket<>& socket_;
+  tlm_utils::tlm_quantumkeeper& keeper_;
+};
+
+}  // namespace mmusim

@@ -1,0 +1,134 @@
+#include "mmu.h"
+
+#include "mem_attr.h"
+#include "reference_engine.h"
+
+namespace mmusim {
+
+Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config)
+    : sc_core::sc_module(name), engine_(std::make_unique<ReferenceEngine>(config, static_cast<PteMemory&>(*this))) {
+  cpu_target.register_b_transport(this, &Mmu::translate_transport);
+  cpu_target.register_transport_dbg(this, &Mmu::translate_debug);
+  reg_target.register_b_transport(this, &Mmu::register_transport);
+}
+
+void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  MemAttr* attr = nullptr;
+  trans.get_extension(attr);
+  if (attr == nullptr) {
+    SC_REPORT_ERROR(name(), "access without a MemAttr extension");
+    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  TranslationRequest req;
+  req.va = trans.get_address();
+  req.ctx = {attr->kind, attr->priv, attr->sum, attr->mxr};
+  const TranslationResult result = engine_->translate(req, delay);
+  if (!result.ok()) {
+    raise_fault(result.cause, req.va);
+    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  trans.set_address(result.pa);
+  mem_initiator->b_transport(trans, delay);
+  if (!trans.is_response_ok()) raise_fault(sv::access_fault_cause(attr->kind), req.va);
+  trans.set_address(req.va);
+}
+
+// Debug accesses from the cpu side are not translated (that would change TLB state);
+// a debugger reads physical memory through the bus instead.
+unsigned int Mmu::translate_debug(tlm::tlm_generic_payload& trans) {
+  trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+  return 0;
+}
+
+void Mmu::raise_fault(sv::Cause cause, std::uint64_t va) {
+  fault_cause_ = static_cast<std::uint64_t>(cause);
+  fault_va_ = va;
+  irq_pending_ = true;
+  irq.write(true);
+}
+
+std::optional<std::uint64_t> Mmu::read_pte(std::uint64_t pa, sc_core::sc_time& delay) {
+  std::uint64_t value = 0;
+  if (!pte_transport(tlm::TLM_READ_COMMAND, pa, value, delay)) return std::nullopt;
+  return value;
+}
+
+bool Mmu::write_pte(std::uint64_t pa, std::uint64_t pte, sc_core::sc_time& delay) {
+  return pte_transport(tlm::TLM_WRITE_COMMAND, pa, pte, delay);
+}
+
+bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& value,
+                        sc_core::sc_time& delay) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(cmd);
+  trans.set_address(pa);
+  trans.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+  trans.set_data_length(sizeof value);
+  trans.set_streaming_width(sizeof value);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  mem_initiator->b_transport(trans, delay);
+  return trans.is_response_ok();
+}
+
+void Mmu::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {
+  const std::uint64_t offset = trans.get_address();
+  if (trans.get_data_length() != 8 || offset % 8 != 0 || offset >= mmu_regs::kBlockSize ||
+      trans.get_byte_enable_ptr() != nullptr) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  std::uint64_t value = 0;
+  if (trans.is_read()) {
+    value = read_register(offset);
+    std::memcpy(trans.get_data_ptr(), &value, sizeof value);
+  } else {
+    std::memcpy(&value, trans.get_data_ptr(), sizeof value);
+    write_register(offset, value);
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+std::uint64_t Mmu::read_register(std::uint64_t offset) const {
+  namespace r = mmu_regs;
+  const MmuStats& s = engine_->stats();
+  switch (offset) {
+    case r::kSatp: return engine_->satp();
+    case r::kFaultCause: return fault_cause_;
+    case r::kFaultVa: return fault_va_;
+    case r::kFlushVa: return flush_va_;
+    case r::kFlushAsid: return flush_asid_;
+    case r::kIrqStatus: return irq_pending_ ? 1 : 0;
+    case r::kTranslations: return s.translations;
+    case r::kTlbHits: return s.l1.hits;
+    case r::kTlbMisses: return s.l1.misses;
+    case r::kWalks: return s.walks;
+    case r::kFaults: return s.total_faults();
+    default: return 0;
+  }
+}
+
+void Mmu::write_register(std::uint64_t offset, std::uint64_t value) {
+  namespace r = mmu_regs;
+  switch (offset) {
+    case r::kSatp: engine_->write_satp(value); break;
+    case r::kFlushVa: flush_va_ = value; break;
+    case r::kFlushAsid: flush_asid_ = value & 0xFFFF; break;
+    case r::kFlushCmd:
+      if (value <= static_cast<std::uint64_t>(r::FlushKind::VaAsid)) {
+        engine_->flush({static_cast<r::FlushKind>(value), flush_va_,
+                        static_cast<std::uint16_t>(flush_asid_)});
+      }
+      break;
+    case r::kIrqAck:
+      if ((value & 1) != 0) {
+        irq_pending_ = false;
+        irq.write(false);
+      }
+      break;
+    default: break;  // read-only and unused offsets ignore writes
+  }
+}
+
+}  // namespace mmusim

@@ -1,0 +1,53 @@
+#pragma once
+// The mmu's TLM shell: takes virtual accesses from the cpu, translates them with a
+// TranslationEngine, forwards the physical access to the bus or answers with a fault
+// (cause and VA latched in its registers, interrupt raised). The walker's PTE reads and
+// A/D writes go out of the same initiator socket as the translated accesses.
+
+#include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "mmu_config.h"
+#include "translation_engine.h"
+
+namespace mmusim {
+
+class Mmu final : public sc_core::sc_module, private PteMemory {
+ public:
+  tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};  // virtual accesses
+  tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};   // MMIO from the bus
+  tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // to the bus
+  sc_core::sc_out<bool> irq{"irq"};  // high while a fault is pending (kIrqStatus bit 0)
+
+  Mmu(const sc_core::sc_module_name& name, const MmuConfig& config);
+  Mmu(const Mmu&) = delete;
+  Mmu& operator=(const Mmu&) = delete;
+
+  const MmuStats& stats() const { return engine_->stats(); }
+
+ private:
+  void translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int translate_debug(tlm::tlm_generic_payload& trans);
+  void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void raise_fault(sv::Cause cause, std::uint64_t va);
+  std::uint64_t read_register(std::uint64_t offset) const;
+  void write_register(std::uint64_t offset, std::uint64_t value);
+
+  // PteMemory, bound to mem_initiator.
+  std::optional<std::uint64_t> read_pte(std::uint64_t pa, sc_core::sc_time& delay) override;
+  bool write_pte(std::uint64_t pa, std::uint64_t pte, sc_core::sc_time& delay) override;
+  bool pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& value,
+                     sc_core::sc_time& delay);
+
+  std::unique_ptr<TranslationEngine> engine_;
+  std::uint64_t fault_cause_ = 0;
+  std::uint64_t fault_va_ = 0;
+  std::uint64_t flush_va_ = 0;
+  std::uint64_t flush_asid_ = 0;
+  bool irq_pending_ = false;
+};
+
+}  // namespace mmusim

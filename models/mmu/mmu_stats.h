@@ -1,0 +1,52 @@
+#pragma once
+// Counters of the translation engine, kept apart from the model (ChampSim's cache_stats).
+
+#include <array>
+#include <boost/histogram.hpp>
+#include <cstdint>
+
+namespace mmusim {
+
+struct TlbStats {
+  std::uint64_t lookups = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  void record(bool hit) {
+    ++lookups;
+    ++(hit ? hits : misses);
+  }
+};
+
+// Walk latency in simulated nanoseconds: exact mean and max, plus a histogram with
+// log-spaced bins from 1 ns to 64 us (and under/overflow bins).
+using LatencyAxis =
+    boost::histogram::axis::regular<double, boost::histogram::axis::transform::log>;
+using LatencyHistogram = decltype(boost::histogram::make_histogram(LatencyAxis{}));
+
+struct WalkLatencyStats {
+  std::uint64_t count = 0;
+  double total_ns = 0;
+  double max_ns = 0;
+  LatencyHistogram histogram = boost::histogram::make_histogram(LatencyAxis(16, 1.0, 65536.0));
+  void record(double ns);
+};
+
+struct MmuStats {
+  std::uint64_t translations = 0;
+  bool split_l1 = false;
+  TlbStats l1;   // unified L1 (or the sum of both sides when split)
+  TlbStats l1i;  // per side, when split
+  TlbStats l1d;
+  bool has_l2 = false;
+  TlbStats l2;
+  std::uint64_t walks = 0;
+  WalkLatencyStats walk_latency;
+  std::uint64_t pte_writes = 0;  // hardware A/D updates
+  bool has_walk_cache = false;
+  TlbStats walk_cache;
+  std::array<std::uint64_t, 16> faults_by_cause{};  // indexed by sv::Cause
+  std::uint64_t flushes = 0;
+  std::uint64_t total_faults() const;
+};
+
+}  // namespace mmusim

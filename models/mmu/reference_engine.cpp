@@ -1,0 +1,117 @@
+#include "reference_engine.h"
+
+namespace mmusim {
+
+namespace {
+TlbGeometry seeded(TlbGeometry g, std::uint64_t salt) {
+  g.seed ^= salt;  // distinct random streams per TLB
+  return g;
+}
+}  // namespace
+
+ReferenceEngine::ReferenceEngine(const MmuConfig& config, PteMemory& memory)
+    : config_(config),
+      l1_(config.l1),
+      l1i_(config.split_l1 ? std::make_unique<Tlb>(seeded(config.l1, 0x11)) : nullptr),
+      l2_(config.l2.entries != 0 ? std::make_unique<Tlb>(seeded(config.l2, 0x22)) : nullptr),
+      walk_cache_(config.walk_cache_entries != 0
+                      ? std::make_unique<WalkCache>(config.walk_cache_entries)
+                      : nullptr),
+      walker_(memory, config, walk_cache_.get(), stats_) {
+  stats_.split_l1 = config.split_l1;
+  stats_.has_l2 = l2_ != nullptr;
+  stats_.has_walk_cache = walk_cache_ != nullptr;
+}
+
+void ReferenceEngine::write_satp(std::uint64_t raw) {
+  const auto decoded = sv::Satp::decode(raw);
+  // §4.1.11: a write with an unsupported MODE has no effect at all.
+  if (sv::is_supported(decoded.mode)) satp_ = decoded;
+}
+
+void ReferenceEngine::flush(const FlushRequest& req) {
+  ++stats_.flushes;
+  l1_.flush(req);
+  if (l1i_) l1i_->flush(req);
+  if (l2_) l2_->flush(req);
+  if (walk_cache_) walk_cache_->flush(req);
+}
+
+bool ReferenceEngine::usable(const TlbEntry* e, const TranslationRequest& req) {
+  return e != nullptr && !(req.ctx.kind == AccessKind::Write && (e->pte & sv::kPteD) == 0);
+}
+
+TranslationResult ReferenceEngine::fault(sv::Cause cause) {
+  ++stats_.faults_by_cause[static_cast<unsigned>(cause)];
+  TranslationResult r;
+  r.cause = cause;
+  return r;
+}
+
+TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const TranslationRequest& req) {
+  if (!sv::leaf_permits(e.pte, req.ctx)) {
+    auto r = fault(sv::page_fault_cause(req.ctx.kind));
+    r.tlb_hit = true;
+    return r;
+  }
+  TranslationResult r;
+  r.pa = leaf_physical_address(e.pte, e.level, req.va);
+  r.level = e.level;
+  r.pte = e.pte;
+  r.tlb_hit = true;
+  return r;
+}
+
+TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
+                                             sc_core::sc_time& delay) {
+  ++stats_.translations;
+  if (satp_.mode == sv::Mode::Bare) {
+    TranslationResult r;
+    r.pa = req.va;
+    return r;
+  }
+  if (!sv::is_canonical(req.va, satp_.mode)) return fault(sv::page_fault_cause(req.ctx.kind));
+
+  const bool fetch = req.ctx.kind == AccessKind::Fetch;
+  Tlb& l1 = (l1i_ && fetch) ? *l1i_ : l1_;
+  delay += config_.l1_latency;
+  const TlbEntry* e = l1.lookup(req.va, satp_.asid);
+  const bool l1_hit = usable(e, req);
+  stats_.l1.record(l1_hit);
+  if (l1i_) (fetch ? stats_.l1i : stats_.l1d).record(l1_hit);
+  if (l1_hit) return from_entry(*e, req);
+
+  if (l2_) {
+    delay += config_.l2_latency;
+    const TlbEntry* e2 = l2_->lookup(req.va, satp_.asid);
+    const bool l2_hit = usable(e2, req);
+    stats_.l2.record(l2_hit);
+    if (l2_hit) {
+      const TlbEntry entry = *e2;
+      l1.fill(entry);
+      return from_entry(entry, req);
+    }
+  }
+
+  ++stats_.walks;
+  const sc_core::sc_time start = delay;
+  const WalkOutcome walked = walker_.walk(satp_, req, delay);
+  stats_.walk_latency.record((delay - start).to_seconds() * 1e9);
+  if (walked.cause != sv::Cause::None) return fault(walked.cause);  // faults never fill
+
+  TlbEntry entry;
+  entry.vpn = req.va >> sv::page_shift(walked.level);
+  entry.pte = walked.pte;
+  entry.asid = satp_.asid;
+  entry.level = static_cast<std::uint8_t>(walked.level);
+  entry.global = walked.global;
+  l1.fill(entry);
+  if (l2_) l2_->fill(entry);
+  TranslationResult r;
+  r.pa = leaf_physical_address(walked.pte, walked.level, req.va);
+  r.level = walked.level;
+  r.pte = walked.pte;
+  return r;
+}
+
+}  // namespace mmusim

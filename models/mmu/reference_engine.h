@@ -1,0 +1,41 @@
+#pragma once
+// The C++ reference engine: L1 TLB (unified or split), optional L2 TLB, optional walk
+// cache, and the page-table walker.
+
+#include <memory>
+
+#include "mmu_config.h"
+#include "translation_engine.h"
+#include "walk_cache.h"
+#include "walker.h"
+
+namespace mmusim {
+
+class ReferenceEngine final : public TranslationEngine {
+ public:
+  ReferenceEngine(const MmuConfig& config, PteMemory& memory);
+
+  TranslationResult translate(const TranslationRequest& req, sc_core::sc_time& delay) override;
+  void write_satp(std::uint64_t satp) override;
+  std::uint64_t satp() const override { return satp_.encode(); }
+  void flush(const FlushRequest& req) override;
+  const MmuStats& stats() const override { return stats_; }
+
+ private:
+  // A TLB entry can answer the access unless it is a store and the entry's D is clear:
+  // that store must walk so that D gets set in memory (or faults).
+  static bool usable(const TlbEntry* e, const TranslationRequest& req);
+  TranslationResult from_entry(const TlbEntry& e, const TranslationRequest& req);
+  TranslationResult fault(sv::Cause cause);
+
+  MmuConfig config_;
+  sv::Satp satp_;
+  MmuStats stats_;
+  Tlb l1_;                        // unified L1, or the data side when split
+  std::unique_ptr<Tlb> l1i_;      // instruction side when split
+  std::unique_ptr<Tlb> l2_;       // null: no L2
+  std::unique_ptr<WalkCache> walk_cache_;
+  PageTableWalker walker_;
+};
+
+}  // namespace mmusim

@@ -1,0 +1,94 @@
+#pragma once
+// Victim choice for set-associative structures (TLBs). The TLB fills an invalid way
+// first; a policy is only asked for a victim when every way of the set is valid.
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace mmusim {
+
+enum class ReplacementKind { Lru, Plru, Fifo, Random };
+
+// Parses "lru", "plru", "fifo", "random"; nullopt-like false on anything else.
+bool parse_replacement(const std::string& name, ReplacementKind& out);
+const char* to_string(ReplacementKind kind);
+
+class ReplacementPolicy {
+ public:
+  virtual ~ReplacementPolicy() = default;
+  virtual void on_hit(unsigned set, unsigned way) = 0;
+  virtual void on_fill(unsigned set, unsigned way) = 0;
+  virtual unsigned victim(unsigned set) = 0;
+};
+
+// `ways` must be a power of two for Plru (checked by the config, asserted here).
+std::unique_ptr<ReplacementPolicy> make_replacement(ReplacementKind kind, unsigned sets,
+                                                    unsigned ways, std::uint64_t seed);
+
+// Exact LRU (stamp on fill and hit) and FIFO (stamp on fill only): the victim is the
+// way with the oldest stamp.
+class StampPolicy final : public ReplacementPolicy {
+ public:
+  StampPolicy(unsigned sets, unsigned ways, bool stamp_on_hit);
+  void on_hit(unsigned set, unsigned way) override;
+  void on_fill(unsigned set, unsigned way) override;
+  unsigned victim(unsigned set) override;
+
+ private:
+  unsigned ways_;
+  bool stamp_on_hit_;
+  std::uint64_t clock_ = 0;
+  std::vector<std::uint64_t> stamps_;
+};
+
+// Tree pseudo-LRU, one bit per inner node of a binary tree over the ways. A node's bit
+// points at the half to evict from next (0 = left, 1 = right); a hit or fill on a way
+// turns every bit on its path to point away from it. For 4 ways:
+//
+//              n0
+//            /    \    .
+//          n1      n2
+//         /  \    /  \  .
+//       w0   w1  w2   w3
+//
+// Nodes are numbered heap-style: children of n are 2n+1 and 2n+2; leaf k is way k.
+class PlruPolicy final : public ReplacementPolicy {
+ public:
+  PlruPolicy(unsigned sets, unsigned ways);
+  void on_hit(unsigned set, unsigned way) override { touch(set, way); }
+  void on_fill(unsigned set, unsigned way) override { touch(set, way); }
+  unsigned victim(unsigned set) override;
+
+ private:
+  void touch(unsigned set, unsigned way);
+  unsigned ways_;
+  std::vector<std::uint8_t> bits_;  // (ways - 1) node bits per set
+};
+
+// Uniform random victim from a seeded mt19937_64: reproducible for a given seed.
+class RandomPolicy final : public ReplacementPolicy {
+ public:
+  RandomPolicy(unsigned ways, std::uint64_t seed) : ways_(ways), rng_(seed) {}
+  void on_hit(unsigned, unsigned) override {}
+  void on_fill(unsigned, unsigned) override {}
+  unsigned victim(unsigned set) override;
+
+ private:
+  unsigned ways_;
+  std::mt19937_64 rng_;
+};
+
+// Maps a 64-bit random number onto [0, n) without modulo bias worth caring about
+// (Lemire's multiply-shift); unlike std::uniform_int_distribution it is the same on
+// every standard library, which keeps seeded runs identical across machines.
+inline std::uint64_t scale_to_range(std::uint64_t random, std::uint64_t n) {
+  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(random) * n) >> 64);
+}
+inline double to_unit_interval(std::uint64_t random) {
+  return static_cast<double>(random >> 11) * 0x1.0p-53;
+}
+
+}  // namespace mmusim

@@ -1,0 +1,126 @@
+#pragma once
+// RISC-V virtual-memory architecture constants and field helpers (privileged spec v1.12,
+// §4.1.11 satp, §4.3 Sv32/Sv39 PTE format, §4.4 Sv39, §4.5 Sv48). No SystemC here: the
+// firmware builds page tables with the same definitions the walker checks them with.
+
+#include <cstdint>
+
+#include "access.h"
+
+namespace mmusim::sv {
+
+enum class Mode : std::uint8_t { Bare = 0, Sv39 = 8, Sv48 = 9 };  // satp.MODE encodings
+
+constexpr unsigned kPageShift = 12;
+constexpr std::uint64_t kPageSize = std::uint64_t{1} << kPageShift;
+constexpr unsigned kVpnBits = 9;  // 512 PTEs of 8 bytes per table page
+constexpr std::uint64_t kPteSize = 8;
+
+// PTE bits (§4.3.1, Figure 4.21 for Sv39).
+constexpr std::uint64_t kPteV = 1u << 0;
+constexpr std::uint64_t kPteR = 1u << 1;
+constexpr std::uint64_t kPteW = 1u << 2;
+constexpr std::uint64_t kPteX = 1u << 3;
+constexpr std::uint64_t kPteU = 1u << 4;
+constexpr std::uint64_t kPteG = 1u << 5;
+constexpr std::uint64_t kPteA = 1u << 6;
+constexpr std::uint64_t kPteD = 1u << 7;
+constexpr unsigned kPtePpnShift = 10;
+constexpr std::uint64_t kPtePpnMask = (std::uint64_t{1} << 44) - 1;  // PPN is bits 53:10
+// Bits 63:54 (N, PBMT, reserved). Without Svnapot/Svpbmt any set bit is a page fault (§4.4.1).
+constexpr std::uint64_t kPteReservedMask = std::uint64_t{0x3FF} << 54;
+
+// Exception codes (§3.1.15, Table 3.6).
+enum class Cause : std::uint8_t {
+  None = 0,
+  InstrAccessFault = 1,
+  LoadAccessFault = 5,
+  StoreAccessFault = 7,
+  InstrPageFault = 12,
+  LoadPageFault = 13,
+  StorePageFault = 15,
+};
+
+constexpr unsigned levels(Mode mode) { return mode == Mode::Sv48 ? 4 : mode == Mode::Sv39 ? 3 : 0; }
+constexpr unsigned va_bits(Mode mode) { return kPageShift + kVpnBits * levels(mode); }
+
+constexpr std::uint64_t pte_ppn(std::uint64_t pte) { return (pte >> kPtePpnShift) & kPtePpnMask; }
+constexpr std::uint64_t make_pte(std::uint64_t pa, std::uint64_t flags) {
+  return ((pa >> kPageShift) << kPtePpnShift) | flags;
+}
+constexpr bool pte_is_leaf(std::uint64_t pte) { return (pte & (kPteR | kPteX)) != 0; }
+
+// Virtual page number field `level` of a VA (level 0 = the 4 KiB index).
+constexpr unsigned vpn(std::uint64_t va, unsigned level) {
+  return static_cast<unsigned>((va >> (kPageShift + kVpnBits * level)) & ((1u << kVpnBits) - 1));
+}
+// log2 of the bytes one leaf at `level` maps: 12, 21, 30, 39.
+constexpr unsigned page_shift(unsigned level) { return kPageShift + kVpnBits * level; }
+
+// §4.4.1: bits 63:VA_BITS must all equal bit VA_BITS-1.
+constexpr bool is_canonical(std::uint64_t va, Mode mode) {
+  if (mode == Mode::Bare) return true;
+  const unsigned bits = va_bits(mode);
+  const auto high = static_cast<std::int64_t>(va) >> (bits - 1);
+  return high == 0 || high == -1;
+}
+
+struct Satp {
+  Mode mode = Mode::Bare;
+  std::uint16_t asid = 0;
+  std::uint64_t root_ppn = 0;
+
+  // §4.1.11, RV64: MODE 63:60, ASID 59:44, PPN 43:0.
+  static constexpr Satp decode(std::uint64_t raw) {
+    return Satp{static_cast<Mode>(raw >> 60), static_cast<std::uint16_t>((raw >> 44) & 0xFFFF),
+                raw & kPtePpnMask};
+  }
+  constexpr std::uint64_t encode() const {
+    return (std::uint64_t{static_cast<std::uint8_t>(mode)} << 60) |
+           (std::uint64_t{asid} << 44) | (root_ppn & kPtePpnMask);
+  }
+};
+
+constexpr bool is_supported(Mode mode) {
+  return mode == Mode::Bare || mode == Mode::Sv39 || mode == Mode::Sv48;
+}
+
+constexpr Cause page_fault_cause(AccessKind kind) {
+  return kind == AccessKind::Fetch   ? Cause::InstrPageFault
+         : kind == AccessKind::Write ? Cause::StorePageFault
+                                     : Cause::LoadPageFault;
+}
+constexpr Cause access_fault_cause(AccessKind kind) {
+  return kind == AccessKind::Fetch   ? Cause::InstrAccessFault
+         : kind == AccessKind::Write ? Cause::StoreAccessFault
+                                     : Cause::LoadAccessFault;
+}
+constexpr bool is_page_fault(Cause c) {
+  return c == Cause::InstrPageFault || c == Cause::LoadPageFault || c == Cause::StorePageFault;
+}
+const char* to_string(Cause cause);
+const char* to_string(Mode mode);
+
+// Leaf permission check (§4.3.2 step 5, with SUM and MXR from §4.3.1 / §3.1.6.3).
+struct AccessContext {
+  AccessKind kind = AccessKind::Read;
+  Privilege priv = Privilege::User;
+  bool sum = false;
+  bool mxr = false;
+};
+constexpr bool leaf_permits(std::uint64_t pte, const AccessContext& ctx) {
+  const bool user_page = (pte & kPteU) != 0;
+  if (ctx.priv == Privilege::User && !user_page) return false;
+  if (ctx.priv == Privilege::Supervisor && user_page) {
+    // S-mode never executes U pages; it reads and writes them only with SUM=1.
+    if (ctx.kind == AccessKind::Fetch || !ctx.sum) return false;
+  }
+  switch (ctx.kind) {
+    case AccessKind::Fetch: return (pte & kPteX) != 0;
+    case AccessKind::Write: return (pte & kPteW) != 0;
+    case AccessKind::Read: return (pte & kPteR) != 0 || (ctx.mxr && (pte & kPteX) != 0);
+  }
+  return false;
+}
+
+}  // namespace mmusim::sv

@@ -1,0 +1,73 @@
+#pragma once
+// A set-associative TLB of leaf PTEs tagged with ASID and G. A superpage is held as one
+// entry (never splintered) and indexed by its own VPN: an entry for a level-L leaf sits
+// in set (va >> page_shift(L)) mod sets, so for 4 KiB-only contents the set index is the
+// VPN's low bits. A lookup probes one set per page size present in the TLB.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "replacement.h"
+#include "translation_engine.h"
+
+namespace mmusim {
+
+struct TlbGeometry {
+  unsigned entries = 64;
+  unsigned ways = 4;  // == entries: fully associative
+  ReplacementKind replacement = ReplacementKind::Lru;
+  std::uint64_t seed = 1;  // for ReplacementKind::Random
+};
+
+struct TlbEntry {
+  std::uint64_t vpn = 0;  // va >> page_shift(level)
+  std::uint64_t pte = 0;  // the leaf PTE: PPN, permissions, A/D as walked
+  std::uint16_t asid = 0;
+  std::uint8_t level = 0;
+  bool global = false;
+  bool valid = false;
+  bool matches(std::uint64_t va, std::uint16_t req_asid) const {
+    return valid && vpn == (va >> sv::page_shift(level)) && (global || asid == req_asid);
+  }
+};
+
+// Whether an SFENCE.VMA of this form removes the entry (§4.2.1): the ASID forms keep
+// global entries; the VA forms remove entries whose page contains the VA.
+bool flush_removes(const TlbEntry& entry, const FlushRequest& req);
+
+class Tlb {
+ public:
+  explicit Tlb(const TlbGeometry& geometry);
+
+  // Finds the entry translating va for asid and updates the replacement state.
+  const TlbEntry* lookup(std::uint64_t va, std::uint16_t asid);
+  // The same search without touching replacement state (gem5's hidden lookup).
+  const TlbEntry* probe(std::uint64_t va, std::uint16_t asid) const;
+  // Inserts an entry, first removing any entry that would also hit for its page, so
+  // that a lookup never matches more than one entry.
+  void fill(const TlbEntry& entry);
+  void flush(const FlushRequest& req);
+
+  unsigned sets() const { return sets_; }
+  unsigned ways() const { return ways_; }
+  std::size_t valid_entries() const;
+
+ private:
+  static constexpr unsigned kMaxLevels = 4;
+  unsigned set_of(std::uint64_t va, unsigned level) const {
+    return static_cast<unsigned>((va >> sv::page_shift(level)) & (sets_ - 1));
+  }
+  // Index into entries_ of the matching entry, or -1.
+  long find(std::uint64_t va, std::uint16_t asid) const;
+  void invalidate(std::size_t index);
+
+  unsigned sets_;
+  unsigned ways_;
+  std::vector<TlbEntry> entries_;  // set-major: entries_[set * ways_ + way]
+  std::array<std::size_t, kMaxLevels> valid_per_level_{};
+  std::unique_ptr<ReplacementPolicy> policy_;
+};
+
+}  // namespace mmusim

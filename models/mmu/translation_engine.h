@@ -1,0 +1,57 @@
+#pragma once
+// The one seam between the mmu's TLM shell and whatever translates (DESIGN.md): the
+// reference engine today, the RTL engine and the lockstep pair later.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <systemc>
+
+#include "mmu_regs.h"
+#include "mmu_stats.h"
+#include "sv.h"
+
+namespace mmusim {
+
+struct TranslationRequest {
+  std::uint64_t va = 0;
+  sv::AccessContext ctx;  // the address space is the engine's current satp
+};
+
+struct TranslationResult {
+  sv::Cause cause = sv::Cause::None;  // None: translated
+  std::uint64_t pa = 0;
+  unsigned level = 0;     // 0 = 4 KiB leaf, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB
+  std::uint64_t pte = 0;  // leaf PTE after any A/D update (0 in Bare mode)
+  bool tlb_hit = false;
+  bool ok() const { return cause == sv::Cause::None; }
+};
+
+struct FlushRequest {
+  mmu_regs::FlushKind kind = mmu_regs::FlushKind::All;
+  std::uint64_t va = 0;
+  std::uint16_t asid = 0;
+};
+
+// How the walker reaches memory (after riscv-vp's mmu_memory_if): the TLM shell binds
+// it to its initiator socket, the `translate` command to a host image. A read that
+// fails (nothing at that address) returns nullopt and becomes an access fault.
+class PteMemory {
+ public:
+  virtual ~PteMemory() = default;
+  virtual std::optional<std::uint64_t> read_pte(std::uint64_t pa, sc_core::sc_time& delay) = 0;
+  virtual bool write_pte(std::uint64_t pa, std::uint64_t pte, sc_core::sc_time& delay) = 0;
+};
+
+class TranslationEngine {
+ public:
+  virtual ~TranslationEngine() = default;
+  // Translates one access; adds the time it took to `delay`.
+  virtual TranslationResult translate(const TranslationRequest& req, sc_core::sc_time& delay) = 0;
+  virtual void write_satp(std::uint64_t satp) = 0;
+  virtual std::uint64_t satp() const = 0;
+  virtual void flush(const FlushRequest& req) = 0;
+  virtual const MmuStats& stats() const = 0;
+};
+
+}  // namespace mmusim

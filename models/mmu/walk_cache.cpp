@@ -1,0 +1,32 @@
+#include "walk_cache.h"
+
+namespace mmusim {
+
+WalkCache::WalkCache(unsigned entries) : entries_(entries), lru_(1, entries, true) {}
+
+const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned level) {
+  for (unsigned i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].level == level && entries_[i].matches(va, asid)) {
+      lru_.on_hit(0, i);
+      return &entries_[i];
+    }
+  }
+  return nullptr;
+}
+
+void WalkCache::fill(const TlbEntry& entry) {
+  unsigned way = 0;
+  while (way < entries_.size() && entries_[way].valid) ++way;
+  if (way == entries_.size()) way = lru_.victim(0);
+  entries_[way] = entry;
+  entries_[way].valid = true;
+  lru_.on_fill(0, way);
+}
+
+void WalkCache::flush(const FlushRequest& req) {
+  for (auto& e : entries_) {
+    if (flush_removes(e, req)) e.valid = false;
+  }
+}
+
+}  // namespace mmusim

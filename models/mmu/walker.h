@@ -1,0 +1,48 @@
+#pragma once
+// The reference page-table walker: the translation algorithm of the RISC-V privileged
+// spec v1.12, §4.3.2, for Sv39 (§4.4) and Sv48 (§4.5), reading PTEs through PteMemory.
+
+#include <cstdint>
+
+#include "mmu_config.h"
+#include "translation_engine.h"
+#include "walk_cache.h"
+
+namespace mmusim {
+
+struct WalkOutcome {
+  sv::Cause cause = sv::Cause::None;
+  std::uint64_t pte = 0;  // the leaf PTE, after any hardware A/D update
+  unsigned level = 0;
+  bool global = false;  // G set in the leaf or in any non-leaf PTE above it
+};
+
+class PageTableWalker {
+ public:
+  // `cache` may be null (no walk cache); `stats` receives walk-cache and PTE-write counts.
+  PageTableWalker(PteMemory& memory, const MmuConfig& config, WalkCache* cache, MmuStats& stats)
+      : memory_(memory),
+        ad_update_(config.ad_update),
+        cache_latency_(config.walk_cache_latency),
+        cache_(cache),
+        stats_(stats) {}
+
+  WalkOutcome walk(const sv::Satp& satp, const TranslationRequest& req, sc_core::sc_time& delay);
+
+ private:
+  PteMemory& memory_;
+  AdUpdate ad_update_;
+  sc_core::sc_time cache_latency_;
+  WalkCache* cache_;
+  MmuStats& stats_;
+};
+
+// The physical address of va under a leaf PTE at `level` (§4.3.2 step 8): the page
+// offset and, for a superpage, the low VPN fields come from the VA.
+constexpr std::uint64_t leaf_physical_address(std::uint64_t pte, unsigned level,
+                                              std::uint64_t va) {
+  const std::uint64_t offset_mask = (std::uint64_t{1} << sv::page_shift(level)) - 1;
+  return ((sv::pte_ppn(pte) << sv::kPageShift) & ~offset_mask) | (va & offset_mask);
+}
+
+}  // namespace mmusim

@@ -1,0 +1,363 @@
+#include "config.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "input_error.h"
+#include "json_locator.h"
+
+namespace mmusim {
+
+extern const char* const kDefaultConfigJson;
+
+namespace {
+
+using nlohmann::json;
+
+std::size_t line_of_byte(const std::string& text, std::size_t byte) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n';
+  return line;
+}
+
+json parse_json_text(const std::string& text, const std::string& origin) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann's text starts "[json.exception.parse_error.101] parse error at line L, column C: ..."
+    const std::size_t colon = what.find(": ", what.find("column"));
+    throw InputError(origin, line_of_byte(text, e.byte == 0 ? 0 : e.byte - 1),
+                     "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  }
+}
+
+const char* type_word(const json& v) {
+  return v.is_object() ? "an object" : v.is_array() ? "an array" : "a value";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// ConfigDocument
+
+ConfigDocument::ConfigDocument() {
+  const std::string text = kDefaultConfigJson;
+  json_ = parse_json_text(text, "default_config.json");
+  for (const auto& [path, line] : locate_keys(text)) {
+    origins_[path] = "default_config.json:" + std::to_string(line);
+  }
+}
+
+void ConfigDocument::overlay_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open config file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const json user = parse_json_text(text, path);
+  const auto lines = locate_keys(text);
+  if (!user.is_object()) throw InputError(path, 1, "the config must be a JSON object");
+  overlay(json_, user, "", lines, path);
+}
+
+void ConfigDocument::overlay_assignment(const std::string& assignment, std::size_t index) {
+  const std::string origin = "--set:" + std::to_string(index);
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(origin, "expected key.path=value, got '" + assignment + "'");
+  }
+  const std::string key = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) value = text;  // a bare word: a string
+  // Build {"a":{"b":{"c":value}}} and overlay it like a file.
+  json nested = value;
+  std::istringstream parts(key);
+  std::vector<std::string> names;
+  for (std::string part; std::getline(parts, part, '.');) {
+    if (part.empty()) throw InputError(origin, "empty name in key '" + key + "'");
+    names.push_back(part);
+  }
+  if (key.back() == '.') throw InputError(origin, "empty name in key '" + key + "'");
+  for (auto it = names.rbegin(); it != names.rend(); ++it) nested = json{{*it, nested}};
+  overlay(json_, nested, "", {}, origin);
+}
+
+void ConfigDocument::overlay(json& into, const json& from, const std::string& path,
+                             const std::map<std::string, std::size_t>& lines,
+                             const std::string& origin) {
+  for (const auto& [key, value] : from.items()) {
+    const std::string full = path.empty() ? key : path + "." + key;
+    const auto line = lines.find(full);
+    const std::string here =
+        line == lines.end() ? origin : origin + ":" + std::to_string(line->second);
+    if (!into.contains(key)) throw InputError(here, "unknown key '" + full + "'");
+    json& target = into[key];
+    if (target.is_object() != value.is_object()) {
+      throw InputError(here, "'" + full + "' must be " + type_word(target));
+    }
+    if (target.is_object()) {
+      overlay(target, value, full, lines, origin);
+    } else {
+      target = value;
+      origins_[full] = here;
+    }
+  }
+}
+
+const json& ConfigDocument::at(const std::string& path) const {
+  std::string pointer = "/" + path;
+  for (char& c : pointer) c = c == '.' ? '/' : c;
+  return json_.at(json::json_pointer(pointer));
+}
+
+std::string ConfigDocument::where(const std::string& path) const {
+  const auto it = origins_.find(path);
+  return it == origins_.end() ? "config" : it->second;
+}
+
+// ---------------------------------------------------------------------------------------
+// Units
+
+bool parse_size(const json& value, std::uint64_t& bytes) {
+  if (value.is_number_unsigned()) {
+    bytes = value.get<std::uint64_t>();
+    return true;
+  }
+  if (!value.is_string()) return false;
+  const std::string text = value.get<std::string>();
+  std::size_t used = 0;
+  double number = 0;
+  try {
+    number = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  static const std::map<std::string, double> kUnits = {
+      {"", 1},          {"B", 1},         {"KiB", 0x1p10}, {"MiB", 0x1p20},
+      {"GiB", 0x1p30},  {"TiB", 0x1p40},  {"K", 0x1p10},   {"M", 0x1p20},
+      {"G", 0x1p30}};
+  const auto unit = kUnits.find(text.substr(used));
+  if (unit == kUnits.end() || number < 0) return false;
+  const double total = number * unit->second;
+  if (total != std::floor(total) || total >= 0x1p64) return false;
+  bytes = static_cast<std::uint64_t>(total);
+  return true;
+}
+
+bool parse_time(const json& value, sc_core::sc_time& time) {
+  if (value.is_number() && value.get<double>() == 0) {
+    time = sc_core::SC_ZERO_TIME;
+    return true;
+  }
+  if (!value.is_string()) return false;
+  const std::string text = value.get<std::string>();
+  std::size_t used = 0;
+  double number = 0;
+  try {
+    number = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  static const std::map<std::string, sc_core::sc_time_unit> kUnits = {
+      {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS}, {"us", sc_core::SC_US},
+      {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+  const auto unit = kUnits.find(text.substr(used));
+  if (unit == kUnits.end() || number < 0 || !std::isfinite(number)) return false;
+  time = sc_core::sc_time(number, unit->second);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Typed, validated reads
+
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(const ConfigDocument& doc) : doc_(doc) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw InputError(doc_.where(path), path + ": " + what);
+  }
+  std::uint64_t integer(const std::string& path, std::uint64_t min, std::uint64_t max) const {
+    const json& v = doc_.at(path);
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max) {
+      fail(path, "must be an integer in " + std::to_string(min) + ".." + std::to_string(max) +
+                     ", got " + v.dump());
+    }
+    return v.get<std::uint64_t>();
+  }
+  std::uint64_t size(const std::string& path) const {
+    std::uint64_t bytes = 0;
+    if (!parse_size(doc_.at(path), bytes)) {
+      fail(path, "must be a size in bytes such as 4096 or \"64MiB\", got " + doc_.at(path).dump());
+    }
+    return bytes;
+  }
+  sc_core::sc_time time(const std::string& path) const {
+    sc_core::sc_time t;
+    if (!parse_time(doc_.at(path), t)) {
+      fail(path, "must be a time such as \"13.33ns\" or \"1us\", got " + doc_.at(path).dump());
+    }
+    return t;
+  }
+  double fraction(const std::string& path) const {
+    const json& v = doc_.at(path);
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
+      fail(path, "must be a number in 0..1, got " + v.dump());
+    }
+    return v.get<double>();
+  }
+  double positive(const std::string& path) const {
+    const json& v = doc_.at(path);
+    if (!v.is_number() || !(v.get<double>() > 0)) fail(path, "must be a number > 0, got " + v.dump());
+    return v.get<double>();
+  }
+  bool flag(const std::string& path) const {
+    const json& v = doc_.at(path);
+    if (!v.is_boolean()) fail(path, "must be true or false, got " + v.dump());
+    return v.get<bool>();
+  }
+  std::string text(const std::string& path) const {
+    const json& v = doc_.at(path);
+    if (!v.is_string()) fail(path, "must be a string, got " + v.dump());
+    return v.get<std::string>();
+  }
+  std::string choice(const std::string& path, const std::vector<std::string>& options) const {
+    const std::string v = text(path);
+    for (const auto& o : options) {
+      if (v == o) return v;
+    }
+    std::string list;
+    for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
+    fail(path, "must be one of " + list + ", got \"" + v + "\"");
+  }
+
+ private:
+  const ConfigDocument& doc_;
+};
+
+bool is_power_of_two(std::uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+TlbGeometry read_tlb(const Reader& r, const std::string& path, bool may_be_empty) {
+  TlbGeometry g;
+  g.entries = static_cast<unsigned>(r.integer(path + ".entries", may_be_empty ? 0 : 1, 1 << 16));
+  g.ways = static_cast<unsigned>(r.integer(path + ".ways", 1, 1 << 16));
+  const std::string policy = r.choice(path + ".replacement", {"lru", "plru", "fifo", "random"});
+  parse_replacement(policy, g.replacement);
+  if (g.entries == 0) return g;
+  if (g.entries % g.ways != 0 || !is_power_of_two(g.entries / g.ways)) {
+    r.fail(path + ".ways", "entries / ways must be a power of two (entries " +
+                               std::to_string(g.entries) + ", ways " + std::to_string(g.ways) + ")");
+  }
+  if (g.replacement == ReplacementKind::Plru && !is_power_of_two(g.ways)) {
+    r.fail(path + ".ways", "plru needs a power-of-two number of ways, got " + std::to_string(g.ways));
+  }
+  return g;
+}
+
+}  // namespace
+
+PlatformConfig make_platform_config(const ConfigDocument& doc) {
+  const Reader r(doc);
+  PlatformConfig c;
+  c.document = doc.merged();
+  c.seed = r.integer("sim.seed", 0, ~std::uint64_t{0});
+
+  // mmu
+  r.choice("mmu.impl", {"model"});
+  const std::string mode = r.choice("mmu.mode", {"bare", "sv39", "sv48"});
+  c.mode = mode == "bare" ? sv::Mode::Bare : mode == "sv48" ? sv::Mode::Sv48 : sv::Mode::Sv39;
+  c.mmu.ad_update = r.choice("mmu.ad_update", {"hw", "fault"}) == "hw" ? AdUpdate::Hardware
+                                                                      : AdUpdate::Fault;
+  c.mmu.l1 = read_tlb(r, "mmu.tlb.l1", false);
+  c.mmu.l1.seed = c.seed;
+  c.mmu.split_l1 = r.flag("mmu.tlb.l1.split");
+  c.mmu.l1_latency = r.time("mmu.tlb.l1.latency");
+  c.mmu.l2 = read_tlb(r, "mmu.tlb.l2", true);
+  c.mmu.l2.seed = c.seed;
+  c.mmu.l2_latency = r.time("mmu.tlb.l2.latency");
+  c.mmu.walk_cache_entries = static_cast<unsigned>(r.integer("mmu.walk_cache.entries", 0, 1024));
+  c.mmu.walk_cache_latency = r.time("mmu.walk_cache.latency");
+
+  // dram, bus
+  c.dram.size = r.size("dram.size");
+  if (c.dram.size < (std::uint64_t{1} << 20) || c.dram.size % sv::kPageSize != 0 ||
+      c.dram.size > (std::uint64_t{1} << 40)) {
+    r.fail("dram.size", "must be a multiple of 4KiB from 1MiB to 1TiB");
+  }
+  c.dram.banks = static_cast<unsigned>(r.integer("dram.banks", 1, 1024));
+  c.dram.row_size = r.size("dram.row_size");
+  if (c.dram.row_size < 64) r.fail("dram.row_size", "must be at least 64 bytes");
+  c.dram.timing.t_cl = r.time("dram.timing.t_cl");
+  c.dram.timing.t_rcd = r.time("dram.timing.t_rcd");
+  c.dram.timing.t_rp = r.time("dram.timing.t_rp");
+  c.dram.timing.t_burst = r.time("dram.timing.t_burst");
+  c.bus_latency = r.time("bus.latency");
+
+  // cpu
+  c.cpu.access_time = r.time("cpu.access_time");
+  c.cpu.timeslice = r.time("cpu.timeslice");
+  if (c.cpu.timeslice == sc_core::SC_ZERO_TIME) r.fail("cpu.timeslice", "must be more than 0");
+  c.cpu.quantum = r.time("sim.quantum");
+  if (c.cpu.quantum == sc_core::SC_ZERO_TIME) r.fail("sim.quantum", "must be more than 0");
+
+  // firmware
+  const std::uint64_t dram_frames = c.dram.size / sv::kPageSize;
+  c.kernel.mode = c.mode;
+  c.kernel.dram_base = kDramBase;
+  c.kernel.dram_size = c.dram.size;
+  c.kernel.mmu_base = kMmuRegsBase;
+  c.kernel.user_frames = r.integer("firmware.user_frames", 0, ~std::uint64_t{0});
+  if (c.kernel.user_frames > dram_frames) {
+    r.fail("firmware.user_frames", std::to_string(c.kernel.user_frames) +
+                                       " frames is more than DRAM holds (" +
+                                       std::to_string(dram_frames) + ")");
+  }
+  c.kernel.trap_cost_ps =
+      static_cast<std::uint64_t>(r.time("firmware.trap_time").to_seconds() * 1e12 + 0.5);
+
+  // workload
+  WorkloadConfig& w = c.workload;
+  parse_workload_type(
+      r.choice("workload.type", {"sequential", "strided", "random", "zipf", "lackey", "pages"}),
+      w.type);
+  w.processes = static_cast<unsigned>(r.integer("workload.processes", 1, 4096));
+  w.accesses = r.integer("workload.accesses", 1, ~std::uint64_t{0});
+  w.footprint = r.size("workload.footprint");
+  if (w.footprint < 8 || w.footprint % 8 != 0) {
+    r.fail("workload.footprint", "must be a multiple of 8 bytes, at least 8");
+  }
+  w.stride = r.size("workload.stride");
+  if (w.stride == 0 || w.stride % 8 != 0) r.fail("workload.stride", "must be a multiple of 8 bytes");
+  w.read_fraction = r.fraction("workload.mix.read");
+  w.write_fraction = r.fraction("workload.mix.write");
+  w.fetch_fraction = r.fraction("workload.mix.fetch");
+  if (std::abs(w.read_fraction + w.write_fraction + w.fetch_fraction - 1.0) > 1e-9) {
+    r.fail("workload.mix.read", "read + write + fetch must add up to 1");
+  }
+  w.zipf_alpha = r.positive("workload.zipf_alpha");
+  w.seed = r.integer("workload.seed", 0, ~std::uint64_t{0});
+  w.path = r.text("workload.path");
+  if (is_trace(w.type)) {
+    if (w.path.empty()) r.fail("workload.path", "a trace workload needs a trace file");
+    if (c.mode == sv::Mode::Bare) {
+      r.fail("workload.type", "trace replay needs paging (mmu.mode sv39 or sv48): trace "
+                              "addresses are virtual");
+    }
+  } else if (c.mode == sv::Mode::Bare) {
+    const std::uint64_t window = (w.footprint + sv::kPageSize - 1) & ~(sv::kPageSize - 1);
+    if (window * w.processes > c.dram.size) {
+      r.fail("workload.footprint", "processes x footprint exceeds dram.size (in bare mode each "
+                                   "process gets its own window of DRAM)");
+    }
+  } else if (kHeapBase + w.footprint > (std::uint64_t{1} << (sv::va_bits(c.mode) - 1))) {
+    r.fail("workload.footprint", "does not fit in the user half of the virtual address space");
+  }
+  return c;
+}
+
+}  // namespace mmusim

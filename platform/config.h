@@ -1,0 +1,67 @@
+#pragma once
+// The platform's configuration: one JSON document. The embedded default
+// (default_config.json) lists every key; a config file and `--set a.b.c=value` override
+// keys of it. An unknown key or a bad value is an InputError naming the key and where
+// it was set (`file:line`, or `--set:N` for the N-th --set).
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cpu.h"
+#include "dram.h"
+#include "kernel.h"
+#include "mmu_config.h"
+#include "workload.h"
+
+namespace mmusim {
+
+// Address map of the bus.
+constexpr std::uint64_t kMmuRegsBase = 0x1000'0000;
+constexpr std::uint64_t kDramBase = 0x8000'0000;
+// Synthetic workloads' region in each address space (paged modes).
+constexpr std::uint64_t kHeapBase = 0x1000'0000;
+
+class ConfigDocument {
+ public:
+  // The embedded defaults.
+  ConfigDocument();
+  void overlay_file(const std::string& path);
+  // "key.path=value"; value is JSON if it parses as JSON, otherwise a string.
+  void overlay_assignment(const std::string& assignment, std::size_t index);
+
+  const nlohmann::json& merged() const { return json_; }
+  const nlohmann::json& at(const std::string& path) const;
+  // Where a key got its value: "file:line", "--set:N" or "default_config.json:line".
+  std::string where(const std::string& path) const;
+
+ private:
+  void overlay(nlohmann::json& into, const nlohmann::json& from, const std::string& path,
+               const std::map<std::string, std::size_t>& lines, const std::string& origin);
+
+  nlohmann::json json_;
+  std::map<std::string, std::string> origins_;
+};
+
+struct PlatformConfig {
+  sv::Mode mode = sv::Mode::Sv39;
+  std::uint64_t seed = 1;
+  MmuConfig mmu;
+  DramConfig dram;
+  sc_core::sc_time bus_latency;
+  CpuConfig cpu;
+  fw::KernelConfig kernel;
+  WorkloadConfig workload;
+  nlohmann::json document;  // the merged config, recorded with the stats
+};
+
+// Validates the document and turns it into typed configs (InputError on bad values).
+PlatformConfig make_platform_config(const ConfigDocument& doc);
+
+// Sizes ("64MiB", "4KiB", 4096) and times ("13.33ns", "1us"), for the config and tests.
+bool parse_size(const nlohmann::json& value, std::uint64_t& bytes);
+bool parse_time(const nlohmann::json& value, sc_core::sc_time& time);
+
+}  // namespace mmusim

@@ -1,0 +1,89 @@
+#include "platform.h"
+
+#include <chrono>
+
+#include "stats.h"
+#include "trace_reader.h"
+
+namespace mmusim {
+
+using nlohmann::json;
+
+namespace {
+// Per-process seed: distinct streams from one workload seed.
+std::uint64_t process_seed(std::uint64_t seed, unsigned pid) {
+  return seed * 0x9E3779B97F4A7C15ull + pid + 1;
+}
+}  // namespace
+
+std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) {
+  const WorkloadConfig& w = config.workload;
+  std::shared_ptr<const std::vector<Access>> trace;
+  if (w.type == WorkloadType::Lackey) {
+    trace = std::make_shared<const std::vector<Access>>(read_lackey_trace(w.path));
+  } else if (w.type == WorkloadType::Pages) {
+    trace = std::make_shared<const std::vector<Access>>(read_page_trace(w.path));
+  }
+  const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
+  const std::uint64_t window = (w.footprint + sv::kPageSize - 1) & ~(sv::kPageSize - 1);
+  std::vector<ProcessSpec> processes;
+  for (unsigned pid = 0; pid < w.processes; ++pid) {
+    ProcessSpec spec;
+    if (trace) {
+      // Trace replay: every page the trace touches is valid user memory, RWX.
+      spec.regions.push_back({"trace", 0, user_top, sv::kPteR | sv::kPteW | sv::kPteX});
+      spec.stream = std::make_unique<TraceStream>(trace);
+    } else {
+      const std::uint64_t base =
+          config.mode == sv::Mode::Bare ? kDramBase + pid * window : kHeapBase;
+      const std::uint64_t perms =
+          sv::kPteR | sv::kPteW | (w.fetch_fraction > 0 ? sv::kPteX : 0);
+      spec.regions.push_back({"heap", base, base + w.footprint, perms});
+      spec.stream = std::make_unique<SyntheticStream>(w, base, process_seed(w.seed, pid));
+    }
+    processes.push_back(std::move(spec));
+  }
+  return processes;
+}
+
+Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& config)
+    : sc_core::sc_module(name),
+      config_(config),
+      cpu_("cpu", config.cpu, make_processes(config)),
+      mmu_("mmu", config.mmu),
+      bus_("bus", config.bus_latency),
+      dram_("dram", config.dram),
+      kernel_(cpu_.hal(), config.kernel) {
+  cpu_.data.bind(mmu_.cpu_target);
+  cpu_.phys.bind(bus_.target);
+  mmu_.mem_initiator.bind(bus_.target);
+  bus_.attach(dram_.target, "dram", kDramBase, config.dram.size);
+  bus_.attach(mmu_.reg_target, "mmu", kMmuRegsBase, mmu_regs::kBlockSize);
+  mmu_.irq.bind(mmu_irq_);
+  cpu_.attach_kernel(kernel_);
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(config.cpu.quantum);
+}
+
+RunResult Platform::run(bool show_progress) {
+  cpu_.set_progress(show_progress);
+  const auto start = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  const double host_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  RunResult result;
+  result.failure = cpu_.failure();
+  json& s = result.stats;
+  const CpuStats& cpu = cpu_.stats();
+  s["sim"] = {{"accesses", cpu.accesses}, {"time_ns", sc_core::sc_time_stamp().to_seconds() * 1e9}};
+  s["host"] = {{"seconds", host_seconds},
+               {"accesses_per_second", static_cast<double>(cpu.accesses) / host_seconds}};
+  s["cpu"] = to_json(cpu);
+  s.update(to_json(mmu_.stats()));
+  s["vm"] = to_json(kernel_.stats());
+  s["dram"] = to_json(dram_.stats());
+  s["config"] = config_.document;
+  return result;
+}
+
+}  // namespace mmusim

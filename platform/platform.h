@@ -1,0 +1,52 @@
+#pragma once
+// The top level: builds cpu, mmu, bus, dram and the firmware from a PlatformConfig,
+// wires them, runs the simulation and gathers the stats.
+//
+//   cpu.data --> mmu.cpu_target      mmu.mem_initiator --> bus --> dram    (0x8000_0000)
+//   cpu.phys --------------------------------------------> bus --> mmu regs (0x1000_0000)
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <systemc>
+
+#include "bus.h"
+#include "config.h"
+#include "cpu.h"
+#include "dram.h"
+#include "kernel.h"
+#include "mmu.h"
+
+namespace mmusim {
+
+struct RunResult {
+  nlohmann::json stats;
+  std::string failure;  // non-empty: the run found a failure (exit status 1)
+};
+
+class Platform final : public sc_core::sc_module {
+ public:
+  Platform(const sc_core::sc_module_name& name, const PlatformConfig& config);
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  // Runs to completion; call once per process (SystemC elaborates once).
+  RunResult run(bool show_progress);
+
+  Dram& dram() { return dram_; }
+  Mmu& mmu() { return mmu_; }
+  Bus& bus() { return bus_; }
+
+ private:
+  static std::vector<ProcessSpec> make_processes(const PlatformConfig& config);
+
+  PlatformConfig config_;
+  Cpu cpu_;
+  Mmu mmu_;
+  Bus bus_;
+  Dram dram_;
+  fw::Kernel kernel_;
+  sc_core::sc_signal<bool> mmu_irq_{"mmu_irq"};
+};
+
+}  // namespace mmusim

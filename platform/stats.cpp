@@ -1,0 +1,142 @@
+#include "stats.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <stdexcept>
+
+namespace mmusim {
+
+using nlohmann::json;
+
+namespace {
+
+json to_json(const TlbStats& s) {
+  return {{"lookups", s.lookups}, {"hits", s.hits}, {"misses", s.misses}};
+}
+
+json histogram_json(const LatencyHistogram& h) {
+  json bins = json::array();
+  for (auto&& bin : boost::histogram::indexed(h, boost::histogram::coverage::all)) {
+    if (*bin == 0) continue;
+    bins.push_back({{"from_ns", bin.bin().lower()}, {"to_ns", bin.bin().upper()},
+                    {"count", static_cast<std::uint64_t>(*bin)}});
+  }
+  return bins;
+}
+
+double ratio(double part, double whole) { return whole == 0 ? 0 : part / whole; }
+
+}  // namespace
+
+json to_json(const MmuStats& s) {
+  json tlb;
+  tlb["l1"] = to_json(s.l1);
+  if (s.split_l1) {
+    tlb["l1"]["i"] = to_json(s.l1i);
+    tlb["l1"]["d"] = to_json(s.l1d);
+  }
+  if (s.has_l2) tlb["l2"] = to_json(s.l2);
+  json faults;
+  for (auto cause : {sv::Cause::InstrAccessFault, sv::Cause::LoadAccessFault,
+                     sv::Cause::StoreAccessFault, sv::Cause::InstrPageFault,
+                     sv::Cause::LoadPageFault, sv::Cause::StorePageFault}) {
+    faults[sv::to_string(cause)] = s.faults_by_cause[static_cast<unsigned>(cause)];
+  }
+  faults["total"] = s.total_faults();
+  const auto& lat = s.walk_latency;
+  json walker = {{"walks", s.walks},
+                 {"pte_writes", s.pte_writes},
+                 {"latency_ns",
+                  {{"mean", ratio(lat.total_ns, static_cast<double>(lat.count))},
+                   {"max", lat.max_ns},
+                   {"histogram", histogram_json(lat.histogram)}}}};
+  json out = {{"translations", s.translations},
+              {"flushes", s.flushes},
+              {"tlb", tlb},
+              {"walker", walker},
+              {"faults", faults}};
+  if (s.has_walk_cache) out["walk_cache"] = to_json(s.walk_cache);
+  return out;
+}
+
+json to_json(const DramStats& s) {
+  return {{"reads", s.reads},
+          {"writes", s.writes},
+          {"bytes_read", s.bytes_read},
+          {"bytes_written", s.bytes_written},
+          {"row_hits", s.row_hits},
+          {"row_misses", s.row_misses},
+          {"row_conflicts", s.row_conflicts},
+          {"row_hit_rate",
+           ratio(static_cast<double>(s.row_hits),
+                 static_cast<double>(s.row_hits + s.row_misses + s.row_conflicts))},
+          {"pages_allocated", s.pages_allocated}};
+}
+
+json to_json(const CpuStats& s) {
+  return {{"accesses", s.accesses},
+          {"reads", s.reads},
+          {"writes", s.writes},
+          {"fetches", s.fetches},
+          {"traps", s.traps},
+          {"processes_finished", s.processes_finished},
+          {"processes_killed", s.processes_killed}};
+}
+
+json to_json(const fw::KernelStats& s) {
+  return {{"page_faults", s.page_faults},
+          {"minor_faults", s.minor_faults},
+          {"ad_faults", s.ad_faults},
+          {"spurious_faults", s.spurious_faults},
+          {"kills", s.kills},
+          {"context_switches", s.context_switches},
+          {"user_frames_in_use", s.user_frames_in_use},
+          {"user_frames_peak", s.user_frames_peak},
+          {"table_frames_in_use", s.table_frames_in_use}};
+}
+
+void print_summary(std::ostream& out, const json& st) {
+  const auto& l1 = st["tlb"]["l1"];
+  const double l1_hits = l1["hits"].get<double>();
+  const double l1_lookups = l1["lookups"].get<double>();
+  out << std::fixed << std::setprecision(2);
+  out << "mmusim: " << st["sim"]["accesses"].get<std::uint64_t>() << " accesses by "
+      << st["config"]["workload"]["processes"].get<unsigned>() << " process(es), "
+      << st["config"]["mmu"]["mode"].get<std::string>() << ", simulated "
+      << st["sim"]["time_ns"].get<double>() / 1e3 << " us in "
+      << st["host"]["seconds"].get<double>() << " s host ("
+      << st["host"]["accesses_per_second"].get<double>() / 1e6 << "M accesses/s)\n";
+  out << "  tlb.l1   " << l1["lookups"].get<std::uint64_t>() << " lookups, hit rate "
+      << 100 * ratio(l1_hits, l1_lookups) << "%\n";
+  if (st["tlb"].contains("l2")) {
+    const auto& l2 = st["tlb"]["l2"];
+    out << "  tlb.l2   " << l2["lookups"].get<std::uint64_t>() << " lookups, hit rate "
+        << 100 * ratio(l2["hits"].get<double>(), l2["lookups"].get<double>()) << "%\n";
+  }
+  out << "  walker   " << st["walker"]["walks"].get<std::uint64_t>() << " walks, mean "
+      << st["walker"]["latency_ns"]["mean"].get<double>() << " ns\n";
+  out << "  vm       " << st["vm"]["page_faults"].get<std::uint64_t>() << " page faults ("
+      << st["vm"]["minor_faults"].get<std::uint64_t>() << " minor, "
+      << st["vm"]["ad_faults"].get<std::uint64_t>() << " A/D), "
+      << st["vm"]["kills"].get<std::uint64_t>() << " process(es) killed\n";
+  out << "  dram     " << st["dram"]["reads"].get<std::uint64_t>() << " reads, "
+      << st["dram"]["writes"].get<std::uint64_t>() << " writes, row hit rate "
+      << 100 * st["dram"]["row_hit_rate"].get<double>() << "%\n";
+}
+
+void write_stats_file(const std::string& path, const json& stats) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << stats.dump(2) << '\n';
+    if (!out) throw std::runtime_error("cannot write " + temporary);
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot write " + path);
+  }
+}
+
+}  // namespace mmusim

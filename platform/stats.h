@@ -1,0 +1,25 @@
+#pragma once
+// Stats as one nested JSON document, and the short human summary printed after a run.
+
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+
+#include "cpu.h"
+#include "dram.h"
+#include "kernel.h"
+#include "mmu_stats.h"
+
+namespace mmusim {
+
+nlohmann::json to_json(const MmuStats& s);
+nlohmann::json to_json(const DramStats& s);
+nlohmann::json to_json(const CpuStats& s);
+nlohmann::json to_json(const fw::KernelStats& s);
+
+void print_summary(std::ostream& out, const nlohmann::json& stats);
+
+// Writes `stats` to path via a temporary file and a rename, so a failed write never
+// leaves a truncated file behind. Throws std::runtime_error on failure.
+void write_stats_file(const std::string& path, const nlohmann::json& stats);
+
+}  // namespace mmusim

@@ -1,0 +1,24 @@
+#pragma once
+// `mmusim translate`: the golden translation service verification engineers script
+// against. Page tables come from a memory image, requests from a file; one JSON object
+// per request goes to `out`, through the same translation engine the platform uses.
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "config.h"
+
+namespace mmusim {
+
+struct TranslateOptions {
+  std::uint64_t satp = 0;
+  std::string image_path;
+  std::string requests_path;
+  MmuConfig mmu;  // from the config and --set; --ad overrides mmu.ad_update
+};
+
+// Throws InputError on a malformed image or request file.
+void run_translate(const TranslateOptions& options, std::ostream& out);
+
+}  // namespace mmusim
