@@ -1,0 +1,202 @@
+// TLB organisation: victim choice of each replacement policy, the four SFENCE.VMA
+// forms, superpage entries, set indexing, and the one-hit-at-most guarantee.
+
+#include <gtest/gtest.h>
+
+#include "tlb.h"
+
+namespace mmusim {
+namespace {
+
+using mmu_regs::FlushKind;
+
+TlbEntry page(std::uint64_t vpn, std::uint16_t asid = 1, unsigned level = 0, bool global = false) {
+  TlbEntry e;
+  e.vpn = vpn;
+  e.pte = sv::make_pte(0x9000'0000 + (vpn << 12), sv::kPteV | sv::kPteR | sv::kPteA);
+  e.asid = asid;
+  e.level = static_cast<std::uint8_t>(level);
+  e.global = global;
+  return e;
+}
+std::uint64_t va_of(std::uint64_t vpn, unsigned level = 0) { return vpn << sv::page_shift(level); }
+
+// A 4-entry fully associative TLB: fill pages 0..3, touch some, add page 4, and report
+// which of 0..3 was evicted.
+std::uint64_t evicted_after(ReplacementKind kind, const std::vector<std::uint64_t>& touches,
+                            std::uint64_t seed = 1) {
+  Tlb tlb({4, 4, kind, seed});
+  for (std::uint64_t vpn = 0; vpn < 4; ++vpn) tlb.fill(page(vpn));
+  for (std::uint64_t vpn : touches) EXPECT_NE(tlb.lookup(va_of(vpn), 1), nullptr);
+  tlb.fill(page(4));
+  std::uint64_t evicted = ~std::uint64_t{0};
+  for (std::uint64_t vpn = 0; vpn < 4; ++vpn) {
+    if (tlb.probe(va_of(vpn), 1) == nullptr) {
+      EXPECT_EQ(evicted, ~std::uint64_t{0}) << "two entries evicted";
+      evicted = vpn;
+    }
+  }
+  EXPECT_NE(tlb.probe(va_of(4), 1), nullptr);
+  return evicted;
+}
+
+TEST(TlbReplacement, LruEvictsTheLeastRecentlyUsed) {
+  EXPECT_EQ(evicted_after(ReplacementKind::Lru, {}), 0u);
+  EXPECT_EQ(evicted_after(ReplacementKind::Lru, {0, 1}), 2u);
+  EXPECT_EQ(evicted_after(ReplacementKind::Lru, {2, 0, 3, 1}), 2u);
+}
+
+TEST(TlbReplacement, FifoIgnoresHits) {
+  EXPECT_EQ(evicted_after(ReplacementKind::Fifo, {}), 0u);
+  EXPECT_EQ(evicted_after(ReplacementKind::Fifo, {0, 0, 1, 2}), 0u);
+}
+
+TEST(TlbReplacement, PlruFollowsTheTreeBits) {
+  // Fills 0,1,2,3 leave every node pointing left of the last fill: victim way 0.
+  EXPECT_EQ(evicted_after(ReplacementKind::Plru, {}), 0u);
+  // Touch 0: n0 -> right, n1 -> right; victim follows n0 right, n2: last set by 3 -> left = 2.
+  EXPECT_EQ(evicted_after(ReplacementKind::Plru, {0}), 2u);
+  // Touch 2 then 0: n0 -> right, n2 -> right (after 2): victim 3.
+  EXPECT_EQ(evicted_after(ReplacementKind::Plru, {2, 0}), 3u);
+  // Touch 3, 1: n0 -> right (after 1), n2 -> left (after 3): victim 2.
+  EXPECT_EQ(evicted_after(ReplacementKind::Plru, {3, 1}), 2u);
+  // Touch 3, 0: n0 -> right, n2 -> left: victim 2, where exact LRU would evict 1.
+  EXPECT_EQ(evicted_after(ReplacementKind::Plru, {3, 0}), 2u);
+  EXPECT_EQ(evicted_after(ReplacementKind::Lru, {3, 0}), 1u);
+}
+
+TEST(TlbReplacement, PlruPolicyTreeDirectly) {
+  PlruPolicy plru(1, 8);
+  for (unsigned w = 0; w < 8; ++w) plru.on_fill(0, w);
+  EXPECT_EQ(plru.victim(0), 0u);
+  plru.on_hit(0, 0);
+  EXPECT_EQ(plru.victim(0), 4u);  // root points right; right subtree last touched at 7 -> 4
+  plru.on_hit(0, 4);
+  EXPECT_EQ(plru.victim(0), 2u);
+}
+
+TEST(TlbReplacement, RandomIsReproducibleForASeedAndVariesAcrossSeeds) {
+  std::vector<std::uint64_t> a;
+  std::vector<std::uint64_t> b;
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t seed = 1; seed <= 16; ++seed) {
+    a.push_back(evicted_after(ReplacementKind::Random, {}, seed));
+    b.push_back(evicted_after(ReplacementKind::Random, {}, seed));
+    seen.insert(a.back());
+  }
+  EXPECT_EQ(a, b);
+  EXPECT_GT(seen.size(), 1u);
+}
+
+TEST(TlbReplacement, InvalidWaysAreFilledBeforeAnyEviction) {
+  Tlb tlb({4, 4, ReplacementKind::Fifo, 1});
+  for (std::uint64_t vpn = 0; vpn < 4; ++vpn) tlb.fill(page(vpn));
+  tlb.flush({FlushKind::Va, va_of(2), 0});
+  tlb.fill(page(9));
+  for (std::uint64_t vpn : {0, 1, 3, 9}) EXPECT_NE(tlb.probe(va_of(vpn), 1), nullptr) << vpn;
+}
+
+TEST(TlbOrganisation, SetIndexIsTheVpnLowBits) {
+  Tlb tlb({8, 2, ReplacementKind::Lru, 1});  // 4 sets
+  ASSERT_EQ(tlb.sets(), 4u);
+  // VPNs 0, 4, 8 share set 0: the third evicts the first; VPN 1 (set 1) is unaffected.
+  tlb.fill(page(1));
+  tlb.fill(page(0));
+  tlb.fill(page(4));
+  tlb.fill(page(8));
+  EXPECT_EQ(tlb.probe(va_of(0), 1), nullptr);
+  EXPECT_NE(tlb.probe(va_of(4), 1), nullptr);
+  EXPECT_NE(tlb.probe(va_of(8), 1), nullptr);
+  EXPECT_NE(tlb.probe(va_of(1), 1), nullptr);
+}
+
+TEST(TlbOrganisation, SuperpageIsOneEntryCoveringItsWholeRange) {
+  Tlb tlb({16, 4, ReplacementKind::Lru, 1});
+  tlb.fill(page(3, 1, 1));  // 2 MiB page number 3
+  EXPECT_EQ(tlb.valid_entries(), 1u);
+  for (std::uint64_t off : {0ull, 0x1000ull, 0x1F'F000ull}) {
+    const TlbEntry* e = tlb.probe(va_of(3, 1) + off, 1);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->level, 1u);
+  }
+  EXPECT_EQ(tlb.probe(va_of(4, 1), 1), nullptr);
+  tlb.fill(page(5, 1, 2));  // 1 GiB page
+  EXPECT_NE(tlb.probe(va_of(5, 2) + 0x3FFF'F000, 1), nullptr);
+}
+
+TEST(TlbOrganisation, RefillKeepsOneHitAtMost) {
+  Tlb tlb({16, 16, ReplacementKind::Lru, 1});
+  tlb.fill(page(0x200, 1, 0));  // 4 KiB page inside 2 MiB page 1
+  tlb.fill(page(1, 1, 1));      // the 2 MiB page that covers it
+  EXPECT_EQ(tlb.valid_entries(), 1u);
+  tlb.fill(page(1, 1, 1));
+  EXPECT_EQ(tlb.valid_entries(), 1u);
+}
+
+TEST(TlbOrganisation, LookupRefreshesLruButProbeDoesNot) {
+  Tlb tlb({2, 2, ReplacementKind::Lru, 1});
+  tlb.fill(page(0));
+  tlb.fill(page(1));
+  ASSERT_NE(tlb.probe(va_of(0), 1), nullptr);  // hidden: page 0 stays least recent
+  tlb.fill(page(2));
+  EXPECT_EQ(tlb.probe(va_of(0), 1), nullptr);
+  ASSERT_NE(tlb.lookup(va_of(1), 1), nullptr);
+  tlb.fill(page(3));
+  EXPECT_NE(tlb.probe(va_of(1), 1), nullptr);
+  EXPECT_EQ(tlb.probe(va_of(2), 1), nullptr);
+}
+
+class TlbFlush : public ::testing::Test {
+ protected:
+  // ASID 1: pages 1, 2; ASID 2: pages 1, 2; global page 3 (filled under ASID 1).
+  void SetUp() override {
+    for (std::uint16_t asid : {1, 2}) {
+      tlb.fill(page(1, asid));
+      tlb.fill(page(2, asid));
+    }
+    tlb.fill(page(3, 1, 0, true));
+  }
+  bool has(std::uint64_t vpn, std::uint16_t asid) const { return tlb.probe(va_of(vpn), asid) != nullptr; }
+  Tlb tlb{{32, 32, ReplacementKind::Lru, 1}};
+};
+
+TEST_F(TlbFlush, AllRemovesEverythingIncludingGlobal) {
+  tlb.flush({FlushKind::All, 0, 0});
+  EXPECT_EQ(tlb.valid_entries(), 0u);
+}
+
+TEST_F(TlbFlush, AsidRemovesThatAsidButKeepsGlobal) {
+  tlb.flush({FlushKind::Asid, 0, 1});
+  EXPECT_FALSE(has(1, 1));
+  EXPECT_FALSE(has(2, 1));
+  EXPECT_TRUE(has(1, 2));
+  EXPECT_TRUE(has(2, 2));
+  EXPECT_TRUE(has(3, 1));
+}
+
+TEST_F(TlbFlush, VaRemovesThatPageInEveryAsidIncludingGlobal) {
+  tlb.flush({FlushKind::Va, va_of(1) + 0x123, 0});
+  EXPECT_FALSE(has(1, 1));
+  EXPECT_FALSE(has(1, 2));
+  EXPECT_TRUE(has(2, 1));
+  tlb.flush({FlushKind::Va, va_of(3), 0});
+  EXPECT_FALSE(has(3, 1));
+}
+
+TEST_F(TlbFlush, VaAsidRemovesOnlyThatPageOfThatAsidAndKeepsGlobal) {
+  tlb.flush({FlushKind::VaAsid, va_of(1), 2});
+  EXPECT_TRUE(has(1, 1));
+  EXPECT_FALSE(has(1, 2));
+  EXPECT_TRUE(has(2, 2));
+  tlb.flush({FlushKind::VaAsid, va_of(3), 1});
+  EXPECT_TRUE(has(3, 1));
+}
+
+TEST_F(TlbFlush, VaFormsRemoveSuperpagesContainingTheVa) {
+  tlb.fill(page(1, 1, 1));  // 2 MiB page 0x20_0000..0x3F_FFFF
+  tlb.flush({FlushKind::VaAsid, 0x2A'B000, 1});
+  EXPECT_EQ(tlb.probe(0x20'0000, 1), nullptr);
+}
+
+}  // namespace
+}  // namespace mmusim
