@@ -1,0 +1,103 @@
+// Trace readers: lackey and page-number formats, splitting, and their error reports.
+
+#include <fstream>
+#include <gtest/gtest.h>
+
+#include "input_error.h"
+#include "trace_reader.h"
+
+namespace mmusim {
+namespace {
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+// Expects an InputError whose message starts with "path:line:".
+template <typename F>
+void expect_error_at(F read, const std::string& path, std::size_t line, const std::string& part) {
+  try {
+    read(path);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg.rfind(path + ":" + std::to_string(line) + ": ", 0), 0u) << msg;
+    EXPECT_NE(msg.find(part), std::string::npos) << msg;
+  }
+}
+
+TEST(LackeyTrace, ParsesEveryKindAndSkipsValgrindLines) {
+  const auto path = write_file("lackey.txt",
+                               "==123== Lackey, an example Valgrind tool\n"
+                               "I  04001000,3\n"
+                               " L 1ffefffd78,8\n"
+                               " S 04022e70,4\n"
+                               " M 0403a4d8,2\n"
+                               "==123== \n");
+  const auto t = read_lackey_trace(path);
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[0].va, 0x04001000u);
+  EXPECT_EQ(t[0].kind, AccessKind::Fetch);
+  EXPECT_EQ(t[0].size, 3u);
+  EXPECT_EQ(t[1].va, 0x1ffefffd78u);
+  EXPECT_EQ(t[1].kind, AccessKind::Read);
+  EXPECT_EQ(t[2].kind, AccessKind::Write);
+  // M = a load then a store of the same bytes.
+  EXPECT_EQ(t[3].kind, AccessKind::Read);
+  EXPECT_EQ(t[4].kind, AccessKind::Write);
+  EXPECT_EQ(t[4].va, 0x0403a4d8u);
+  EXPECT_EQ(t[4].size, 2u);
+}
+
+TEST(LackeyTrace, AccessCrossingAPageIsSplitInTwo) {
+  const auto t = read_lackey_trace(write_file("cross.txt", " L 1ffc,8\n M 2ffe,4\n"));
+  ASSERT_EQ(t.size(), 6u);
+  EXPECT_EQ(t[0].va, 0x1ffcu);
+  EXPECT_EQ(t[0].size, 4u);
+  EXPECT_EQ(t[1].va, 0x2000u);
+  EXPECT_EQ(t[1].size, 4u);
+  EXPECT_EQ(t[2].va, 0x2ffeu);
+  EXPECT_EQ(t[2].size, 2u);
+  EXPECT_EQ(t[2].kind, AccessKind::Read);
+  EXPECT_EQ(t[3].va, 0x3000u);
+  EXPECT_EQ(t[4].va, 0x2ffeu);
+  EXPECT_EQ(t[4].kind, AccessKind::Write);
+  EXPECT_EQ(t[5].va, 0x3000u);
+  EXPECT_EQ(t[5].size, 2u);
+}
+
+TEST(LackeyTrace, ErrorsNameFileAndLine) {
+  expect_error_at(read_lackey_trace, write_file("bad1.txt", "I  04001000,3\n X 1000,8\n"), 2,
+                  "expected");
+  expect_error_at(read_lackey_trace, write_file("bad2.txt", " L 10g0,8\n"), 1, "bad hex address");
+  expect_error_at(read_lackey_trace, write_file("bad3.txt", "\n\n L 1000,0\n"), 3, "bad access size");
+  expect_error_at(read_lackey_trace, write_file("bad4.txt", " L 1000\n"), 1, "expected");
+  expect_error_at(read_lackey_trace, write_file("bad5.txt", " L 1000,99999\n"), 1, "size");
+  expect_error_at(read_lackey_trace, write_file("bad6.txt", " L 11112222333344445,8\n"), 1,
+                  "bad hex address");
+}
+
+TEST(LackeyTrace, MissingFileIsAnInputError) {
+  EXPECT_THROW(read_lackey_trace("/nonexistent/trace"), InputError);
+}
+
+TEST(PageTrace, DecimalHexCommentsAndBlankLines) {
+  const auto t = read_page_trace(write_file("pages.txt", "# a reference string\n1\n0x10\n\n  7  # hot\n"));
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].va, 0x1000u);
+  EXPECT_EQ(t[1].va, 0x10000u);
+  EXPECT_EQ(t[2].va, 0x7000u);
+  EXPECT_EQ(t[2].kind, AccessKind::Read);
+}
+
+TEST(PageTrace, ErrorsNameFileAndLine) {
+  expect_error_at(read_page_trace, write_file("pbad1.txt", "1\n2\nthree\n"), 3, "page number");
+  expect_error_at(read_page_trace, write_file("pbad2.txt", "0x\n"), 1, "page number");
+  expect_error_at(read_page_trace, write_file("pbad3.txt", "-4\n"), 1, "page number");
+  expect_error_at(read_page_trace, write_file("pbad4.txt", "0x10000000000000\n"), 1, "page number");
+}
+
+}  // namespace
+}  // namespace mmusim
