@@ -122,7 +122,10 @@ std::string ConfigDocument::where(const std::string& path) const {
 // Units
 
 bool parse_size(const json& value, std::uint64_t& bytes) {
-  if (value.is_number_unsigned()) {
+  if (value.is_number_integer()) {
+    if (!value.is_number_unsigned() && value.get<std::int64_t>() < 0) {
+      return false;
+    }
     bytes = value.get<std::uint64_t>();
     return true;
   }
@@ -184,7 +187,9 @@ class Reader {
   }
   std::uint64_t integer(const std::string& path, std::uint64_t min, std::uint64_t max) const {
     const json& v = doc_.at(path);
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max) {
+    const bool non_negative =
+        v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+    if (!non_negative || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max) {
       fail(path, "must be an integer in " + std::to_string(min) + ".." + std::to_string(max) +
                      ", got " + v.dump());
     }

@@ -70,8 +70,7 @@ int main_entry(int argc, char* argv[]) {
   std::vector<std::string> run_sets;
   bool quiet = false;
   CLI::App* run = app.add_subcommand("run", "run a scenario (the default config if none given)");
-  run->add_option("config", config_file, "JSON config file (keys override the defaults)")
-      ->check(CLI::ExistingFile);
+  run->add_option("config", config_file, "JSON config file (keys override the defaults)");
   run->add_option("--set", run_sets, "override one config key: --set mmu.tlb.l1.entries=32")
       ->allow_extra_args(false);
   run->add_option("--stats", stats_file, "write all stats as JSON to this file");

@@ -1,0 +1,149 @@
+// The config: defaults, file and --set overrides, units, and errors that name the key
+// and where it was set.
+
+#include <fstream>
+#include <gtest/gtest.h>
+
+#include "config.h"
+#include "input_error.h"
+
+namespace mmusim {
+namespace {
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+PlatformConfig with_sets(const std::vector<std::string>& sets) {
+  ConfigDocument doc;
+  for (std::size_t i = 0; i < sets.size(); ++i) doc.overlay_assignment(sets[i], i + 1);
+  return make_platform_config(doc);
+}
+
+TEST(Config, DefaultsAreValid) {
+  const PlatformConfig c = make_platform_config(ConfigDocument{});
+  EXPECT_EQ(c.mode, sv::Mode::Sv39);
+  EXPECT_EQ(c.mmu.l1.entries, 64u);
+  EXPECT_EQ(c.dram.size, std::uint64_t{256} << 20);
+  EXPECT_EQ(c.dram.timing.t_cl, sc_core::sc_time(13.33, sc_core::SC_NS));
+}
+
+TEST(Config, SetOverridesNumbersStringsAndBooleans) {
+  const PlatformConfig c = with_sets({"mmu.tlb.l1.entries=16", "mmu.tlb.l1.ways=16",
+                                      "mmu.tlb.l1.replacement=plru", "mmu.tlb.l1.split=true",
+                                      "mmu.mode=sv48", "dram.size=\"1GiB\"", "mmu.ad_update=fault"});
+  EXPECT_EQ(c.mmu.l1.entries, 16u);
+  EXPECT_EQ(c.mmu.l1.ways, 16u);
+  EXPECT_EQ(c.mmu.l1.replacement, ReplacementKind::Plru);
+  EXPECT_TRUE(c.mmu.split_l1);
+  EXPECT_EQ(c.mode, sv::Mode::Sv48);
+  EXPECT_EQ(c.dram.size, std::uint64_t{1} << 30);
+  EXPECT_EQ(c.mmu.ad_update, AdUpdate::Fault);
+}
+
+TEST(Config, FileOverridesAndSetWinsOverFile) {
+  const auto path = write_file("c1.json", R"({"workload": {"type": "random", "processes": 3}})");
+  ConfigDocument doc;
+  doc.overlay_file(path);
+  doc.overlay_assignment("workload.processes=5", 1);
+  const PlatformConfig c = make_platform_config(doc);
+  EXPECT_EQ(c.workload.type, WorkloadType::Random);
+  EXPECT_EQ(c.workload.processes, 5u);
+}
+
+TEST(Config, UnknownKeyInAFileNamesFileLineAndKey) {
+  const auto path = write_file("c2.json", "{\n  \"mmu\": {\n    \"tlb\": {\n      \"l3\": {}\n    }\n  }\n}\n");
+  ConfigDocument doc;
+  const std::string e = error_of([&] { doc.overlay_file(path); });
+  EXPECT_EQ(e, path + ":4: unknown key 'mmu.tlb.l3'");
+}
+
+TEST(Config, BadValueInAFileNamesItsLine) {
+  const auto path = write_file("c3.json", "{\n\"mmu\": {\"tlb\": {\"l1\": {\n  \"replacement\": \"mru\"}}}}\n");
+  const std::string e = error_of([&] {
+    ConfigDocument doc;
+    doc.overlay_file(path);
+    make_platform_config(doc);
+  });
+  EXPECT_EQ(e.rfind(path + ":3: mmu.tlb.l1.replacement: must be one of lru, plru, fifo, random", 0), 0u)
+      << e;
+}
+
+TEST(Config, JsonSyntaxErrorNamesTheLine) {
+  const auto path = write_file("c4.json", "{\n  \"sim\": {\n    \"seed\": 1,\n  }\n}\n");
+  const std::string e = error_of([&] { ConfigDocument().overlay_file(path); });
+  EXPECT_EQ(e.rfind(path + ":4: invalid JSON", 0), 0u) << e;
+}
+
+TEST(Config, SetErrorsNameTheSetAndTheKey) {
+  EXPECT_EQ(error_of([] { with_sets({"mmu.mode=sv39", "mmu.tlb.l1.entriez=4"}); }),
+            "--set:2: unknown key 'mmu.tlb.l1.entriez'");
+  EXPECT_EQ(error_of([] { with_sets({"mmu.mode"}); }),
+            "--set:1: expected key.path=value, got 'mmu.mode'");
+  EXPECT_EQ(error_of([] { with_sets({"mmu=3"}); }), "--set:1: 'mmu' must be an object");
+  EXPECT_NE(error_of([] { with_sets({"mmu.mode=sv57"}); }).find("--set:1: mmu.mode: must be one of"),
+            std::string::npos);
+}
+
+TEST(Config, CrossChecksNameTheKey) {
+  EXPECT_NE(error_of([] { with_sets({"mmu.tlb.l1.entries=48", "mmu.tlb.l1.ways=4"}); })
+                .find("mmu.tlb.l1.ways: entries / ways must be a power of two"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              with_sets({"mmu.tlb.l1.entries=24", "mmu.tlb.l1.ways=3", "mmu.tlb.l1.replacement=plru"});
+            }).find("power"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { with_sets({"firmware.user_frames=100000"}); })
+                .find("firmware.user_frames: 100000 frames is more than DRAM holds (65536)"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { with_sets({"workload.mix.read=0.5"}); }).find("add up to 1"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { with_sets({"workload.type=lackey"}); }).find("workload.path"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              with_sets({"mmu.mode=bare", "workload.type=pages", "workload.path=/tmp/x"});
+            }).find("needs paging"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { with_sets({"mmu.mode=bare", "workload.footprint=\"128MiB\""}); })
+                .find("exceeds dram.size"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { with_sets({"dram.size=\"12KiB\""}); }).find("dram.size"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { with_sets({"cpu.timeslice=\"10 parsecs\""}); }).find("must be a time"),
+            std::string::npos);
+}
+
+TEST(Units, SizesAndTimes) {
+  std::uint64_t bytes = 0;
+  EXPECT_TRUE(parse_size("64MiB", bytes));
+  EXPECT_EQ(bytes, std::uint64_t{64} << 20);
+  EXPECT_TRUE(parse_size(4096, bytes));
+  EXPECT_EQ(bytes, 4096u);
+  EXPECT_TRUE(parse_size("1.5KiB", bytes));
+  EXPECT_EQ(bytes, 1536u);
+  EXPECT_FALSE(parse_size("64 furlongs", bytes));
+  EXPECT_FALSE(parse_size(-1, bytes));
+  EXPECT_FALSE(parse_size("0.3B", bytes));
+  sc_core::sc_time t;
+  EXPECT_TRUE(parse_time("13.33ns", t));
+  EXPECT_EQ(t, sc_core::sc_time(13.33, sc_core::SC_NS));
+  EXPECT_TRUE(parse_time("1us", t));
+  EXPECT_EQ(t, sc_core::sc_time(1, sc_core::SC_US));
+  EXPECT_TRUE(parse_time(0, t));
+  EXPECT_FALSE(parse_time(5, t));  // a number needs a unit unless it is zero
+  EXPECT_FALSE(parse_time("-1ns", t));
+}
+
+}  // namespace
+}  // namespace mmusim
