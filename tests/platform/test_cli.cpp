@@ -1,0 +1,254 @@
+// The mmusim binary end to end: default scenario, stats, determinism, exit statuses and
+// error reports, the golden `translate` command, and replay of a real valgrind trace.
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace mmusim {
+namespace {
+
+using nlohmann::json;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Per-test names: CTest runs tests in parallel.
+std::string temp(const std::string& name) {
+  return ::testing::TempDir() + "cli_" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = temp(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+Result mmusim(const std::string& args) {
+  const std::string out = temp("stdout");
+  const std::string err = temp("stderr");
+  const std::string cmd = std::string(MMUSIM_BIN) + " " + args + " >" + out + " 2>" + err;
+  const int raw = std::system(cmd.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+json stats_of(const std::string& args) {
+  const std::string path = temp("stats.json");
+  std::remove(path.c_str());
+  const Result r = mmusim("run -q --stats " + path + " " + args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return json::parse(slurp(path));
+}
+
+TEST(Cli, NoArgumentsRunsTheDefaultScenario) {
+  const Result r = mmusim("");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("accesses by 4 process(es), sv39"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tlb.l1"), std::string::npos);
+  EXPECT_EQ(r.out.find("SystemC"), std::string::npos) << "banner leaked";
+}
+
+TEST(Cli, StatsHoldTheDocumentedKeysAndAddUp) {
+  const json s = stats_of("--set workload.accesses=20000");
+  const json& l1 = s["tlb"]["l1"];
+  EXPECT_EQ(l1["hits"].get<std::uint64_t>() + l1["misses"].get<std::uint64_t>(),
+            l1["lookups"].get<std::uint64_t>());
+  EXPECT_EQ(s["sim"]["accesses"], 80000);
+  // Every completed access and every retried one is one L1 lookup.
+  EXPECT_EQ(l1["lookups"].get<std::uint64_t>(),
+            s["sim"]["accesses"].get<std::uint64_t>() + s["cpu"]["traps"].get<std::uint64_t>());
+  EXPECT_EQ(s["vm"]["page_faults"], s["faults"]["total"]);
+  EXPECT_GT(s["walker"]["walks"].get<std::uint64_t>(), 0u);
+  EXPECT_TRUE(s["walk_cache"].contains("hits"));
+  EXPECT_TRUE(s["tlb"]["l2"].contains("misses"));
+  EXPECT_GT(s["sim"]["time_ns"].get<double>(), 0);
+  EXPECT_GT(s["host"]["seconds"].get<double>(), 0);
+  EXPECT_EQ(s["config"]["workload"]["accesses"], 20000);
+}
+
+TEST(Cli, SameConfigAndSeedGiveTheSameStatsByteForByte) {
+  json a = stats_of("--set workload.accesses=30000 --set workload.type=random");
+  json b = stats_of("--set workload.accesses=30000 --set workload.type=random");
+  json c = stats_of("--set workload.accesses=30000 --set workload.type=random --set workload.seed=2");
+  for (json* s : {&a, &b, &c}) s->erase("host");
+  EXPECT_EQ(a.dump(), b.dump());
+  EXPECT_NE(a["tlb"].dump(), c["tlb"].dump());
+}
+
+TEST(Cli, EveryWorkloadTypeAndModeRuns) {
+  for (const std::string set :
+       {"--set mmu.mode=bare", "--set mmu.mode=sv48", "--set workload.type=sequential",
+        "--set workload.type=strided --set workload.stride=4096",
+        "--set mmu.ad_update=fault", "--set mmu.tlb.l1.split=true --set workload.mix.fetch=0.2 "
+                                     "--set workload.mix.read=0.5",
+        "--set mmu.tlb.l2.entries=0 --set mmu.walk_cache.entries=0"}) {
+    const json s = stats_of("--set workload.accesses=5000 " + set);
+    EXPECT_EQ(s["sim"]["accesses"], 20000) << set;
+    EXPECT_EQ(s["vm"]["kills"], 0) << set;
+  }
+}
+
+TEST(Cli, BareModeNeverWalksAndSvadeTakesAdFaults) {
+  const json bare = stats_of("--set mmu.mode=bare --set workload.accesses=5000");
+  EXPECT_EQ(bare["walker"]["walks"], 0);
+  EXPECT_EQ(bare["vm"]["page_faults"], 0);
+  const json svade = stats_of("--set mmu.ad_update=fault --set workload.accesses=5000");
+  EXPECT_GT(svade["vm"]["ad_faults"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(svade["walker"]["pte_writes"], 0);
+  const json svadu = stats_of("--set workload.accesses=5000");
+  EXPECT_EQ(svadu["vm"]["ad_faults"], 0);
+  EXPECT_GT(svadu["walker"]["pte_writes"].get<std::uint64_t>(), 0u);
+}
+
+TEST(Cli, PageTraceRunsOneFaultPerNewPage) {
+  const auto trace = write_file("pages.txt", "1\n2\n3\n1\n2\n0x10\n3\n");
+  const json s = stats_of("--set workload.type=pages --set workload.processes=1 --set workload.path=" + trace);
+  EXPECT_EQ(s["sim"]["accesses"], 7);
+  EXPECT_EQ(s["vm"]["minor_faults"], 4);
+}
+
+TEST(Cli, BadInputExitsTwoWithFileAndLine) {
+  const auto config = write_file("bad.json", "{\n  \"workload\": {\n    \"typo\": 1\n  }\n}\n");
+  Result r = mmusim("run " + config);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, config + ":3: unknown key 'workload.typo'\n");
+
+  r = mmusim("run --set mmu.tlb.l1.replacement=mru");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("--set:1: mmu.tlb.l1.replacement: must be one of", 0), 0u) << r.err;
+
+  const auto trace = write_file("bad_trace.txt", "I  04001000,3\n L zzz,8\n");
+  r = mmusim("run --set workload.type=lackey --set workload.path=" + trace);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(trace + ":2: bad hex address", 0), 0u) << r.err;
+
+  r = mmusim("run /nonexistent/config.json");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "/nonexistent/config.json: cannot open config file\n");
+
+  r = mmusim("frobnicate");
+  EXPECT_EQ(r.status, 2);
+  r = mmusim("run --stats");
+  EXPECT_EQ(r.status, 2);
+}
+
+TEST(Cli, SegfaultingProcessIsKilledAndReported) {
+  // Sv39 VAs stop at 2^38: page 0x4000000 (VA 2^38) is not canonical; the firmware
+  // cannot map it, and the process is killed while the others finish.
+  const auto trace = write_file("segv.txt", "1\n0x4000000\n2\n");
+  const Result r = mmusim("run -q --set workload.type=pages --set workload.processes=2 "
+                          "--set workload.path=" + trace);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("pid 0 killed: segmentation fault"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("VA 0x4000000000"), std::string::npos) << r.err;
+}
+
+// Sv39 tables at 0x8000_0000 (root) -> 0x8000_1000 (level 1) -> 0x8000_2000 (level 0).
+const char* const kImage =
+    "# root: VPN[2]=0 -> level-1 table\n"
+    "0x80000000 0x20000401\n"
+    "0x80001000 0x20000801   # VPN[1]=0 -> level-0 table\n"
+    "0x80001008 0x240000cf   # VPN[1]=1: 2 MiB S page at 0x90000000, RWX A D\n"
+    "0x80002008 0x200010d7   # VA 0x1000 -> 0x80004000, U RW A D\n"
+    "0x80002010 0x20001413   # VA 0x2000 -> 0x80005000, U R, A and D clear\n";
+const char* const kRequests =
+    "0x1234 r u\n"
+    "0x1234 x u\n"
+    "0x200010 r u\n"
+    "0x200010 r s\n"
+    "0x2000 r u\n"
+    "0x2000 w u\n"
+    "0x4000000000 r u\n"
+    "0x3000 r u\n"
+    "0x1234 r s\n"
+    "0x1234 r s sum\n";
+
+TEST(Translate, GoldenAnswersWithHardwareAd) {
+  const auto image = write_file("image.txt", kImage);
+  const auto requests = write_file("requests.txt", kRequests);
+  const Result r = mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"va\":\"0x1234\",\"pa\":\"0x80004234\",\"level\":0,\"pte\":\"0x200010d7\"}\n"
+            "{\"va\":\"0x1234\",\"cause\":12}\n"
+            "{\"va\":\"0x200010\",\"cause\":13}\n"
+            "{\"va\":\"0x200010\",\"pa\":\"0x90000010\",\"level\":1,\"pte\":\"0x240000cf\"}\n"
+            "{\"va\":\"0x2000\",\"pa\":\"0x80005000\",\"level\":0,\"pte\":\"0x20001453\"}\n"
+            "{\"va\":\"0x2000\",\"cause\":15}\n"
+            "{\"va\":\"0x4000000000\",\"cause\":13}\n"
+            "{\"va\":\"0x3000\",\"cause\":13}\n"
+            "{\"va\":\"0x1234\",\"cause\":13}\n"
+            "{\"va\":\"0x1234\",\"pa\":\"0x80004234\",\"level\":0,\"pte\":\"0x200010d7\"}\n");
+}
+
+TEST(Translate, SvadeFaultsWhereHardwareWouldSetA) {
+  const auto image = write_file("image2.txt", kImage);
+  const auto requests = write_file("requests2.txt", "0x2000 r u\n0x1000 r u\n");
+  const Result r = mmusim("translate --satp 0x8000000000080000 --ad fault --image " + image +
+                          " --requests " + requests);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"va\":\"0x2000\",\"cause\":13}\n"
+            "{\"va\":\"0x1000\",\"pa\":\"0x80004000\",\"level\":0,\"pte\":\"0x200010d7\"}\n");
+}
+
+TEST(Translate, BadInputExitsTwoWithFileAndLine) {
+  const auto image = write_file("bad_image.txt", "0x80000000 0x1\n0x80000004 0x2\n");
+  const auto requests = write_file("ok_requests.txt", "0x1000 r u\n");
+  Result r = mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, image + ":2: physical address 0x80000004 is not 8-byte aligned\n");
+  EXPECT_TRUE(r.out.empty());
+
+  const auto good_image = write_file("good_image.txt", kImage);
+  const auto bad_requests = write_file("bad_requests.txt", "0x1000 r u\n0x1000 q u\n");
+  r = mmusim("translate --satp 8000000000080000 --image " + good_image + " --requests " + bad_requests);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(bad_requests + ":2: access must be r, w or x", 0), 0u) << r.err;
+  EXPECT_TRUE(r.out.empty()) << "no partial output on bad input";
+
+  r = mmusim("translate --satp 0xA000000000080000 --image " + good_image + " --requests " + requests);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("--satp: MODE 10 is not supported", 0), 0u) << r.err;
+  r = mmusim("translate --satp xyz --image " + good_image + " --requests " + requests);
+  EXPECT_EQ(r.status, 2);
+}
+
+TEST(LackeyReplay, RealValgrindTraceOfAProgramReplays) {
+  const std::string trace = temp("lackey_true.txt");
+  const std::string cmd = "valgrind --tool=lackey --trace-mem=yes --log-file=" + trace +
+                          " /bin/true >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "valgrind is installed by setup.sh";
+  const json s = stats_of("--set workload.type=lackey --set workload.processes=2 --set workload.path=" + trace);
+  // Every line of the trace is at least one access; each process replays all of it.
+  std::ifstream in(trace);
+  std::uint64_t lines = 0;
+  std::uint64_t modifies = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("==", 0) == 0) continue;
+    ++lines;
+    modifies += line.rfind(" M ", 0) == 0;
+  }
+  ASSERT_GT(lines, 10000u);
+  const auto accesses = s["sim"]["accesses"].get<std::uint64_t>();
+  EXPECT_GE(accesses, 2 * (lines + modifies));
+  EXPECT_GT(s["cpu"]["fetches"].get<std::uint64_t>(), 0u);
+  EXPECT_GT(s["vm"]["minor_faults"].get<std::uint64_t>(), 10u);
+  EXPECT_EQ(s["vm"]["kills"], 0);
+}
+
+}  // namespace
+}  // namespace mmusim
