@@ -121,30 +121,42 @@ std::string ConfigDocument::where(const std::string& path) const {
 // ---------------------------------------------------------------------------------------
 // Units
 
-bool parse_size(const json& value, std::uint64_t& bytes) {
-  if (value.is_number_integer()) {
-    if (!value.is_number_unsigned() && value.get<std::int64_t>() < 0) {
-      return false;
-    }
-    bytes = value.get<std::uint64_t>();
-    return true;
-  }
+namespace {
+
+// "13.33ns" -> 13.33 and "ns"; false if the text does not start with a finite number
+// >= 0 or the unit is not in `units`.
+template <typename Unit>
+bool split_quantity(const json& value, const std::map<std::string, Unit>& units, double& number,
+                    Unit& unit) {
   if (!value.is_string()) return false;
   const std::string text = value.get<std::string>();
   std::size_t used = 0;
-  double number = 0;
   try {
     number = std::stod(text, &used);
   } catch (const std::exception&) {
     return false;
   }
+  const auto it = units.find(text.substr(used));
+  if (it == units.end() || !(number >= 0) || !std::isfinite(number)) return false;
+  unit = it->second;
+  return true;
+}
+
+}  // namespace
+
+bool parse_size(const json& value, std::uint64_t& bytes) {
+  if (value.is_number_integer()) {
+    if (!value.is_number_unsigned() && value.get<std::int64_t>() < 0) return false;
+    bytes = value.get<std::uint64_t>();
+    return true;
+  }
   static const std::map<std::string, double> kUnits = {
-      {"", 1},          {"B", 1},         {"KiB", 0x1p10}, {"MiB", 0x1p20},
-      {"GiB", 0x1p30},  {"TiB", 0x1p40},  {"K", 0x1p10},   {"M", 0x1p20},
-      {"G", 0x1p30}};
-  const auto unit = kUnits.find(text.substr(used));
-  if (unit == kUnits.end() || number < 0) return false;
-  const double total = number * unit->second;
+      {"", 1},         {"B", 1},        {"KiB", 0x1p10}, {"MiB", 0x1p20}, {"GiB", 0x1p30},
+      {"TiB", 0x1p40}, {"K", 0x1p10},   {"M", 0x1p20},   {"G", 0x1p30}};
+  double number = 0;
+  double scale = 1;
+  if (!split_quantity(value, kUnits, number, scale)) return false;
+  const double total = number * scale;
   if (total != std::floor(total) || total >= 0x1p64) return false;
   bytes = static_cast<std::uint64_t>(total);
   return true;
@@ -155,21 +167,13 @@ bool parse_time(const json& value, sc_core::sc_time& time) {
     time = sc_core::SC_ZERO_TIME;
     return true;
   }
-  if (!value.is_string()) return false;
-  const std::string text = value.get<std::string>();
-  std::size_t used = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return false;
-  }
   static const std::map<std::string, sc_core::sc_time_unit> kUnits = {
       {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS}, {"us", sc_core::SC_US},
       {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
-  const auto unit = kUnits.find(text.substr(used));
-  if (unit == kUnits.end() || number < 0 || !std::isfinite(number)) return false;
-  time = sc_core::sc_time(number, unit->second);
+  double number = 0;
+  sc_core::sc_time_unit unit = sc_core::SC_NS;
+  if (!split_quantity(value, kUnits, number, unit)) return false;
+  time = sc_core::sc_time(number, unit);
   return true;
 }
 

@@ -65,7 +65,7 @@ void Cpu::run() {
     failure_ = e.what();
   }
   keeper_.sync();
-  if (progress_) std::cerr << '\n';
+  if (progress_shown_) std::cerr << '\n';
 }
 
 bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
@@ -143,6 +143,7 @@ void Cpu::report_progress() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_progress_ < std::chrono::seconds(2)) return;
   last_progress_ = now;
+  progress_shown_ = true;
   const double seconds = std::chrono::duration<double>(now - started_).count();
   std::cerr << "\rmmusim: " << stats_.accesses << " of " << planned_accesses_ << " accesses ("
             << std::fixed << std::setprecision(0)

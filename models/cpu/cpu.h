@@ -86,6 +86,7 @@ class Cpu final : public sc_core::sc_module {
   CpuStats stats_;
   std::string failure_;
   bool progress_ = false;
+  bool progress_shown_ = false;
   std::uint64_t planned_accesses_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;

@@ -4,16 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "input_error.h"
+#include "temp_file.h"
 #include "trace_reader.h"
 
 namespace mmusim {
 namespace {
 
-std::string write_file(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
+using test::write_temp_file;
 
 // Expects an InputError whose message starts with "path:line:".
 template <typename F>
@@ -29,7 +26,7 @@ void expect_error_at(F read, const std::string& path, std::size_t line, const st
 }
 
 TEST(LackeyTrace, ParsesEveryKindAndSkipsValgrindLines) {
-  const auto path = write_file("lackey.txt",
+  const auto path = write_temp_file("lackey.txt",
                                "==123== Lackey, an example Valgrind tool\n"
                                "I  04001000,3\n"
                                " L 1ffefffd78,8\n"
@@ -52,7 +49,7 @@ TEST(LackeyTrace, ParsesEveryKindAndSkipsValgrindLines) {
 }
 
 TEST(LackeyTrace, AccessCrossingAPageIsSplitInTwo) {
-  const auto t = read_lackey_trace(write_file("cross.txt", " L 1ffc,8\n M 2ffe,4\n"));
+  const auto t = read_lackey_trace(write_temp_file("cross.txt", " L 1ffc,8\n M 2ffe,4\n"));
   ASSERT_EQ(t.size(), 6u);
   EXPECT_EQ(t[0].va, 0x1ffcu);
   EXPECT_EQ(t[0].size, 4u);
@@ -69,13 +66,13 @@ TEST(LackeyTrace, AccessCrossingAPageIsSplitInTwo) {
 }
 
 TEST(LackeyTrace, ErrorsNameFileAndLine) {
-  expect_error_at(read_lackey_trace, write_file("bad1.txt", "I  04001000,3\n X 1000,8\n"), 2,
+  expect_error_at(read_lackey_trace, write_temp_file("bad1.txt", "I  04001000,3\n X 1000,8\n"), 2,
                   "expected");
-  expect_error_at(read_lackey_trace, write_file("bad2.txt", " L 10g0,8\n"), 1, "bad hex address");
-  expect_error_at(read_lackey_trace, write_file("bad3.txt", "\n\n L 1000,0\n"), 3, "bad access size");
-  expect_error_at(read_lackey_trace, write_file("bad4.txt", " L 1000\n"), 1, "expected");
-  expect_error_at(read_lackey_trace, write_file("bad5.txt", " L 1000,99999\n"), 1, "size");
-  expect_error_at(read_lackey_trace, write_file("bad6.txt", " L 11112222333344445,8\n"), 1,
+  expect_error_at(read_lackey_trace, write_temp_file("bad2.txt", " L 10g0,8\n"), 1, "bad hex address");
+  expect_error_at(read_lackey_trace, write_temp_file("bad3.txt", "\n\n L 1000,0\n"), 3, "bad access size");
+  expect_error_at(read_lackey_trace, write_temp_file("bad4.txt", " L 1000\n"), 1, "expected");
+  expect_error_at(read_lackey_trace, write_temp_file("bad5.txt", " L 1000,99999\n"), 1, "size");
+  expect_error_at(read_lackey_trace, write_temp_file("bad6.txt", " L 11112222333344445,8\n"), 1,
                   "bad hex address");
 }
 
@@ -84,7 +81,7 @@ TEST(LackeyTrace, MissingFileIsAnInputError) {
 }
 
 TEST(PageTrace, DecimalHexCommentsAndBlankLines) {
-  const auto t = read_page_trace(write_file("pages.txt", "# a reference string\n1\n0x10\n\n  7  # hot\n"));
+  const auto t = read_page_trace(write_temp_file("pages.txt", "# a reference string\n1\n0x10\n\n  7  # hot\n"));
   ASSERT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].va, 0x1000u);
   EXPECT_EQ(t[1].va, 0x10000u);
@@ -93,10 +90,10 @@ TEST(PageTrace, DecimalHexCommentsAndBlankLines) {
 }
 
 TEST(PageTrace, ErrorsNameFileAndLine) {
-  expect_error_at(read_page_trace, write_file("pbad1.txt", "1\n2\nthree\n"), 3, "page number");
-  expect_error_at(read_page_trace, write_file("pbad2.txt", "0x\n"), 1, "page number");
-  expect_error_at(read_page_trace, write_file("pbad3.txt", "-4\n"), 1, "page number");
-  expect_error_at(read_page_trace, write_file("pbad4.txt", "0x10000000000000\n"), 1, "page number");
+  expect_error_at(read_page_trace, write_temp_file("pbad1.txt", "1\n2\nthree\n"), 3, "page number");
+  expect_error_at(read_page_trace, write_temp_file("pbad2.txt", "0x\n"), 1, "page number");
+  expect_error_at(read_page_trace, write_temp_file("pbad3.txt", "-4\n"), 1, "page number");
+  expect_error_at(read_page_trace, write_temp_file("pbad4.txt", "0x10000000000000\n"), 1, "page number");
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "temp_file.h"
+
 namespace mmusim {
 namespace {
 
@@ -25,28 +27,19 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// Per-test names: CTest runs tests in parallel.
-std::string temp(const std::string& name) {
-  return ::testing::TempDir() + "cli_" +
-         ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name;
-}
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const std::string path = temp(name);
-  std::ofstream(path) << text;
-  return path;
-}
+using test::temp_path;
+using test::write_temp_file;
 
 Result mmusim(const std::string& args) {
-  const std::string out = temp("stdout");
-  const std::string err = temp("stderr");
+  const std::string out = temp_path("stdout");
+  const std::string err = temp_path("stderr");
   const std::string cmd = std::string(MMUSIM_BIN) + " " + args + " >" + out + " 2>" + err;
   const int raw = std::system(cmd.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 
 json stats_of(const std::string& args) {
-  const std::string path = temp("stats.json");
+  const std::string path = temp_path("stats.json");
   std::remove(path.c_str());
   const Result r = mmusim("run -q --stats " + path + " " + args);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -114,14 +107,14 @@ TEST(Cli, BareModeNeverWalksAndSvadeTakesAdFaults) {
 }
 
 TEST(Cli, PageTraceRunsOneFaultPerNewPage) {
-  const auto trace = write_file("pages.txt", "1\n2\n3\n1\n2\n0x10\n3\n");
+  const auto trace = write_temp_file("pages.txt", "1\n2\n3\n1\n2\n0x10\n3\n");
   const json s = stats_of("--set workload.type=pages --set workload.processes=1 --set workload.path=" + trace);
   EXPECT_EQ(s["sim"]["accesses"], 7);
   EXPECT_EQ(s["vm"]["minor_faults"], 4);
 }
 
 TEST(Cli, BadInputExitsTwoWithFileAndLine) {
-  const auto config = write_file("bad.json", "{\n  \"workload\": {\n    \"typo\": 1\n  }\n}\n");
+  const auto config = write_temp_file("bad.json", "{\n  \"workload\": {\n    \"typo\": 1\n  }\n}\n");
   Result r = mmusim("run " + config);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, config + ":3: unknown key 'workload.typo'\n");
@@ -130,7 +123,7 @@ TEST(Cli, BadInputExitsTwoWithFileAndLine) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind("--set:1: mmu.tlb.l1.replacement: must be one of", 0), 0u) << r.err;
 
-  const auto trace = write_file("bad_trace.txt", "I  04001000,3\n L zzz,8\n");
+  const auto trace = write_temp_file("bad_trace.txt", "I  04001000,3\n L zzz,8\n");
   r = mmusim("run --set workload.type=lackey --set workload.path=" + trace);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind(trace + ":2: bad hex address", 0), 0u) << r.err;
@@ -148,7 +141,7 @@ TEST(Cli, BadInputExitsTwoWithFileAndLine) {
 TEST(Cli, SegfaultingProcessIsKilledAndReported) {
   // Sv39 VAs stop at 2^38: page 0x4000000 (VA 2^38) is not canonical; the firmware
   // cannot map it, and the process is killed while the others finish.
-  const auto trace = write_file("segv.txt", "1\n0x4000000\n2\n");
+  const auto trace = write_temp_file("segv.txt", "1\n0x4000000\n2\n");
   const Result r = mmusim("run -q --set workload.type=pages --set workload.processes=2 "
                           "--set workload.path=" + trace);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -177,8 +170,8 @@ const char* const kRequests =
     "0x1234 r s sum\n";
 
 TEST(Translate, GoldenAnswersWithHardwareAd) {
-  const auto image = write_file("image.txt", kImage);
-  const auto requests = write_file("requests.txt", kRequests);
+  const auto image = write_temp_file("image.txt", kImage);
+  const auto requests = write_temp_file("requests.txt", kRequests);
   const Result r = mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out,
@@ -195,8 +188,8 @@ TEST(Translate, GoldenAnswersWithHardwareAd) {
 }
 
 TEST(Translate, SvadeFaultsWhereHardwareWouldSetA) {
-  const auto image = write_file("image2.txt", kImage);
-  const auto requests = write_file("requests2.txt", "0x2000 r u\n0x1000 r u\n");
+  const auto image = write_temp_file("image2.txt", kImage);
+  const auto requests = write_temp_file("requests2.txt", "0x2000 r u\n0x1000 r u\n");
   const Result r = mmusim("translate --satp 0x8000000000080000 --ad fault --image " + image +
                           " --requests " + requests);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -206,15 +199,15 @@ TEST(Translate, SvadeFaultsWhereHardwareWouldSetA) {
 }
 
 TEST(Translate, BadInputExitsTwoWithFileAndLine) {
-  const auto image = write_file("bad_image.txt", "0x80000000 0x1\n0x80000004 0x2\n");
-  const auto requests = write_file("ok_requests.txt", "0x1000 r u\n");
+  const auto image = write_temp_file("bad_image.txt", "0x80000000 0x1\n0x80000004 0x2\n");
+  const auto requests = write_temp_file("ok_requests.txt", "0x1000 r u\n");
   Result r = mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, image + ":2: physical address 0x80000004 is not 8-byte aligned\n");
   EXPECT_TRUE(r.out.empty());
 
-  const auto good_image = write_file("good_image.txt", kImage);
-  const auto bad_requests = write_file("bad_requests.txt", "0x1000 r u\n0x1000 q u\n");
+  const auto good_image = write_temp_file("good_image.txt", kImage);
+  const auto bad_requests = write_temp_file("bad_requests.txt", "0x1000 r u\n0x1000 q u\n");
   r = mmusim("translate --satp 8000000000080000 --image " + good_image + " --requests " + bad_requests);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind(bad_requests + ":2: access must be r, w or x", 0), 0u) << r.err;
@@ -228,7 +221,7 @@ TEST(Translate, BadInputExitsTwoWithFileAndLine) {
 }
 
 TEST(LackeyReplay, RealValgrindTraceOfAProgramReplays) {
-  const std::string trace = temp("lackey_true.txt");
+  const std::string trace = temp_path("lackey_true.txt");
   const std::string cmd = "valgrind --tool=lackey --trace-mem=yes --log-file=" + trace +
                           " /bin/true >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << "valgrind is installed by setup.sh";

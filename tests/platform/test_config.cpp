@@ -6,15 +6,12 @@
 
 #include "config.h"
 #include "input_error.h"
+#include "temp_file.h"
 
 namespace mmusim {
 namespace {
 
-std::string write_file(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
+using test::write_temp_file;
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -53,7 +50,7 @@ TEST(Config, SetOverridesNumbersStringsAndBooleans) {
 }
 
 TEST(Config, FileOverridesAndSetWinsOverFile) {
-  const auto path = write_file("c1.json", R"({"workload": {"type": "random", "processes": 3}})");
+  const auto path = write_temp_file("c1.json", R"({"workload": {"type": "random", "processes": 3}})");
   ConfigDocument doc;
   doc.overlay_file(path);
   doc.overlay_assignment("workload.processes=5", 1);
@@ -63,14 +60,14 @@ TEST(Config, FileOverridesAndSetWinsOverFile) {
 }
 
 TEST(Config, UnknownKeyInAFileNamesFileLineAndKey) {
-  const auto path = write_file("c2.json", "{\n  \"mmu\": {\n    \"tlb\": {\n      \"l3\": {}\n    }\n  }\n}\n");
+  const auto path = write_temp_file("c2.json", "{\n  \"mmu\": {\n    \"tlb\": {\n      \"l3\": {}\n    }\n  }\n}\n");
   ConfigDocument doc;
   const std::string e = error_of([&] { doc.overlay_file(path); });
   EXPECT_EQ(e, path + ":4: unknown key 'mmu.tlb.l3'");
 }
 
 TEST(Config, BadValueInAFileNamesItsLine) {
-  const auto path = write_file("c3.json", "{\n\"mmu\": {\"tlb\": {\"l1\": {\n  \"replacement\": \"mru\"}}}}\n");
+  const auto path = write_temp_file("c3.json", "{\n\"mmu\": {\"tlb\": {\"l1\": {\n  \"replacement\": \"mru\"}}}}\n");
   const std::string e = error_of([&] {
     ConfigDocument doc;
     doc.overlay_file(path);
@@ -81,7 +78,7 @@ TEST(Config, BadValueInAFileNamesItsLine) {
 }
 
 TEST(Config, JsonSyntaxErrorNamesTheLine) {
-  const auto path = write_file("c4.json", "{\n  \"sim\": {\n    \"seed\": 1,\n  }\n}\n");
+  const auto path = write_temp_file("c4.json", "{\n  \"sim\": {\n    \"seed\": 1,\n  }\n}\n");
   const std::string e = error_of([&] { ConfigDocument().overlay_file(path); });
   EXPECT_EQ(e.rfind(path + ":4: invalid JSON", 0), 0u) << e;
 }

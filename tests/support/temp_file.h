@@ -1,0 +1,22 @@
+#pragma once
+// Files for tests, in GoogleTest's temporary directory, named after the running test so
+// that tests running in parallel never share one.
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <string>
+
+namespace mmusim::test {
+
+inline std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+         "_" + name;
+}
+
+inline std::string write_temp_file(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace mmusim::test
