@@ -1,6 +1,7 @@
 #pragma once
 // The firmware's only view of the hardware: physical loads and stores (DRAM and MMIO
-// alike, both through TLM on the platform) and time spent on host-side bookkeeping.
+// alike, both through TLM on the platform), waiting for the external interrupt, and
+// time spent on host-side bookkeeping.
 // Tests substitute a fake; the firmware never includes SystemC.
 
 #include <cstdint>
@@ -14,6 +15,8 @@ class Hal {
   virtual void store64(std::uint64_t pa, std::uint64_t value) = 0;
   // Zeroes `bytes` bytes at pa in one burst (clearing a frame).
   virtual void store_zeros(std::uint64_t pa, std::uint64_t bytes) = 0;
+  // Returns once the external interrupt line (the swap device's) is high.
+  virtual void wait_for_interrupt() = 0;
   // Accounts for firmware work that touches no simulated memory (kernel data
   // structures kept in host memory, per DESIGN.md).
   virtual void spend(std::uint64_t picoseconds) = 0;

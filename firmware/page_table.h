@@ -11,6 +11,18 @@
 
 namespace mmusim::fw {
 
+// A page that is in swap has an invalid PTE (V = 0, so the walker faults) that the
+// kernel uses for itself (§4.3.1 leaves every other bit of an invalid PTE to software):
+// bit 8 (the first RSW bit) marks a swap entry and the PPN field holds the swap slot.
+constexpr std::uint64_t kPteSwapped = 1u << 8;
+constexpr std::uint64_t swap_entry(std::uint64_t slot) {
+  return (slot << sv::kPtePpnShift) | kPteSwapped;
+}
+constexpr bool is_swap_entry(std::uint64_t pte) {
+  return (pte & sv::kPteV) == 0 && (pte & kPteSwapped) != 0;
+}
+constexpr std::uint64_t swap_slot_of(std::uint64_t pte) { return sv::pte_ppn(pte); }
+
 class PageTable {
  public:
   // Gives a zeroed frame for a new table, or nullopt when memory is exhausted.

@@ -189,6 +189,9 @@ class Reader {
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
     throw InputError(doc_.where(path), path + ": " + what);
   }
+  bool user_set(const std::string& path) const {
+    return doc_.where(path).rfind("default_config.json", 0) != 0;
+  }
   std::uint64_t integer(const std::string& path, std::uint64_t min, std::uint64_t max) const {
     const json& v = doc_.at(path);
     const bool non_negative =
@@ -307,12 +310,28 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.dram.timing.t_burst = r.time("dram.timing.t_burst");
   c.bus_latency = r.time("bus.latency");
 
+  // swap
+  c.swap.size = r.size("swap.size");
+  if (c.swap.size % swap_regs::kBytesPerBlock != 0) r.fail("swap.size", "must be a multiple of 4KiB");
+  const std::string preset = r.choice("swap.preset", {"ssd", "disk", "custom"});
+  if (preset == "custom") {
+    c.swap.timing.command_time = r.time("swap.command_time");
+    c.swap.timing.byte_time = r.time("swap.byte_time");
+  } else {
+    for (const char* key : {"swap.command_time", "swap.byte_time"}) {
+      if (r.user_set(key)) r.fail(key, "is only used with swap.preset=custom");
+    }
+    c.swap.timing = preset == "ssd" ? SwapTiming::ssd() : SwapTiming::disk();
+  }
+
   // cpu
   c.cpu.access_time = r.time("cpu.access_time");
   c.cpu.timeslice = r.time("cpu.timeslice");
   if (c.cpu.timeslice == sc_core::SC_ZERO_TIME) r.fail("cpu.timeslice", "must be more than 0");
   c.cpu.quantum = r.time("sim.quantum");
   if (c.cpu.quantum == sc_core::SC_ZERO_TIME) r.fail("sim.quantum", "must be more than 0");
+  c.cpu.spawn_interval = r.time("cpu.spawn_interval");
+  c.cpu.check_reads = r.flag("check.enabled");
 
   // firmware
   const std::uint64_t dram_frames = c.dram.size / sv::kPageSize;
@@ -320,6 +339,16 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.dram_base = kDramBase;
   c.kernel.dram_size = c.dram.size;
   c.kernel.mmu_base = kMmuRegsBase;
+  c.kernel.swap_base = kSwapRegsBase;
+  c.kernel.seed = c.seed;
+  fw::parse_page_replacement(
+      r.choice("firmware.replacement", {"fifo", "clock", "nru", "random", "lru", "opt"}),
+      c.kernel.replacement);
+  const std::string injection =
+      r.choice("firmware.fault_injection", {"none", "lose_dirty_pages", "skip_flush"});
+  c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
+                             : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
+                                                             : fw::FaultInjection::None;
   c.kernel.user_frames = r.integer("firmware.user_frames", 0, ~std::uint64_t{0});
   if (c.kernel.user_frames > dram_frames) {
     r.fail("firmware.user_frames", std::to_string(c.kernel.user_frames) +
@@ -332,7 +361,8 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   // workload
   WorkloadConfig& w = c.workload;
   parse_workload_type(
-      r.choice("workload.type", {"sequential", "strided", "random", "zipf", "lackey", "pages"}),
+      r.choice("workload.type",
+               {"sequential", "strided", "random", "zipf", "program", "lackey", "pages"}),
       w.type);
   w.processes = static_cast<unsigned>(r.integer("workload.processes", 1, 4096));
   w.accesses = r.integer("workload.accesses", 1, ~std::uint64_t{0});
@@ -351,11 +381,18 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   w.zipf_alpha = r.positive("workload.zipf_alpha");
   w.seed = r.integer("workload.seed", 0, ~std::uint64_t{0});
   w.path = r.text("workload.path");
-  if (is_trace(w.type)) {
-    if (w.path.empty()) r.fail("workload.path", "a trace workload needs a trace file");
+  if (c.kernel.replacement == fw::PageReplacementKind::Opt && !is_trace(w.type)) {
+    r.fail("firmware.replacement", "opt needs the future: only trace workloads (lackey, pages) "
+                                   "have one");
+  }
+  if (is_trace(w.type) || w.type == WorkloadType::Program) {
+    if (is_trace(w.type) && w.path.empty()) {
+      r.fail("workload.path", "a trace workload needs a trace file");
+    }
     if (c.mode == sv::Mode::Bare) {
-      r.fail("workload.type", "trace replay needs paging (mmu.mode sv39 or sv48): trace "
-                              "addresses are virtual");
+      r.fail("workload.type", std::string(to_string(w.type)) +
+                                  " needs paging (mmu.mode sv39 or sv48): its addresses are "
+                                  "virtual");
     }
   } else if (c.mode == sv::Mode::Bare) {
     const std::uint64_t window = (w.footprint + sv::kPageSize - 1) & ~(sv::kPageSize - 1);
@@ -363,8 +400,27 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
       r.fail("workload.footprint", "processes x footprint exceeds dram.size (in bare mode each "
                                    "process gets its own window of DRAM)");
     }
-  } else if (kHeapBase + w.footprint > (std::uint64_t{1} << (sv::va_bits(c.mode) - 1))) {
-    r.fail("workload.footprint", "does not fit in the user half of the virtual address space");
+  } else if (fw::Layout::kHeapBase + w.footprint > fw::Layout::kMmapTop) {
+    r.fail("workload.footprint", "must stay below the mmap area at 0x2000000000");
+  }
+
+  // Memory plus swap must hold what the synthetic processes touch, or the run is sure
+  // to kill processes for lack of memory: refuse it up front.
+  if (!is_trace(w.type) && c.mode != sv::Mode::Bare) {
+    const std::uint64_t per_process =
+        w.footprint + (w.type == WorkloadType::Program
+                           ? ProgramStream::kTextBytes + ProgramStream::kDataBytes +
+                                 ProgramStream::kStackBytes + ProgramStream::kMmapBytes
+                           : 0);
+    const std::uint64_t user_bytes =
+        (c.kernel.user_frames != 0 ? c.kernel.user_frames : dram_frames) * sv::kPageSize;
+    const std::uint64_t needed = per_process * w.processes;
+    if (needed > user_bytes + c.swap.size) {
+      r.fail("swap.size", "too small: " + std::to_string(w.processes) + " processes touch up to " +
+                              std::to_string(needed >> 10) + " KiB, memory for user pages holds " +
+                              std::to_string(user_bytes >> 10) + " KiB and swap " +
+                              std::to_string(c.swap.size >> 10) + " KiB");
+    }
   }
   return c;
 }

@@ -14,15 +14,15 @@
 #include "dram.h"
 #include "kernel.h"
 #include "mmu_config.h"
+#include "swap_device.h"
 #include "workload.h"
 
 namespace mmusim {
 
 // Address map of the bus.
 constexpr std::uint64_t kMmuRegsBase = 0x1000'0000;
+constexpr std::uint64_t kSwapRegsBase = 0x1000'1000;
 constexpr std::uint64_t kDramBase = 0x8000'0000;
-// Synthetic workloads' region in each address space (paged modes).
-constexpr std::uint64_t kHeapBase = 0x1000'0000;
 
 class ConfigDocument {
  public:
@@ -50,6 +50,7 @@ struct PlatformConfig {
   std::uint64_t seed = 1;
   MmuConfig mmu;
   DramConfig dram;
+  SwapConfig swap;
   sc_core::sc_time bus_latency;
   CpuConfig cpu;
   fw::KernelConfig kernel;

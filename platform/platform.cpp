@@ -19,10 +19,10 @@ std::uint64_t process_seed(std::uint64_t seed, unsigned pid) {
 std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) {
   const WorkloadConfig& w = config.workload;
   std::shared_ptr<const std::vector<Access>> trace;
-  if (w.type == WorkloadType::Lackey) {
-    trace = std::make_shared<const std::vector<Access>>(read_lackey_trace(w.path));
-  } else if (w.type == WorkloadType::Pages) {
-    trace = std::make_shared<const std::vector<Access>>(read_page_trace(w.path));
+  if (is_trace(w.type)) {
+    auto accesses = w.type == WorkloadType::Lackey ? read_lackey_trace(w.path) : read_page_trace(w.path);
+    link_next_uses(accesses);
+    trace = std::make_shared<const std::vector<Access>>(std::move(accesses));
   }
   const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
   const std::uint64_t window = (w.footprint + sv::kPageSize - 1) & ~(sv::kPageSize - 1);
@@ -31,14 +31,21 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
     ProcessSpec spec;
     if (trace) {
       // Trace replay: every page the trace touches is valid user memory, RWX.
-      spec.regions.push_back({"trace", 0, user_top, sv::kPteR | sv::kPteW | sv::kPteX});
+      spec.regions.push_back({"trace", fw::RegionKind::Anonymous, 0, user_top,
+                              sv::kPteR | sv::kPteW | sv::kPteX});
       spec.stream = std::make_unique<TraceStream>(trace);
+    } else if (w.type == WorkloadType::Program) {
+      fw::ProgramImage image;
+      image.text_size = ProgramStream::kTextBytes;
+      image.data_size = ProgramStream::kDataBytes;
+      spec.regions = fw::standard_layout(image);
+      spec.stream = std::make_unique<ProgramStream>(w, process_seed(w.seed, pid));
     } else {
       const std::uint64_t base =
-          config.mode == sv::Mode::Bare ? kDramBase + pid * window : kHeapBase;
+          config.mode == sv::Mode::Bare ? kDramBase + pid * window : fw::Layout::kHeapBase;
       const std::uint64_t perms =
           sv::kPteR | sv::kPteW | (w.fetch_fraction > 0 ? sv::kPteX : 0);
-      spec.regions.push_back({"heap", base, base + w.footprint, perms});
+      spec.regions.push_back({"heap", fw::RegionKind::Heap, base, base + w.footprint, perms});
       spec.stream = std::make_unique<SyntheticStream>(w, base, process_seed(w.seed, pid));
     }
     processes.push_back(std::move(spec));
@@ -53,13 +60,18 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
       mmu_("mmu", config.mmu),
       bus_("bus", config.bus_latency),
       dram_("dram", config.dram),
+      swap_("swap", config.swap),
       kernel_(cpu_.hal(), config.kernel) {
   cpu_.data.bind(mmu_.cpu_target);
   cpu_.phys.bind(bus_.target);
   mmu_.mem_initiator.bind(bus_.target);
   bus_.attach(dram_.target, "dram", kDramBase, config.dram.size);
   bus_.attach(mmu_.reg_target, "mmu", kMmuRegsBase, mmu_regs::kBlockSize);
+  bus_.attach(swap_.regs, "swap", kSwapRegsBase, swap_regs::kRegionSize);
+  swap_.dma.bind(bus_.target);
   mmu_.irq.bind(mmu_irq_);
+  swap_.irq.bind(swap_irq_);
+  cpu_.irq.bind(swap_irq_);
   cpu_.attach_kernel(kernel_);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config.cpu.quantum);
 }
@@ -81,6 +93,11 @@ RunResult Platform::run(bool show_progress) {
   s["cpu"] = to_json(cpu);
   s.update(to_json(mmu_.stats()));
   s["vm"] = to_json(kernel_.stats());
+  s["vm"]["resident_frames"] = cpu.resident_frames;
+  s["check"] = {{"enabled", config_.cpu.check_reads},
+                {"reads_verified", cpu.reads_verified},
+                {"mismatches", cpu.mismatches}};
+  s["swap"] = to_json(swap_.stats());
   s["dram"] = to_json(dram_.stats());
   s["config"] = config_.document;
   return result;

@@ -2,8 +2,10 @@
 // The top level: builds cpu, mmu, bus, dram and the firmware from a PlatformConfig,
 // wires them, runs the simulation and gathers the stats.
 //
-//   cpu.data --> mmu.cpu_target      mmu.mem_initiator --> bus --> dram    (0x8000_0000)
-//   cpu.phys --------------------------------------------> bus --> mmu regs (0x1000_0000)
+//   cpu.data --> mmu.cpu_target      mmu.mem_initiator --> bus --> dram      (0x8000_0000)
+//   cpu.phys --------------------------------------------> bus --> mmu regs  (0x1000_0000)
+//   swap.dma --------------------------------------------> bus --> swap regs (0x1000_1000)
+//   swap.irq --> cpu.irq (the firmware waits on it for swap I/O)
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "dram.h"
 #include "kernel.h"
 #include "mmu.h"
+#include "swap_device.h"
 
 namespace mmusim {
 
@@ -45,8 +48,11 @@ class Platform final : public sc_core::sc_module {
   Mmu mmu_;
   Bus bus_;
   Dram dram_;
+  SwapDevice swap_;
   fw::Kernel kernel_;
   sc_core::sc_signal<bool> mmu_irq_{"mmu_irq"};
+  // Raised by the device's thread, cleared by the register write in the cpu's thread.
+  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> swap_irq_{"swap_irq"};
 };
 
 }  // namespace mmusim

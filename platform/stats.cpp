@@ -81,20 +81,40 @@ json to_json(const CpuStats& s) {
           {"writes", s.writes},
           {"fetches", s.fetches},
           {"traps", s.traps},
+          {"syscalls", s.syscalls},
           {"processes_finished", s.processes_finished},
           {"processes_killed", s.processes_killed}};
 }
 
 json to_json(const fw::KernelStats& s) {
-  return {{"page_faults", s.page_faults},
+  return {{"processes_created", s.processes_created},
+          {"processes_exited", s.processes_exited},
+          {"traps", s.traps},
+          {"syscalls", s.syscalls},
+          {"page_faults", s.page_faults},
           {"minor_faults", s.minor_faults},
+          {"major_faults", s.major_faults},
           {"ad_faults", s.ad_faults},
           {"spurious_faults", s.spurious_faults},
+          {"segfaults", s.segfaults},
           {"kills", s.kills},
+          {"evictions", s.evictions},
+          {"dirty_writebacks", s.dirty_writebacks},
+          {"clean_drops", s.clean_drops},
+          {"zero_drops", s.zero_drops},
+          {"swap_ins", s.swap_ins},
           {"context_switches", s.context_switches},
           {"user_frames_in_use", s.user_frames_in_use},
           {"user_frames_peak", s.user_frames_peak},
-          {"table_frames_in_use", s.table_frames_in_use}};
+          {"table_frames_in_use", s.table_frames_in_use},
+          {"swap_slots_in_use", s.swap_slots_in_use},
+          {"swap_slots_peak", s.swap_slots_peak}};
+}
+
+json to_json(const SwapStats& s) {
+  return {{"reads", s.reads},           {"writes", s.writes},
+          {"bytes_read", s.bytes_read}, {"bytes_written", s.bytes_written},
+          {"errors", s.errors},         {"busy_ns", s.busy_ns}};
 }
 
 void print_summary(std::ostream& out, const json& st) {
@@ -117,10 +137,21 @@ void print_summary(std::ostream& out, const json& st) {
   }
   out << "  walker   " << st["walker"]["walks"].get<std::uint64_t>() << " walks, mean "
       << st["walker"]["latency_ns"]["mean"].get<double>() << " ns\n";
-  out << "  vm       " << st["vm"]["page_faults"].get<std::uint64_t>() << " page faults ("
-      << st["vm"]["minor_faults"].get<std::uint64_t>() << " minor, "
-      << st["vm"]["ad_faults"].get<std::uint64_t>() << " A/D), "
-      << st["vm"]["kills"].get<std::uint64_t>() << " process(es) killed\n";
+  const json& vm = st["vm"];
+  out << "  vm       " << vm["page_faults"].get<std::uint64_t>() << " page faults ("
+      << vm["minor_faults"].get<std::uint64_t>() << " minor, "
+      << vm["major_faults"].get<std::uint64_t>() << " major), "
+      << vm["ad_faults"].get<std::uint64_t>() << " A/D faults, "
+      << vm["evictions"].get<std::uint64_t>() << " evictions ("
+      << vm["dirty_writebacks"].get<std::uint64_t>() << " written back), "
+      << vm["kills"].get<std::uint64_t>() << " process(es) killed\n";
+  out << "  swap     " << st["swap"]["reads"].get<std::uint64_t>() << " reads, "
+      << st["swap"]["writes"].get<std::uint64_t>() << " writes\n";
+  if (st["check"]["enabled"].get<bool>()) {
+    out << "  check    " << st["check"]["reads_verified"].get<std::uint64_t>()
+        << " reads verified, " << st["check"]["mismatches"].get<std::uint64_t>()
+        << " mismatches\n";
+  }
   out << "  dram     " << st["dram"]["reads"].get<std::uint64_t>() << " reads, "
       << st["dram"]["writes"].get<std::uint64_t>() << " writes, row hit rate "
       << 100 * st["dram"]["row_hit_rate"].get<double>() << "%\n";

@@ -8,6 +8,7 @@
 #include "dram.h"
 #include "kernel.h"
 #include "mmu_stats.h"
+#include "swap_device.h"
 
 namespace mmusim {
 
@@ -15,6 +16,7 @@ nlohmann::json to_json(const MmuStats& s);
 nlohmann::json to_json(const DramStats& s);
 nlohmann::json to_json(const CpuStats& s);
 nlohmann::json to_json(const fw::KernelStats& s);
+nlohmann::json to_json(const SwapStats& s);
 
 void print_summary(std::ostream& out, const nlohmann::json& stats);
 

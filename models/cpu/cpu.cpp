@@ -10,12 +10,28 @@ namespace mmusim {
 
 namespace {
 constexpr std::uint32_t kMaxAccessBytes = 4096;
+constexpr std::size_t kMaxResidencySamples = 1024;
 
-// The value a store writes: a mix of who wrote it, where, and when.
-std::uint64_t store_value(fw::Pid pid, std::uint64_t va, std::uint64_t sequence) {
-  std::uint64_t x = va ^ (std::uint64_t{pid} << 56) ^ (sequence * 0x9E3779B97F4A7C15ull);
+// The value a store writes: predictable from the process, the address and the version
+// (the process's store count), so no two stores write the same bytes by accident.
+std::uint64_t store_value(fw::Pid pid, std::uint64_t va, std::uint64_t version) {
+  std::uint64_t x = va ^ (std::uint64_t{pid} << 56) ^ (version * 0x9E3779B97F4A7C15ull);
   x ^= x >> 31;
-  return x * 0xBF58476D1CE4E5B9ull;
+  x *= 0xBF58476D1CE4E5B9ull;
+  return x ^ (x >> 29);
+}
+
+std::string hex_bytes(const unsigned char* bytes, std::uint32_t size) {
+  std::ostringstream s;
+  s << "0x" << std::hex << std::setfill('0');
+  for (std::uint32_t i = std::min<std::uint32_t>(size, 16); i-- > 0;) s << std::setw(2) << unsigned(bytes[i]);
+  if (size > 16) s << "...";
+  return s.str();
+}
+
+fw::Syscall syscall_of(StreamOp op) {
+  return op == StreamOp::Brk ? fw::Syscall::Brk : op == StreamOp::Mmap ? fw::Syscall::Mmap
+                                                                     : fw::Syscall::Munmap;
 }
 }  // namespace
 
@@ -23,7 +39,7 @@ Cpu::Cpu(const sc_core::sc_module_name& name, const CpuConfig& config,
          std::vector<ProcessSpec> processes)
     : sc_core::sc_module(name),
       config_(config),
-      hal_(phys, keeper_),
+      hal_(phys, keeper_, irq),
       attr_(new MemAttr),
       buffer_(kMaxAccessBytes) {
   for (auto& spec : processes) {
@@ -46,30 +62,46 @@ void Cpu::run() {
   keeper_.reset();
   started_ = last_progress_ = std::chrono::steady_clock::now();
   try {
-    std::deque<Process*> ready;
-    for (auto& p : processes_) {
-      p.pid = kernel_->spawn(p.spec.regions);
-      ready.push_back(&p);
-    }
-    const Process* running = nullptr;
-    while (!ready.empty() && failure_.empty()) {
-      Process* p = ready.front();
-      ready.pop_front();
-      if (p != running) kernel_->switch_to(p->pid);
-      running = p;
-      if (!run_slice(*p, keeper_.get_current_time() + config_.timeslice)) {
-        ready.push_back(p);
-      }
-    }
+    schedule();
   } catch (const HalError& e) {
     failure_ = e.what();
   }
   keeper_.sync();
+  sample_residency();
   if (progress_shown_) std::cerr << '\n';
 }
 
+// Round robin over the started processes; process i starts at i * spawn_interval.
+void Cpu::schedule() {
+  std::deque<Process*> ready;
+  std::size_t next_start = 0;
+  const Process* running = nullptr;
+  while (failure_.empty()) {
+    while (next_start < processes_.size() &&
+           config_.spawn_interval * static_cast<double>(next_start) <= keeper_.get_current_time()) {
+      Process& p = processes_[next_start++];
+      p.pid = kernel_->spawn(p.spec.regions);
+      ready.push_back(&p);
+    }
+    if (ready.empty()) {
+      if (next_start == processes_.size()) return;
+      // Idle until the next process starts.
+      keeper_.inc(config_.spawn_interval * static_cast<double>(next_start) -
+                  keeper_.get_current_time());
+      keeper_.sync();
+      continue;
+    }
+    Process* p = ready.front();
+    ready.pop_front();
+    if (p != running) kernel_->switch_to(p->pid);
+    running = p;
+    if (!run_slice(*p, keeper_.get_current_time() + config_.timeslice)) ready.push_back(p);
+    sample_residency();
+  }
+}
+
 bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
-  while (keeper_.get_current_time() < slice_end) {
+  while (keeper_.get_current_time() < slice_end && failure_.empty()) {
     if (!p.has_pending) {
       if (!p.spec.stream->next(p.pending)) {
         kernel_->exit(p.pid);
@@ -79,7 +111,9 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
       p.has_pending = true;
       p.traps_on_pending = 0;
     }
-    if (issue(p.pending, p.pid)) {
+    if (p.pending.op != StreamOp::Access) {
+      syscall(p);
+    } else if (issue(p)) {
       p.has_pending = false;
       if (progress_ && (stats_.accesses & 0xFFFFF) == 0) report_progress();
     } else {
@@ -103,13 +137,38 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
     }
     if (keeper_.need_sync()) keeper_.sync();
   }
-  return false;
+  return !failure_.empty();
 }
 
-bool Cpu::issue(const Access& access, fw::Pid pid) {
+// Memory that leaves the address space (brk shrinking, munmap) comes back zero-filled
+// if it is ever mapped again, so the shadow forgets it too.
+void Cpu::syscall(Process& p) {
+  ++stats_.syscalls;
+  const std::uint64_t arg = p.pending.va;
+  const auto result = kernel_->syscall(p.pid, syscall_of(p.pending.op), arg);
+  if (result) {
+    switch (p.pending.op) {
+      case StreamOp::Brk:
+        if (*result < p.brk) p.shadow.forget(*result, p.brk);
+        p.brk = *result;
+        break;
+      case StreamOp::Mmap: p.mappings[*result] = arg; break;
+      case StreamOp::Munmap:
+        p.shadow.forget(arg, arg + p.mappings[arg]);
+        p.mappings.erase(arg);
+        break;
+      case StreamOp::Access: break;
+    }
+  }
+  p.spec.stream->on_syscall_result(result);
+  p.has_pending = false;
+}
+
+bool Cpu::issue(Process& p) {
+  const Access& access = p.pending;
   const bool write = access.kind == AccessKind::Write;
   if (write) {
-    const std::uint64_t value = store_value(pid, access.va, stats_.accesses);
+    const std::uint64_t value = store_value(p.pid, access.va, p.stores);
     for (std::uint32_t i = 0; i < access.size; i += 8) {
       std::memcpy(&buffer_[i], &value, std::min<std::uint32_t>(8, access.size - i));
     }
@@ -136,7 +195,47 @@ bool Cpu::issue(const Access& access, fw::Pid pid) {
     case AccessKind::Write: ++stats_.writes; break;
     case AccessKind::Fetch: ++stats_.fetches; break;
   }
+  if (write) {
+    ++p.stores;
+    if (config_.check_reads) p.shadow.write(access.va, buffer_.data(), access.size);
+  } else if (config_.check_reads) {
+    check_read(p);
+  }
+  if (kernel_->wants_every_access()) kernel_->observe_access(p.pid, access.va, access.next_use);
   return true;
+}
+
+void Cpu::check_read(Process& p) {
+  const Access& access = p.pending;
+  ++stats_.reads_verified;
+  if (p.shadow.matches(access.va, buffer_.data(), access.size)) return;
+  ++stats_.mismatches;
+  std::vector<unsigned char> expected(access.size);
+  p.shadow.expected(access.va, expected.data(), access.size);
+  std::ostringstream msg;
+  msg << "data mismatch: pid " << p.pid << " " << to_string(access.kind) << " of " << access.size
+      << " bytes at VA 0x" << std::hex << access.va << std::dec << ": expected "
+      << hex_bytes(expected.data(), access.size) << ", got "
+      << hex_bytes(buffer_.data(), access.size) << " (time " << keeper_.get_current_time()
+      << ", access " << stats_.accesses << ")";
+  failure_ = msg.str();
+}
+
+// At most one sample per timeslice; past kMaxResidencySamples every other one is dropped
+// and the spacing doubles, so long runs keep a bounded, even picture.
+void Cpu::sample_residency() {
+  const double now_ns = keeper_.get_current_time().to_seconds() * 1e9;
+  auto& samples = stats_.resident_frames;
+  if (samples.empty()) sample_spacing_ns_ = config_.timeslice.to_seconds() * 1e9;
+  if (!samples.empty() && now_ns - last_sample_ns_ < sample_spacing_ns_) return;
+  last_sample_ns_ = now_ns;
+  samples.emplace_back(now_ns, kernel_->stats().user_frames_in_use);
+  if (samples.size() > kMaxResidencySamples) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < samples.size(); i += 2) samples[kept++] = samples[i];
+    samples.resize(kept);
+    sample_spacing_ns_ *= 2;
+  }
 }
 
 void Cpu::report_progress() {

@@ -1,9 +1,11 @@
 #pragma once
 // The traffic generator: N processes, each an access stream in its own address space,
-// time-sliced round robin on one hart. Virtual accesses go to the mmu; when one traps,
-// the firmware's handler runs in this thread and the access is retried.
+// started at run time and time-sliced round robin on one hart. Virtual accesses go to
+// the mmu; when one traps, or a process makes a system call, the firmware runs in this
+// thread. Every load is checked against what the process last stored there.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -14,6 +16,7 @@
 
 #include "kernel.h"
 #include "mem_attr.h"
+#include "shadow_memory.h"
 #include "tlm_hal.h"
 #include "workload.h"
 
@@ -23,7 +26,9 @@ struct CpuConfig {
   sc_core::sc_time access_time = sc_core::sc_time(0.5, sc_core::SC_NS);  // compute per access
   sc_core::sc_time timeslice = sc_core::sc_time(100, sc_core::SC_US);
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);  // loosely-timed sync
-  unsigned max_traps_per_access = 8;  // more means the firmware is not making progress
+  sc_core::sc_time spawn_interval = sc_core::SC_ZERO_TIME;  // process i starts at i * this
+  bool check_reads = true;             // compare every load with the shadow copy
+  unsigned max_traps_per_access = 8;   // more means the firmware is not making progress
 };
 
 struct ProcessSpec {
@@ -37,14 +42,20 @@ struct CpuStats {
   std::uint64_t writes = 0;
   std::uint64_t fetches = 0;
   std::uint64_t traps = 0;
+  std::uint64_t syscalls = 0;
   std::uint64_t processes_finished = 0;
   std::uint64_t processes_killed = 0;
+  std::uint64_t reads_verified = 0;  // loads and fetches compared with the shadow copy
+  std::uint64_t mismatches = 0;
+  // (simulated ns, user frames in use), sampled at most once per timeslice
+  std::vector<std::pair<double, std::uint64_t>> resident_frames;
 };
 
 class Cpu final : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Cpu> data{"data"};  // virtual accesses -> mmu
   tlm_utils::simple_initiator_socket<Cpu> phys{"phys"};  // firmware's physical accesses -> bus
+  sc_core::sc_in<bool> irq{"irq"};                       // external interrupt (swap device)
 
   Cpu(const sc_core::sc_module_name& name, const CpuConfig& config,
       std::vector<ProcessSpec> processes);
@@ -64,15 +75,23 @@ class Cpu final : public sc_core::sc_module {
   struct Process {
     fw::Pid pid = 0;
     ProcessSpec spec;
+    ShadowMemory shadow;
+    std::uint64_t stores = 0;  // the version of the next store's value
+    std::uint64_t brk = 0;     // the heap end the kernel last granted
+    std::map<std::uint64_t, std::uint64_t> mappings;  // mmap start -> length
     Access pending;
     bool has_pending = false;
     unsigned traps_on_pending = 0;
   };
 
   void run();
+  void schedule();
   // Runs p until its slice ends (false) or it finishes or dies (true).
   bool run_slice(Process& p, const sc_core::sc_time& slice_end);
-  bool issue(const Access& access, fw::Pid pid);
+  void syscall(Process& p);
+  bool issue(Process& p);
+  void check_read(Process& p);
+  void sample_residency();
   void report_progress();
 
   const CpuConfig config_;
@@ -87,6 +106,8 @@ class Cpu final : public sc_core::sc_module {
   std::string failure_;
   bool progress_ = false;
   bool progress_shown_ = false;
+  double last_sample_ns_ = 0;
+  double sample_spacing_ns_ = 0;
   std::uint64_t planned_accesses_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;

@@ -47,3 +47,12 @@ void TlmHal::spend(std::uint64_t picoseconds) {
 }
 
 }  // namespace mmusim
+
+namespace mmusim {
+
+void TlmHal::wait_for_interrupt() {
+  keeper_.sync();  // the device must see the time the firmware has reached
+  if (!irq_.read()) sc_core::wait(irq_.posedge_event());
+}
+
+}  // namespace mmusim

@@ -1,6 +1,7 @@
 #pragma once
 // The firmware's HAL on the platform: physical accesses through the cpu's physical
-// initiator socket (straight to the bus), timed by the cpu's quantum keeper.
+// initiator socket (straight to the bus), timed by the cpu's quantum keeper; waiting for
+// the external interrupt suspends the cpu's thread until the line rises.
 
 #include <stdexcept>
 #include <systemc>
@@ -19,18 +20,21 @@ class HalError : public std::runtime_error {
 
 class TlmHal final : public fw::Hal {
  public:
-  TlmHal(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantumkeeper& keeper)
-      : socket_(socket), keeper_(keeper) {}
+  TlmHal(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantumkeeper& keeper,
+         sc_core::sc_in<bool>& irq)
+      : socket_(socket), keeper_(keeper), irq_(irq) {}
 
   std::uint64_t load64(std::uint64_t pa) override;
   void store64(std::uint64_t pa, std::uint64_t value) override;
   void store_zeros(std::uint64_t pa, std::uint64_t bytes) override;
   void spend(std::uint64_t picoseconds) override;
+  void wait_for_interrupt() override;
 
  private:
   void transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data, unsigned length);
   tlm::tlm_initiator_socket<>& socket_;
   tlm_utils::tlm_quantumkeeper& keeper_;
+  sc_core::sc_in<bool>& irq_;
 };
 
 }  // namespace mmusim

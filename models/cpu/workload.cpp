@@ -2,18 +2,49 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
-#include "replacement.h"  // scale_to_range, to_unit_interval
+#include "address_space.h"
 #include "sv.h"
+#include "uniform.h"
 
 namespace mmusim {
 
 namespace {
 constexpr WorkloadType kAllTypes[] = {WorkloadType::Sequential, WorkloadType::Strided,
                                       WorkloadType::Random,     WorkloadType::Zipf,
-                                      WorkloadType::Lackey,     WorkloadType::Pages};
+                                      WorkloadType::Program,    WorkloadType::Lackey,
+                                      WorkloadType::Pages};
 constexpr std::uint64_t kWord = 8;
+
+// P(rank k) ∝ 1 / k^alpha over `pages` pages, as a cumulative table.
+std::vector<double> zipf_cdf(std::uint64_t pages, double alpha) {
+  std::vector<double> cdf(std::max<std::uint64_t>(1, pages));
+  double sum = 0;
+  for (std::uint64_t k = 0; k < cdf.size(); ++k) {
+    sum += 1.0 / std::pow(static_cast<double>(k + 1), alpha);
+    cdf[k] = sum;
+  }
+  for (double& c : cdf) c /= sum;
+  return cdf;
+}
+
+std::uint64_t zipf_rank(const std::vector<double>& cdf, double u) {
+  const auto rank = static_cast<std::uint64_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+  return std::min<std::uint64_t>(rank, cdf.size() - 1);
+}
+
 }  // namespace
+
+void link_next_uses(std::vector<Access>& trace) {
+  std::unordered_map<std::uint64_t, std::uint64_t> next_of_page;
+  for (std::size_t i = trace.size(); i-- > 0;) {
+    const std::uint64_t page = trace[i].va >> sv::kPageShift;
+    const auto it = next_of_page.find(page);
+    trace[i].next_use = it == next_of_page.end() ? kNoNextUse : it->second;
+    next_of_page[page] = i;
+  }
+}
 
 const char* to_string(WorkloadType type) {
   switch (type) {
@@ -21,6 +52,7 @@ const char* to_string(WorkloadType type) {
     case WorkloadType::Strided: return "strided";
     case WorkloadType::Random: return "random";
     case WorkloadType::Zipf: return "zipf";
+    case WorkloadType::Program: return "program";
     case WorkloadType::Lackey: return "lackey";
     case WorkloadType::Pages: return "pages";
   }
@@ -40,16 +72,9 @@ bool parse_workload_type(const std::string& name, WorkloadType& out) {
 SyntheticStream::SyntheticStream(const WorkloadConfig& config, std::uint64_t base,
                                  std::uint64_t seed)
     : config_(config), base_(base), rng_(seed) {
+  // Rank 1, the most popular page, is the lowest page of the footprint.
   if (config.type == WorkloadType::Zipf) {
-    // P(rank k) ∝ 1 / k^alpha over the footprint's pages; rank 1 is the lowest page.
-    const std::uint64_t pages = std::max<std::uint64_t>(1, config.footprint / sv::kPageSize);
-    zipf_cdf_.resize(pages);
-    double sum = 0;
-    for (std::uint64_t k = 0; k < pages; ++k) {
-      sum += 1.0 / std::pow(static_cast<double>(k + 1), config.zipf_alpha);
-      zipf_cdf_[k] = sum;
-    }
-    for (double& c : zipf_cdf_) c /= sum;
+    zipf_cdf_ = zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha);
   }
 }
 
@@ -68,10 +93,7 @@ std::uint64_t SyntheticStream::next_offset() {
     }
     case WorkloadType::Random: return scale_to_range(rng_(), words) * kWord;
     case WorkloadType::Zipf: {
-      const double u = to_unit_interval(rng_());
-      const auto rank = static_cast<std::uint64_t>(
-          std::upper_bound(zipf_cdf_.begin(), zipf_cdf_.end(), u) - zipf_cdf_.begin());
-      const std::uint64_t page = std::min<std::uint64_t>(rank, zipf_cdf_.size() - 1);
+      const std::uint64_t page = zipf_rank(zipf_cdf_, to_unit_interval(rng_()));
       const std::uint64_t words_per_page = std::min(sv::kPageSize, config_.footprint) / kWord;
       return page * sv::kPageSize + scale_to_range(rng_(), words_per_page) * kWord;
     }
@@ -94,6 +116,109 @@ bool SyntheticStream::next(Access& out) {
   out.kind = next_kind();
   return true;
 }
+
+// --- program ----------------------------------------------------------------------------
+
+namespace {
+constexpr std::uint64_t kBrkEvery = 8192;     // accesses between heap resizes
+constexpr std::uint64_t kMmapEvery = 32768;   // accesses between mmap / munmap
+constexpr std::uint64_t kMmapPhase = 4096;
+}  // namespace
+
+ProgramStream::ProgramStream(const WorkloadConfig& config, std::uint64_t seed)
+    : config_(config),
+      rng_(seed),
+      heap_cdf_(zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha)) {}
+
+// System calls at fixed points of the stream: brk every kBrkEvery accesses, mmap or
+// munmap every kMmapEvery.
+bool ProgramStream::next_syscall(Access& out) {
+  using fw::Layout;
+  // One look per access count (and none while a call's result is outstanding).
+  if (pending_ != StreamOp::Access || considered_ == issued_) return false;
+  considered_ = issued_;
+  const std::uint64_t heap_max = Layout::kHeapBase + config_.footprint;
+  if (issued_ % kBrkEvery == 0) {
+    // Grow by an eighth of the footprint; at the top, shrink by a quarter now and then.
+    const std::uint64_t step = std::max<std::uint64_t>(sv::kPageSize, config_.footprint / 8);
+    std::uint64_t target = std::min(heap_max, std::max(heap_end_, Layout::kHeapBase) + step);
+    if (heap_end_ == heap_max && (issued_ / kBrkEvery) % 4 == 3) target = heap_end_ - 2 * step;
+    if (target != heap_end_) {
+      out = Access{target, 0, AccessKind::Read, StreamOp::Brk};
+      pending_ = StreamOp::Brk;
+      return true;
+    }
+  }
+  if (issued_ % kMmapEvery == kMmapPhase) {
+    if (mmap_start_ == 0) {
+      out = Access{kMmapBytes, 0, AccessKind::Read, StreamOp::Mmap};
+      pending_ = StreamOp::Mmap;
+    } else {
+      out = Access{mmap_start_, 0, AccessKind::Read, StreamOp::Munmap};
+      pending_ = StreamOp::Munmap;
+      mmap_start_ = 0;
+    }
+    return true;
+  }
+  return false;
+}
+
+void ProgramStream::on_syscall_result(std::optional<std::uint64_t> result) {
+  if (pending_ == StreamOp::Brk && result) heap_end_ = *result;
+  if (pending_ == StreamOp::Mmap && result) mmap_start_ = *result;
+  pending_ = StreamOp::Access;
+}
+
+AccessKind ProgramStream::data_kind() {
+  const double data = config_.read_fraction + config_.write_fraction;
+  const double u = to_unit_interval(rng_()) * (data > 0 ? data : 1);
+  return u < config_.write_fraction ? AccessKind::Write : AccessKind::Read;
+}
+
+std::uint64_t ProgramStream::data_address(std::uint64_t base, std::uint64_t bytes) {
+  return base + scale_to_range(rng_(), bytes / kWord) * kWord;
+}
+
+bool ProgramStream::next(Access& out) {
+  using fw::Layout;
+  if (issued_ >= config_.accesses) return false;
+  if (next_syscall(out)) return true;
+  ++issued_;
+  out = Access{};
+  const double u = to_unit_interval(rng_());
+  if (u < config_.fetch_fraction) {
+    // Straight-line code with a branch to anywhere in the text one time in 16.
+    pc_ = (rng_() % 16 == 0) ? scale_to_range(rng_(), kTextBytes / 4) * 4 : (pc_ + 4) % kTextBytes;
+    out.va = Layout::kTextBase + pc_;
+    out.size = 4;
+    out.kind = AccessKind::Fetch;
+    return true;
+  }
+  out.kind = data_kind();
+  const double where = to_unit_interval(rng_());
+  const std::uint64_t heap_bytes = heap_end_ > Layout::kHeapBase ? heap_end_ - Layout::kHeapBase : 0;
+  if (where < 0.15 || heap_bytes == 0) {
+    // The call stack: calls and returns move the top by a frame at a time.
+    const std::uint64_t frame = 64;
+    if (rng_() % 2 == 0) {
+      stack_depth_ = std::min(stack_depth_ + frame, kStackBytes - frame);
+    } else {
+      stack_depth_ = stack_depth_ >= frame ? stack_depth_ - frame : 0;
+    }
+    out.va = Layout::kStackTop - frame - stack_depth_ + scale_to_range(rng_(), frame / kWord) * kWord;
+  } else if (where < 0.25) {
+    out.va = data_address(Layout::kTextBase + kTextBytes, kDataBytes);
+  } else if (where < 0.35 && mmap_start_ != 0) {
+    out.va = data_address(mmap_start_, kMmapBytes);
+  } else {
+    const std::uint64_t pages = heap_bytes / sv::kPageSize;
+    const std::uint64_t page = zipf_rank(heap_cdf_, to_unit_interval(rng_())) % pages;
+    out.va = data_address(Layout::kHeapBase + page * sv::kPageSize, sv::kPageSize);
+  }
+  return true;
+}
+
+// --- trace ------------------------------------------------------------------------------
 
 bool TraceStream::next(Access& out) {
   if (index_ == trace_->size()) return false;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -12,13 +13,26 @@
 
 namespace mmusim {
 
+// What a process asks for next: a memory access, or a system call that changes its
+// address space (the argument travels in `va`).
+enum class StreamOp : std::uint8_t { Access, Brk, Mmap, Munmap };
+
+constexpr std::uint64_t kNoNextUse = ~std::uint64_t{0};
+
 struct Access {
   std::uint64_t va = 0;
   std::uint32_t size = 8;
   AccessKind kind = AccessKind::Read;
+  StreamOp op = StreamOp::Access;
+  // Trace replay: position in the trace of the next access to the same page
+  // (kNoNextUse if none), for the opt oracle.
+  std::uint64_t next_use = kNoNextUse;
 };
 
-enum class WorkloadType { Sequential, Strided, Random, Zipf, Lackey, Pages };
+// Fills in next_use for every access of a trace.
+void link_next_uses(std::vector<Access>& trace);
+
+enum class WorkloadType { Sequential, Strided, Random, Zipf, Program, Lackey, Pages };
 bool parse_workload_type(const std::string& name, WorkloadType& out);
 const char* to_string(WorkloadType type);
 inline bool is_trace(WorkloadType t) { return t == WorkloadType::Lackey || t == WorkloadType::Pages; }
@@ -42,7 +56,10 @@ class AccessStream {
   virtual ~AccessStream() = default;
   // The next access, or false when the stream is over.
   virtual bool next(Access& out) = 0;
+  // Memory accesses the stream will make (for progress reports).
   virtual std::uint64_t length() const = 0;
+  // The kernel's answer to the system call last returned by next() (nullopt: refused).
+  virtual void on_syscall_result(std::optional<std::uint64_t> /*result*/) {}
 };
 
 // Synthetic accesses of 8 bytes, 8-byte aligned, within [base, base + footprint).
@@ -62,6 +79,40 @@ class SyntheticStream final : public AccessStream {
   std::uint64_t cursor_ = 0;
   std::mt19937_64 rng_;
   std::vector<double> zipf_cdf_;  // over pages, hottest first
+};
+
+// A program with a realistic address space (fw::standard_layout): instruction fetches
+// walk the text, loads and stores go to the data segment, a call stack that grows and
+// shrinks, a heap grown (and now and then shrunk) with brk, and short-lived anonymous
+// mmap regions. Heap accesses are zipf-distributed over the heap's pages. `footprint`
+// is the largest the heap gets.
+class ProgramStream final : public AccessStream {
+ public:
+  ProgramStream(const WorkloadConfig& config, std::uint64_t seed);
+  bool next(Access& out) override;
+  std::uint64_t length() const override { return config_.accesses; }
+  void on_syscall_result(std::optional<std::uint64_t> result) override;
+
+  static constexpr std::uint64_t kTextBytes = 64 << 10;
+  static constexpr std::uint64_t kDataBytes = 64 << 10;
+  static constexpr std::uint64_t kStackBytes = 256 << 10;  // deepest the call stack goes
+  static constexpr std::uint64_t kMmapBytes = 256 << 10;
+
+ private:
+  bool next_syscall(Access& out);
+  std::uint64_t data_address(std::uint64_t base, std::uint64_t bytes);
+  AccessKind data_kind();
+
+  WorkloadConfig config_;
+  std::mt19937_64 rng_;
+  std::vector<double> heap_cdf_;  // zipf over the largest heap's pages
+  std::uint64_t issued_ = 0;
+  std::uint64_t considered_ = ~std::uint64_t{0};  // the issued_ whose system calls were decided
+  std::uint64_t pc_ = 0;
+  std::uint64_t stack_depth_ = 0;
+  std::uint64_t heap_end_ = 0;     // the brk the kernel last granted
+  std::uint64_t mmap_start_ = 0;   // 0: no mapping
+  StreamOp pending_ = StreamOp::Access;
 };
 
 // Replays a parsed trace, shared read-only by every process that runs it.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "uniform.h"
+
 namespace mmusim {
 
 enum class ReplacementKind { Lru, Plru, Fifo, Random };
@@ -80,15 +82,5 @@ class RandomPolicy final : public ReplacementPolicy {
   unsigned ways_;
   std::mt19937_64 rng_;
 };
-
-// Maps a 64-bit random number onto [0, n) without modulo bias worth caring about
-// (Lemire's multiply-shift); unlike std::uniform_int_distribution it is the same on
-// every standard library, which keeps seeded runs identical across machines.
-inline std::uint64_t scale_to_range(std::uint64_t random, std::uint64_t n) {
-  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(random) * n) >> 64);
-}
-inline double to_unit_interval(std::uint64_t random) {
-  return static_cast<double>(random >> 11) * 0x1.0p-53;
-}
 
 }  // namespace mmusim

@@ -1,10 +1,11 @@
-// The kernel against a fake HAL: page tables it builds are walked by the reference
-// engine, so what the firmware writes is checked by the same rules the hardware uses.
+// The kernel against a fake HAL. A test "cpu" translates with the reference engine
+// over the tables the kernel built in (fake) DRAM, runs the trap handler on a fault and
+// retries, exactly as the platform's cpu does.
 
 #include <gtest/gtest.h>
-#include <vector>
+#include <variant>
 
-#include "fake_memory.h"
+#include "fake_hal.h"
 #include "kernel.h"
 #include "reference_engine.h"
 
@@ -12,85 +13,75 @@ namespace mmusim {
 namespace {
 
 using namespace sv;
+using test::FakeHal;
 namespace regs = mmu_regs;
 
-constexpr std::uint64_t kMmu = 0x1000'0000;
-constexpr std::uint64_t kDram = 0x8000'0000;
-
-class FakeHal final : public fw::Hal {
- public:
-  explicit FakeHal(test::FakeMemory& memory) : memory_(memory) {}
-  std::uint64_t load64(std::uint64_t pa) override {
-    if (pa == kMmu + regs::kFaultCause) return static_cast<std::uint64_t>(fault_cause);
-    if (pa == kMmu + regs::kFaultVa) return fault_va;
-    if (pa >= kMmu && pa < kMmu + regs::kBlockSize) return 0;
-    return memory_.word(pa);
-  }
-  void store64(std::uint64_t pa, std::uint64_t value) override {
-    if (pa >= kMmu && pa < kMmu + regs::kBlockSize) {
-      mmio.emplace_back(pa - kMmu, value);
-      if (pa == kMmu + regs::kSatp) satp = value;
-      return;
-    }
-    memory_.words[pa] = value;
-  }
-  void store_zeros(std::uint64_t pa, std::uint64_t bytes) override {
-    for (std::uint64_t i = 0; i < bytes; i += 8) memory_.words[pa + i] = 0;
-    zeroed.push_back(pa);
-  }
-  void spend(std::uint64_t ps) override { spent_ps += ps; }
-
-  // The last flush command as (kind, va, asid), from the MMIO writes.
-  std::vector<std::uint64_t> last_flush() const {
-    std::uint64_t va = 0, asid = 0;
-    std::vector<std::uint64_t> out;
-    for (const auto& [offset, value] : mmio) {
-      if (offset == regs::kFlushVa) va = value;
-      if (offset == regs::kFlushAsid) asid = value;
-      if (offset == regs::kFlushCmd) out = {value, va, asid};
-    }
-    return out;
-  }
-
-  Cause fault_cause = Cause::None;
-  std::uint64_t fault_va = 0;
-  std::uint64_t satp = 0;
-  std::uint64_t spent_ps = 0;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> mmio;
-  std::vector<std::uint64_t> zeroed;
-
- private:
-  test::FakeMemory& memory_;
-};
+constexpr std::uint64_t kHeap = 0x1000'0000;
 
 class KernelTest : public ::testing::Test {
  protected:
-  KernelTest() : hal(memory), kernel(hal, kernel_config()) {}
-  static fw::KernelConfig kernel_config() {
+  static constexpr std::uint64_t kDramFrames = 64;
+
+  explicit KernelTest(std::uint64_t user_frames = 8,
+                      fw::PageReplacementKind policy = fw::PageReplacementKind::Fifo)
+      : hal(memory, kDramFrames * kPageSize), kernel(hal, config(user_frames, policy)) {}
+
+  static fw::KernelConfig config(std::uint64_t user_frames, fw::PageReplacementKind policy) {
     fw::KernelConfig c;
     c.mode = Mode::Sv39;
-    c.dram_base = kDram;
-    c.dram_size = 64 * kPageSize;
-    c.mmu_base = kMmu;
-    c.user_frames = 8;
+    c.dram_base = FakeHal::kDram;
+    c.dram_size = kDramFrames * kPageSize;
+    c.mmu_base = FakeHal::kMmu;
+    c.swap_base = FakeHal::kSwap;
+    c.user_frames = user_frames;
+    c.replacement = policy;
     return c;
   }
   static std::vector<fw::Region> heap(std::uint64_t perms = kPteR | kPteW) {
-    return {{"heap", 0x1000'0000, 0x1010'0000, perms}};
-  }
-  // Translates with the reference engine under the kernel's current satp.
-  TranslationResult walk(std::uint64_t va, AccessKind kind) {
-    ReferenceEngine engine(MmuConfig{}, memory);
-    engine.write_satp(hal.satp);
-    sc_core::sc_time d;
-    return engine.translate({va, {kind, Privilege::User}}, d);
-  }
-  std::optional<fw::KillReport> fault(fw::Pid pid, Cause cause, std::uint64_t va) {
-    hal.fault_cause = cause;
-    hal.fault_va = va;
-    return kernel.handle_trap(pid);
+    return {{"heap", fw::RegionKind::Heap, kHeap, kHeap + 0x10'0000, perms}};
   }
 
+  // One access as the cpu makes it: translate, trap and retry until done or killed.
+  // Returns the word read (or written), or the kill report.
+  std::variant<std::uint64_t, fw::KillReport> access(fw::Pid pid, std::uint64_t va, AccessKind kind,
+                                                     std::uint64_t value = 0) {
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      ReferenceEngine engine(mmu, memory);
+      engine.write_satp(hal.satp);
+      sc_core::sc_time d;
+      const auto r = engine.translate({va, {kind, Privilege::User}}, d);
+      if (r.ok()) {
+        if (kind == AccessKind::Write) memory.words[r.pa] = value;
+        return memory.word(r.pa);
+      }
+      hal.fault_cause = r.cause;
+      hal.fault_va = va;
+      if (auto killed = kernel.handle_trap(pid)) return *killed;
+    }
+    ADD_FAILURE() << "no progress at " << std::hex << va;
+    return std::uint64_t{0};
+  }
+  std::uint64_t read(fw::Pid pid, std::uint64_t va) {
+    const auto r = access(pid, va, AccessKind::Read);
+    EXPECT_TRUE(std::holds_alternative<std::uint64_t>(r)) << std::get<fw::KillReport>(r).reason;
+    return std::holds_alternative<std::uint64_t>(r) ? std::get<std::uint64_t>(r) : 0;
+  }
+  void write(fw::Pid pid, std::uint64_t va, std::uint64_t value) {
+    const auto r = access(pid, va, AccessKind::Write, value);
+    EXPECT_TRUE(std::holds_alternative<std::uint64_t>(r)) << std::get<fw::KillReport>(r).reason;
+  }
+  fw::KillReport killed(fw::Pid pid, std::uint64_t va, AccessKind kind) {
+    const auto r = access(pid, va, kind, 1);
+    EXPECT_TRUE(std::holds_alternative<fw::KillReport>(r)) << "not killed";
+    return std::holds_alternative<fw::KillReport>(r) ? std::get<fw::KillReport>(r) : fw::KillReport{};
+  }
+  fw::Pid start(std::vector<fw::Region> regions = heap()) {
+    const fw::Pid pid = kernel.spawn(std::move(regions));
+    kernel.switch_to(pid);
+    return pid;
+  }
+
+  MmuConfig mmu;
   test::FakeMemory memory;
   FakeHal hal;
   fw::Kernel kernel;
@@ -104,120 +95,218 @@ TEST_F(KernelTest, SwitchWritesSatpWithModeAsidAndRoot) {
   EXPECT_EQ(satp.mode, Mode::Sv39);
   EXPECT_EQ(satp.asid, kernel.asid_of(b));
   EXPECT_NE(kernel.asid_of(a), kernel.asid_of(b));
-  EXPECT_GE(satp.root_ppn << kPageShift, kDram);
-  EXPECT_EQ(kernel.stats().table_frames_in_use, 2u);  // one root each
+  EXPECT_GE(satp.root_ppn << kPageShift, FakeHal::kDram);
+  EXPECT_EQ(kernel.stats().table_frames_in_use, 2u);
 }
 
-TEST_F(KernelTest, DemandZeroMapsAZeroedFrameThatTheWalkerAccepts) {
-  const fw::Pid pid = kernel.spawn(heap());
-  kernel.switch_to(pid);
-  EXPECT_EQ(walk(0x1000'2000, AccessKind::Read).cause, Cause::LoadPageFault);
-  EXPECT_FALSE(fault(pid, Cause::LoadPageFault, 0x1000'2468).has_value());
-  const auto r = walk(0x1000'2468, AccessKind::Write);
-  ASSERT_TRUE(r.ok());
-  EXPECT_GE(r.pa, kDram);
-  EXPECT_LT(r.pa, kDram + 64 * kPageSize);
-  EXPECT_EQ(r.pa & 0xFFF, 0x468u);
-  EXPECT_NE(std::find(hal.zeroed.begin(), hal.zeroed.end(), r.pa & ~0xFFFull), hal.zeroed.end());
-  EXPECT_EQ(walk(0x1000'2000, AccessKind::Fetch).cause, Cause::InstrPageFault);  // region is RW
-  const std::vector<std::uint64_t> flush = {static_cast<std::uint64_t>(regs::FlushKind::VaAsid),
-                                            0x1000'2000, kernel.asid_of(pid)};
-  EXPECT_EQ(hal.last_flush(), flush);
+TEST_F(KernelTest, DemandZeroMapsAZeroedFrameAndFlushesThatPage) {
+  const fw::Pid pid = start();
+  EXPECT_EQ(read(pid, kHeap + 0x2468), 0u);
   EXPECT_EQ(kernel.stats().minor_faults, 1u);
+  EXPECT_EQ(kernel.stats().page_faults, 1u);
   EXPECT_EQ(kernel.stats().user_frames_in_use, 1u);
+  const std::vector<std::uint64_t> flush = {static_cast<std::uint64_t>(regs::FlushKind::VaAsid),
+                                            kHeap + 0x2000, kernel.asid_of(pid)};
+  EXPECT_EQ(hal.last_flush(), flush);
   EXPECT_GT(hal.spent_ps, 0u);
+  write(pid, kHeap + 0x2468, 42);
+  EXPECT_EQ(read(pid, kHeap + 0x2468), 42u);
+  EXPECT_EQ(kernel.stats().page_faults, 1u);
 }
 
-TEST_F(KernelTest, AccessOutsideEveryRegionKillsWithAReport) {
-  const fw::Pid pid = kernel.spawn(heap());
-  kernel.switch_to(pid);
-  const auto report = fault(pid, Cause::StorePageFault, 0x2000'0000);
-  ASSERT_TRUE(report.has_value());
-  EXPECT_EQ(report->pid, pid);
-  EXPECT_EQ(report->va, 0x2000'0000u);
-  EXPECT_EQ(report->access, AccessKind::Write);
-  EXPECT_EQ(report->cause, Cause::StorePageFault);
-  EXPECT_NE(report->reason.find("segmentation fault"), std::string::npos);
-  EXPECT_EQ(kernel.stats().kills, 1u);
-  EXPECT_EQ(kernel.stats().table_frames_in_use, 0u);
+TEST_F(KernelTest, HoleGuardGapAndPermissionViolationsAreSegfaults) {
+  fw::ProgramImage image;
+  const fw::Pid pid = start(fw::standard_layout(image));
+  auto report = killed(pid, 0x5000'0000, AccessKind::Write);  // between heap and mmap area
+  EXPECT_EQ(report.pid, pid);
+  EXPECT_EQ(report.va, 0x5000'0000u);
+  EXPECT_EQ(report.access, AccessKind::Write);
+  EXPECT_EQ(report.cause, Cause::StorePageFault);
+  EXPECT_EQ(report.reason, "segmentation fault: address in no region");
+  EXPECT_EQ(kernel.stats().table_frames_in_use, 0u);  // the dead process's memory is freed
+
+  const fw::Pid second = start(fw::standard_layout(image));
+  const std::uint64_t limit = fw::Layout::kStackTop - image.stack_max;
+  report = killed(second, limit - 8, AccessKind::Write);
+  EXPECT_EQ(report.reason, "segmentation fault: stack overflow into the guard gap");
+
+  const fw::Pid third = start(fw::standard_layout(image));
+  report = killed(third, fw::Layout::kTextBase, AccessKind::Write);
+  EXPECT_EQ(report.reason, "segmentation fault: region 'text' forbids write");
+  EXPECT_EQ(kernel.stats().segfaults, 3u);
 }
 
-TEST_F(KernelTest, AccessTheRegionForbidsKills) {
-  const fw::Pid pid = kernel.spawn(heap(kPteR));
-  const auto report = fault(pid, Cause::StorePageFault, 0x1000'0000);
-  ASSERT_TRUE(report.has_value());
-  EXPECT_NE(report->reason.find("forbids"), std::string::npos);
+TEST_F(KernelTest, StackGrowsDownOnDemandButNotIntoTheGuardGap) {
+  fw::ProgramImage image;
+  const fw::Pid pid = start(fw::standard_layout(image));
+  const std::uint64_t deep = fw::Layout::kStackTop - image.stack_max;  // the lowest stack byte
+  write(pid, deep, 7);
+  EXPECT_EQ(read(pid, deep), 7u);
+  const auto& regions = kernel.address_space(pid).regions();
+  const auto stack = std::find_if(regions.begin(), regions.end(),
+                                  [](const fw::Region& r) { return r.kind == fw::RegionKind::Stack; });
+  EXPECT_EQ(stack->start, deep);
+  // The hole below costs nothing: only the pages touched have frames.
+  EXPECT_EQ(kernel.stats().user_frames_in_use, 1u);
 }
 
 TEST_F(KernelTest, AccessFaultKills) {
-  const fw::Pid pid = kernel.spawn(heap());
-  ASSERT_TRUE(fault(pid, Cause::LoadAccessFault, 0x1000'0000).has_value());
+  const fw::Pid pid = start();
+  hal.fault_cause = Cause::LoadAccessFault;
+  hal.fault_va = kHeap;
+  ASSERT_TRUE(kernel.handle_trap(pid).has_value());
 }
 
 TEST_F(KernelTest, SvadeFaultsSetAThenD) {
-  const fw::Pid pid = kernel.spawn(heap());
-  kernel.switch_to(pid);
-  ASSERT_FALSE(fault(pid, Cause::LoadPageFault, 0x1000'0000).has_value());
-  MmuConfig svade;
-  svade.ad_update = AdUpdate::Fault;
-  auto walk_svade = [&](AccessKind kind) {
-    ReferenceEngine engine(svade, memory);
-    engine.write_satp(hal.satp);
-    sc_core::sc_time d;
-    return engine.translate({0x1000'0000, {kind, Privilege::User}}, d).cause;
-  };
-  EXPECT_EQ(walk_svade(AccessKind::Read), Cause::LoadPageFault);  // A clear
-  ASSERT_FALSE(fault(pid, Cause::LoadPageFault, 0x1000'0000).has_value());
-  EXPECT_EQ(walk_svade(AccessKind::Read), Cause::None);
-  EXPECT_EQ(walk_svade(AccessKind::Write), Cause::StorePageFault);  // D clear
-  ASSERT_FALSE(fault(pid, Cause::StorePageFault, 0x1000'0000).has_value());
-  EXPECT_EQ(walk_svade(AccessKind::Write), Cause::None);
-  EXPECT_EQ(kernel.stats().ad_faults, 2u);
+  mmu.ad_update = AdUpdate::Fault;
+  const fw::Pid pid = start();
+  EXPECT_EQ(read(pid, kHeap), 0u);
   EXPECT_EQ(kernel.stats().minor_faults, 1u);
+  EXPECT_EQ(kernel.stats().ad_faults, 1u);  // A
+  write(pid, kHeap, 5);
+  EXPECT_EQ(kernel.stats().ad_faults, 2u);  // D
+  EXPECT_EQ(read(pid, kHeap), 5u);
+  EXPECT_EQ(kernel.stats().page_faults, 1u);  // A/D faults are not page faults
 }
 
-TEST_F(KernelTest, ExitFreesEveryFrameAndFlushesTheAsid) {
-  const fw::Pid pid = kernel.spawn(heap());
-  kernel.switch_to(pid);
-  for (std::uint64_t page = 0; page < 4; ++page) {
-    ASSERT_FALSE(fault(pid, Cause::StorePageFault, 0x1000'0000 + page * kPageSize).has_value());
+TEST_F(KernelTest, EvictedDirtyPageRoundTripsThroughSwap) {
+  const fw::Pid pid = start();
+  for (std::uint64_t page = 0; page < 8; ++page) write(pid, kHeap + page * kPageSize + 16, 100 + page);
+  EXPECT_EQ(hal.swap_writes, 0u);
+  write(pid, kHeap + 8 * kPageSize + 16, 108);  // a ninth page: FIFO evicts page 0, dirty
+  EXPECT_EQ(hal.swap_writes, 1u);
+  EXPECT_EQ(kernel.stats().dirty_writebacks, 1u);
+  EXPECT_EQ(kernel.stats().user_frames_in_use, 8u);
+  EXPECT_EQ(read(pid, kHeap + 16), 100u);  // major fault: back from swap
+  EXPECT_EQ(hal.swap_reads, 1u);
+  EXPECT_EQ(kernel.stats().major_faults, 1u);
+  EXPECT_EQ(kernel.stats().swap_ins, 1u);
+  EXPECT_GT(hal.interrupt_waits + 1u, 0u);
+  for (std::uint64_t page = 1; page <= 8; ++page) {
+    EXPECT_EQ(read(pid, kHeap + page * kPageSize + 16), 100 + page) << page;
   }
-  EXPECT_EQ(kernel.stats().user_frames_in_use, 4u);
+}
+
+TEST_F(KernelTest, CleanPageWithASwapCopyIsDroppedWithoutIo) {
+  const fw::Pid pid = start();
+  for (std::uint64_t page = 0; page < 9; ++page) write(pid, kHeap + page * kPageSize, page + 1);
+  ASSERT_EQ(read(pid, kHeap), 1u);  // page 0 back from swap, clean; evicts page 1 (dirty)
+  const unsigned writes = hal.swap_writes;
+  // Touch 8 more pages so that page 0 is evicted again, clean.
+  for (std::uint64_t page = 9; page < 17; ++page) read(pid, kHeap + page * kPageSize);
+  EXPECT_GE(kernel.stats().clean_drops, 1u);
+  EXPECT_EQ(read(pid, kHeap), 1u);
+  EXPECT_GE(kernel.stats().zero_drops, 1u);  // the read-only pages 9.. were never written
+  EXPECT_LE(hal.swap_writes, writes + 7u);   // page 0 was not written again
+}
+
+TEST_F(KernelTest, NeverWrittenPageIsDroppedAndComesBackZero) {
+  const fw::Pid pid = start();
+  for (std::uint64_t page = 0; page < 9; ++page) read(pid, kHeap + page * kPageSize);
+  EXPECT_EQ(kernel.stats().zero_drops, 1u);
+  EXPECT_EQ(hal.swap_writes, 0u);
+  EXPECT_EQ(read(pid, kHeap), 0u);
+  EXPECT_EQ(kernel.stats().minor_faults, 10u);
+  EXPECT_EQ(kernel.stats().major_faults, 0u);
+}
+
+TEST_F(KernelTest, ExitFreesFramesSwapSlotsAndTheAsid) {
+  const fw::Pid pid = start();
+  for (std::uint64_t page = 0; page < 12; ++page) write(pid, kHeap + page * kPageSize, page);
+  EXPECT_EQ(kernel.stats().swap_slots_in_use, 4u);
+  const std::uint16_t asid = kernel.asid_of(pid);
   kernel.exit(pid);
   EXPECT_EQ(kernel.stats().user_frames_in_use, 0u);
   EXPECT_EQ(kernel.stats().table_frames_in_use, 0u);
-  const std::vector<std::uint64_t> flush = {static_cast<std::uint64_t>(regs::FlushKind::Asid), 0,
-                                            kernel.asid_of(pid)};
+  EXPECT_EQ(kernel.stats().swap_slots_in_use, 0u);
+  EXPECT_EQ(kernel.stats().processes_exited, 1u);
+  const std::vector<std::uint64_t> flush = {static_cast<std::uint64_t>(regs::FlushKind::Asid), 0, asid};
   EXPECT_EQ(hal.last_flush(), flush);
-  // All frames are free again: a new process can use the full user-frame budget.
-  const fw::Pid next = kernel.spawn(heap());
-  for (std::uint64_t page = 0; page < 8; ++page) {
-    ASSERT_FALSE(fault(next, Cause::StorePageFault, 0x1000'0000 + page * kPageSize).has_value());
-  }
+  // The ASID is free again, and so is the whole user-frame budget.
+  const fw::Pid next = start();
+  EXPECT_EQ(kernel.asid_of(next), asid);
+  for (std::uint64_t page = 0; page < 8; ++page) write(next, kHeap + page * kPageSize, page);
+  EXPECT_EQ(kernel.stats().evictions, 4u);  // only the first process's
 }
 
-TEST_F(KernelTest, UserFrameLimitStopsDemandPaging) {
-  const fw::Pid pid = kernel.spawn(heap());
-  for (std::uint64_t page = 0; page < 8; ++page) {
-    ASSERT_FALSE(fault(pid, Cause::StorePageFault, 0x1000'0000 + page * kPageSize).has_value());
-  }
-  const auto report = fault(pid, Cause::StorePageFault, 0x1000'0000 + 8 * kPageSize);
-  ASSERT_TRUE(report.has_value());
-  EXPECT_NE(report->reason.find("out of memory"), std::string::npos);
-}
-
-TEST_F(KernelTest, ProcessesGetDisjointFrames) {
-  const fw::Pid a = kernel.spawn(heap());
+TEST_F(KernelTest, ProcessesGetDisjointFramesAndKeepTheirData) {
+  const fw::Pid a = start();
   const fw::Pid b = kernel.spawn(heap());
-  kernel.switch_to(a);
-  ASSERT_FALSE(fault(a, Cause::StorePageFault, 0x1000'0000).has_value());
-  const auto pa_a = walk(0x1000'0000, AccessKind::Read);
+  write(a, kHeap, 0xA);
   kernel.switch_to(b);
-  ASSERT_FALSE(fault(b, Cause::StorePageFault, 0x1000'0000).has_value());
-  const auto pa_b = walk(0x1000'0000, AccessKind::Read);
-  ASSERT_TRUE(pa_a.ok());
-  ASSERT_TRUE(pa_b.ok());
-  EXPECT_NE(pa_a.pa, pa_b.pa);
+  write(b, kHeap, 0xB);
+  for (std::uint64_t page = 1; page < 10; ++page) write(b, kHeap + page * kPageSize, page);
+  kernel.switch_to(a);
+  EXPECT_EQ(read(a, kHeap), 0xAu);  // evicted by b's pages, back from swap
+  kernel.switch_to(b);
+  EXPECT_EQ(read(b, kHeap), 0xBu);
+}
+
+class SmallSwapTest : public KernelTest {
+ protected:
+  SmallSwapTest() : KernelTest(4) { hal.swap_capacity = 2; }
+};
+
+TEST_F(SmallSwapTest, SwapFullAndNoCleanVictimKillsOnlyTheProcessThatNeedsMemory) {
+  const fw::Pid a = start();
+  for (std::uint64_t page = 0; page < 4; ++page) write(a, kHeap + page * kPageSize, 10 + page);
+  const fw::Pid b = kernel.spawn(heap());
+  kernel.switch_to(b);
+  write(b, kHeap, 20);  // evicts a's page 0 to slot 0
+  write(b, kHeap + kPageSize, 21);  // evicts a's page 1 to slot 1: swap is now full
+  const auto report = killed(b, kHeap + 2 * kPageSize, AccessKind::Write);
+  EXPECT_EQ(report.pid, b);
+  EXPECT_EQ(report.reason, "out of memory: swap is full and no clean page can be evicted");
+  kernel.switch_to(a);
+  for (std::uint64_t page = 0; page < 2; ++page) {
+    EXPECT_EQ(read(a, kHeap + page * kPageSize), 10 + page);  // a lost nothing
+  }
+}
+
+TEST_F(KernelTest, SwapDmaErrorIsReportedAsAKillNotACrash) {
+  const fw::Pid pid = start();
+  for (std::uint64_t page = 0; page < 8; ++page) write(pid, kHeap + page * kPageSize, page);
+  hal.dma_offset = std::uint64_t{1} << 40;  // the device is told an address outside DRAM
+  const auto report = killed(pid, kHeap + 8 * kPageSize, AccessKind::Write);
+  EXPECT_EQ(report.reason, "swap I/O error while evicting: DMA failed (buffer not in DRAM)");
+}
+
+TEST_F(KernelTest, BrkMmapAndMunmapChangeTheAddressSpace) {
+  fw::ProgramImage image;
+  const fw::Pid pid = start(fw::standard_layout(image));
+  const auto heap_end = kernel.syscall(pid, fw::Syscall::Brk, fw::Layout::kHeapBase + 3 * kPageSize);
+  ASSERT_EQ(heap_end, fw::Layout::kHeapBase + 3 * kPageSize);
+  write(pid, fw::Layout::kHeapBase + 2 * kPageSize, 9);
+  // Shrinking frees the page; growing again gives a zero page.
+  ASSERT_TRUE(kernel.syscall(pid, fw::Syscall::Brk, fw::Layout::kHeapBase + kPageSize));
+  EXPECT_EQ(kernel.stats().user_frames_in_use, 0u);
+  killed(pid, fw::Layout::kHeapBase + 2 * kPageSize, AccessKind::Read);
+
+  const fw::Pid other = start(fw::standard_layout(image));
+  const auto map = kernel.syscall(other, fw::Syscall::Mmap, 5 * kPageSize);
+  ASSERT_TRUE(map.has_value());
+  EXPECT_EQ(*map, fw::Layout::kMmapTop - 5 * kPageSize);
+  write(other, *map + 4 * kPageSize, 3);
+  EXPECT_EQ(read(other, *map + 4 * kPageSize), 3u);
+  ASSERT_EQ(kernel.syscall(other, fw::Syscall::Munmap, *map), map);
+  EXPECT_EQ(kernel.stats().user_frames_in_use, 0u);
+  EXPECT_FALSE(kernel.syscall(other, fw::Syscall::Munmap, *map).has_value());
+  killed(other, *map, AccessKind::Read);
+  EXPECT_FALSE(kernel.syscall(other, fw::Syscall::Brk, 0x100).has_value());  // below the heap
+}
+
+class ClockKernelTest : public KernelTest {
+ protected:
+  ClockKernelTest() : KernelTest(3, fw::PageReplacementKind::Clock) {}
+};
+
+TEST_F(ClockKernelTest, ClockClearsTheABitInMemoryAndFlushes) {
+  const fw::Pid pid = start();
+  for (std::uint64_t page = 0; page < 3; ++page) read(pid, kHeap + page * kPageSize);
+  const unsigned flushes = hal.flushes;
+  read(pid, kHeap + 3 * kPageSize);  // every A is set: the hand clears them all, evicts page 0
+  EXPECT_EQ(kernel.stats().evictions, 1u);
+  EXPECT_GE(hal.flushes, flushes + 3u);
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ TEST(Config, CrossChecksNameTheKey) {
               with_sets({"mmu.mode=bare", "workload.type=pages", "workload.path=/tmp/x"});
             }).find("needs paging"),
             std::string::npos);
-  EXPECT_NE(error_of([] { with_sets({"mmu.mode=bare", "workload.footprint=\"128MiB\""}); })
+  EXPECT_NE(error_of([] { with_sets({"mmu.mode=bare", "workload.type=zipf", "workload.footprint=\"128MiB\""}); })
                 .find("exceeds dram.size"),
             std::string::npos);
   EXPECT_NE(error_of([] { with_sets({"dram.size=\"12KiB\""}); }).find("dram.size"),

@@ -1,0 +1,105 @@
+#include "address_space.h"
+
+#include "sv.h"
+
+namespace mmusim::fw {
+
+namespace {
+std::uint64_t page_up(std::uint64_t x) { return (x + sv::kPageSize - 1) & ~(sv::kPageSize - 1); }
+std::uint64_t page_down(std::uint64_t x) { return x & ~(sv::kPageSize - 1); }
+}  // namespace
+
+std::vector<Region> standard_layout(const ProgramImage& image) {
+  using namespace sv;
+  const std::uint64_t text_end = Layout::kTextBase + page_up(image.text_size);
+  const std::uint64_t data_end = text_end + page_up(image.data_size);
+  return {
+      {"text", RegionKind::Text, Layout::kTextBase, text_end, kPteR | kPteX},
+      {"data", RegionKind::Data, text_end, data_end, kPteR | kPteW},
+      {"heap", RegionKind::Heap, Layout::kHeapBase, Layout::kHeapBase + page_up(image.heap_size),
+       kPteR | kPteW},
+      // The stack starts one page deep and grows on demand down to kStackTop - stack_max.
+      {"stack", RegionKind::Stack, Layout::kStackTop - kPageSize, Layout::kStackTop,
+       kPteR | kPteW, Layout::kStackTop - page_up(image.stack_max)},
+  };
+}
+
+Region* AddressSpace::kind(RegionKind k) {
+  for (Region& r : regions_) {
+    if (r.kind == k) return &r;
+  }
+  return nullptr;
+}
+
+const Region* AddressSpace::kind(RegionKind k) const {
+  return const_cast<AddressSpace*>(this)->kind(k);
+}
+
+// A growing region also reserves its growth range and the guard gap below it.
+bool AddressSpace::overlaps(std::uint64_t start, std::uint64_t end, const Region* except) const {
+  for (const Region& r : regions_) {
+    const std::uint64_t low = r.grows_down_to != 0 ? r.grows_down_to - Layout::kGuardGap : r.start;
+    if (&r != except && start < r.end && low < end) return true;
+  }
+  return false;
+}
+
+const Region* AddressSpace::find_or_grow(std::uint64_t va) {
+  for (const Region& r : regions_) {
+    if (r.contains(va)) return &r;
+  }
+  for (Region& r : regions_) {
+    if (r.grows_down_to != 0 && va < r.start && va >= r.grows_down_to) {
+      r.start = page_down(va);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+bool AddressSpace::in_stack_guard_gap(std::uint64_t va) const {
+  for (const Region& r : regions_) {
+    if (r.grows_down_to != 0 && va < r.grows_down_to && va >= r.grows_down_to - Layout::kGuardGap) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::uint64_t AddressSpace::brk() const {
+  const Region* heap = kind(RegionKind::Heap);
+  return heap != nullptr ? heap->end : 0;
+}
+
+std::optional<AddressSpace::Range> AddressSpace::set_brk(std::uint64_t new_end) {
+  Region* heap = kind(RegionKind::Heap);
+  if (heap == nullptr) return std::nullopt;
+  new_end = page_up(new_end);
+  if (new_end < heap->start || overlaps(heap->start, new_end, heap)) return std::nullopt;
+  const Range removed{std::min(new_end, heap->end), heap->end};
+  heap->end = new_end;
+  return removed.start < removed.end ? removed : Range{new_end, new_end};
+}
+
+std::optional<std::uint64_t> AddressSpace::mmap(std::uint64_t length) {
+  length = page_up(length);
+  if (length == 0 || length > mmap_next_) return std::nullopt;
+  const std::uint64_t start = mmap_next_ - length;
+  if (overlaps(start, mmap_next_, nullptr)) return std::nullopt;
+  regions_.push_back({"mmap", RegionKind::Mmap, start, mmap_next_, sv::kPteR | sv::kPteW});
+  mmap_next_ = start;
+  return start;
+}
+
+std::optional<AddressSpace::Range> AddressSpace::munmap(std::uint64_t start) {
+  for (auto it = regions_.begin(); it != regions_.end(); ++it) {
+    if (it->kind == RegionKind::Mmap && it->start == start) {
+      const Range removed{it->start, it->end};
+      regions_.erase(it);
+      return removed;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace mmusim::fw

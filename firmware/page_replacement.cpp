@@ -1,0 +1,163 @@
+#include "page_replacement.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "uniform.h"
+#include "sv.h"
+
+namespace mmusim::fw {
+
+namespace {
+constexpr PageReplacementKind kAll[] = {PageReplacementKind::Fifo, PageReplacementKind::Clock,
+                                        PageReplacementKind::Nru,  PageReplacementKind::Random,
+                                        PageReplacementKind::Lru,  PageReplacementKind::Opt};
+}  // namespace
+
+const char* to_string(PageReplacementKind kind) {
+  switch (kind) {
+    case PageReplacementKind::Fifo: return "fifo";
+    case PageReplacementKind::Clock: return "clock";
+    case PageReplacementKind::Nru: return "nru";
+    case PageReplacementKind::Random: return "random";
+    case PageReplacementKind::Lru: return "lru";
+    case PageReplacementKind::Opt: return "opt";
+  }
+  return "?";
+}
+
+bool parse_page_replacement(const std::string& name, PageReplacementKind& out) {
+  for (auto k : kAll) {
+    if (name == to_string(k)) {
+      out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::unique_ptr<PageReplacement> make_page_replacement(PageReplacementKind kind,
+                                                       std::uint64_t seed) {
+  switch (kind) {
+    case PageReplacementKind::Fifo: return std::make_unique<OrderedReplacement>(false);
+    case PageReplacementKind::Lru: return std::make_unique<OrderedReplacement>(true);
+    case PageReplacementKind::Clock: return std::make_unique<ClockReplacement>();
+    case PageReplacementKind::Nru: return std::make_unique<NruReplacement>();
+    case PageReplacementKind::Random: return std::make_unique<RandomReplacement>(seed);
+    case PageReplacementKind::Opt: return std::make_unique<OptReplacement>();
+  }
+  return nullptr;
+}
+
+// --- fifo / lru -------------------------------------------------------------------------
+
+void OrderedReplacement::stamp(std::uint64_t frame) {
+  by_stamp_[++clock_] = frame;
+  stamp_of_[frame] = clock_;
+}
+
+void OrderedReplacement::on_load(std::uint64_t frame) { stamp(frame); }
+
+void OrderedReplacement::on_free(std::uint64_t frame) {
+  const auto it = stamp_of_.find(frame);
+  if (it == stamp_of_.end()) return;
+  by_stamp_.erase(it->second);
+  stamp_of_.erase(it);
+}
+
+std::uint64_t OrderedReplacement::victim(PteBits&) {
+  assert(!by_stamp_.empty());
+  return by_stamp_.begin()->second;
+}
+
+void OrderedReplacement::on_access(std::uint64_t frame, std::uint64_t, std::uint64_t) {
+  if (!reorder_on_access_) return;
+  on_free(frame);
+  stamp(frame);
+}
+
+// --- clock family -----------------------------------------------------------------------
+
+void ClockFace::on_load(std::uint64_t frame) {
+  ring_.insert(ring_.begin() + static_cast<std::ptrdiff_t>(hand_), frame);
+  hand_ = (hand_ + 1) % ring_.size();
+}
+
+void ClockFace::on_free(std::uint64_t frame) {
+  const auto it = std::find(ring_.begin(), ring_.end(), frame);
+  if (it == ring_.end()) return;
+  const auto index = static_cast<std::size_t>(it - ring_.begin());
+  ring_.erase(it);
+  if (index < hand_) --hand_;
+  if (hand_ >= ring_.size()) hand_ = 0;
+}
+
+std::uint64_t ClockFace::take_at_hand() {
+  const std::uint64_t frame = ring_[hand_];
+  hand_ = (hand_ + 1) % ring_.size();
+  return frame;
+}
+
+std::uint64_t ClockReplacement::victim(PteBits& bits) {
+  assert(!ring_.empty());
+  for (;;) {  // ends within two turns: the first turn clears every A bit it passes
+    const std::uint64_t frame = take_at_hand();
+    if ((bits.pte_of(frame) & sv::kPteA) == 0) return frame;
+    bits.clear_accessed(frame);
+  }
+}
+
+std::uint64_t NruReplacement::victim(PteBits& bits) {
+  assert(!ring_.empty());
+  for (;;) {  // ends within four passes: pass 2 clears every A bit
+    for (std::size_t i = 0; i < ring_.size(); ++i) {
+      const std::uint64_t frame = take_at_hand();
+      if ((bits.pte_of(frame) & (sv::kPteA | sv::kPteD)) == 0) return frame;
+    }
+    for (std::size_t i = 0; i < ring_.size(); ++i) {
+      const std::uint64_t frame = take_at_hand();
+      const std::uint64_t pte = bits.pte_of(frame);
+      if ((pte & sv::kPteA) == 0) return frame;  // (0,1): (0,0) was ruled out above
+      bits.clear_accessed(frame);
+    }
+  }
+}
+
+// --- random -----------------------------------------------------------------------------
+
+void RandomReplacement::on_load(std::uint64_t frame) {
+  index_of_[frame] = frames_.size();
+  frames_.push_back(frame);
+}
+
+void RandomReplacement::on_free(std::uint64_t frame) {
+  const auto it = index_of_.find(frame);
+  if (it == index_of_.end()) return;
+  const std::size_t index = it->second;
+  frames_[index] = frames_.back();
+  index_of_[frames_[index]] = index;
+  frames_.pop_back();
+  index_of_.erase(frame);
+}
+
+std::uint64_t RandomReplacement::victim(PteBits&) {
+  assert(!frames_.empty());
+  return frames_[scale_to_range(rng_(), frames_.size())];
+}
+
+// --- opt --------------------------------------------------------------------------------
+
+void OptReplacement::on_access(std::uint64_t frame, std::uint64_t, std::uint64_t next_use) {
+  next_use_[frame] = next_use;
+}
+
+std::uint64_t OptReplacement::victim(PteBits&) {
+  assert(!next_use_.empty());
+  auto best = next_use_.begin();
+  for (auto it = next_use_.begin(); it != next_use_.end(); ++it) {
+    if (it->second > best->second) best = it;
+  }
+  return best->first;
+}
+
+}  // namespace mmusim::fw

@@ -1,0 +1,120 @@
+#pragma once
+// Which resident user page to evict. Policies see frames by number and may read or
+// clear the A/D bits of the PTE that maps a frame (through PteBits, i.e. through the
+// page table in DRAM). `lru` and `opt` are simulator oracles: they are told about every
+// access (and, for opt, when the page is used next), which no real kernel knows.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mmusim::fw {
+
+enum class PageReplacementKind { Fifo, Clock, Nru, Random, Lru, Opt };
+bool parse_page_replacement(const std::string& name, PageReplacementKind& out);
+const char* to_string(PageReplacementKind kind);
+inline bool is_oracle(PageReplacementKind k) {
+  return k == PageReplacementKind::Lru || k == PageReplacementKind::Opt;
+}
+
+constexpr std::uint64_t kNeverUsedAgain = ~std::uint64_t{0};
+
+class PteBits {
+ public:
+  virtual ~PteBits() = default;
+  virtual std::uint64_t pte_of(std::uint64_t frame) = 0;
+  // Clears A in the frame's PTE and flushes its translation, so that the next access
+  // walks and sets A again.
+  virtual void clear_accessed(std::uint64_t frame) = 0;
+};
+
+class PageReplacement {
+ public:
+  virtual ~PageReplacement() = default;
+  virtual void on_load(std::uint64_t frame) = 0;
+  virtual void on_free(std::uint64_t frame) = 0;
+  // A resident frame to evict; called only when at least one frame is resident.
+  virtual std::uint64_t victim(PteBits& bits) = 0;
+  // Oracles only: an access to the page in `frame` at position `now` of the access
+  // stream; `next_use` is the position of that page's next access.
+  virtual void on_access(std::uint64_t /*frame*/, std::uint64_t /*now*/,
+                         std::uint64_t /*next_use*/) {}
+};
+
+std::unique_ptr<PageReplacement> make_page_replacement(PageReplacementKind kind,
+                                                       std::uint64_t seed);
+
+// fifo (order of loading) and the lru oracle (order of last access): evict the oldest.
+class OrderedReplacement final : public PageReplacement {
+ public:
+  explicit OrderedReplacement(bool reorder_on_access) : reorder_on_access_(reorder_on_access) {}
+  void on_load(std::uint64_t frame) override;
+  void on_free(std::uint64_t frame) override;
+  std::uint64_t victim(PteBits& bits) override;
+  void on_access(std::uint64_t frame, std::uint64_t now, std::uint64_t next_use) override;
+
+ private:
+  void stamp(std::uint64_t frame);
+  bool reorder_on_access_;
+  std::uint64_t clock_ = 0;
+  std::map<std::uint64_t, std::uint64_t> by_stamp_;  // stamp -> frame
+  std::unordered_map<std::uint64_t, std::uint64_t> stamp_of_;
+};
+
+// The frames on a clock face; new frames go just behind the hand, so they are looked
+// at last.
+class ClockFace : public PageReplacement {
+ public:
+  void on_load(std::uint64_t frame) override;
+  void on_free(std::uint64_t frame) override;
+
+ protected:
+  std::vector<std::uint64_t> ring_;
+  std::size_t hand_ = 0;
+  std::uint64_t take_at_hand();  // the frame under the hand, and advances past it
+};
+
+// Second chance: a frame whose A bit is set gets it cleared and is passed over.
+class ClockReplacement final : public ClockFace {
+ public:
+  std::uint64_t victim(PteBits& bits) override;
+};
+
+// Enhanced second chance (NRU over A and D): first a frame with (A,D) = (0,0) without
+// touching bits; then one with (0,1), clearing A of every frame passed; repeat.
+class NruReplacement final : public ClockFace {
+ public:
+  std::uint64_t victim(PteBits& bits) override;
+};
+
+class RandomReplacement final : public PageReplacement {
+ public:
+  explicit RandomReplacement(std::uint64_t seed) : rng_(seed) {}
+  void on_load(std::uint64_t frame) override;
+  void on_free(std::uint64_t frame) override;
+  std::uint64_t victim(PteBits& bits) override;
+
+ private:
+  std::vector<std::uint64_t> frames_;
+  std::unordered_map<std::uint64_t, std::size_t> index_of_;
+  std::mt19937_64 rng_;
+};
+
+// Belady's OPT: evict the page whose next use is furthest away (never used again
+// first; ties to the lowest frame). Exact for one process replaying a trace.
+class OptReplacement final : public PageReplacement {
+ public:
+  void on_load(std::uint64_t frame) override { next_use_[frame] = kNeverUsedAgain; }
+  void on_free(std::uint64_t frame) override { next_use_.erase(frame); }
+  std::uint64_t victim(PteBits& bits) override;
+  void on_access(std::uint64_t frame, std::uint64_t now, std::uint64_t next_use) override;
+
+ private:
+  std::map<std::uint64_t, std::uint64_t> next_use_;  // frame -> position of its next use
+};
+
+}  // namespace mmusim::fw

@@ -1,0 +1,18 @@
+#pragma once
+// Maps 64-bit random numbers onto ranges the same way on every standard library (unlike
+// std::uniform_*_distribution), so seeded runs give identical stats across machines.
+
+#include <cstdint>
+
+namespace mmusim {
+
+// [0, n) by Lemire's multiply-shift.
+inline std::uint64_t scale_to_range(std::uint64_t random, std::uint64_t n) {
+  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(random) * n) >> 64);
+}
+// [0, 1) with 53 random bits.
+inline double to_unit_interval(std::uint64_t random) {
+  return static_cast<double>(random >> 11) * 0x1.0p-53;
+}
+
+}  // namespace mmusim

@@ -1,0 +1,145 @@
+#include "swap_device.h"
+
+#include <cstring>
+#include <vector>
+
+namespace mmusim {
+
+using namespace swap_regs;
+
+SwapTiming SwapTiming::ssd() {
+  return {sc_core::sc_time(20, sc_core::SC_US), sc_core::sc_time(0.5, sc_core::SC_NS)};
+}
+SwapTiming SwapTiming::disk() {
+  return {sc_core::sc_time(5, sc_core::SC_MS), sc_core::sc_time(10, sc_core::SC_NS)};
+}
+
+SwapDevice::SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& config)
+    : sc_core::sc_module(name), config_(config), capacity_blocks_(config.size / kBytesPerBlock) {
+  regs.register_b_transport(this, &SwapDevice::register_transport);
+  SC_HAS_PROCESS(SwapDevice);
+  SC_THREAD(worker);
+}
+
+void SwapDevice::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  const std::uint64_t offset = trans.get_address();
+  if (trans.get_data_length() != 8 || offset % 8 != 0 || offset >= kRegionSize ||
+      trans.get_byte_enable_ptr() != nullptr) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  std::uint64_t value = 0;
+  if (trans.is_read()) {
+    switch (offset) {
+      case kBlock: value = block_; break;
+      case kDramAddr: value = dram_addr_; break;
+      case kCount: value = count_; break;
+      case kStatus: value = static_cast<std::uint64_t>(status_); break;
+      case kError: value = static_cast<std::uint64_t>(error_); break;
+      case kIrqStatus: value = irq_pending_ ? 1 : 0; break;
+      case kCapacity: value = capacity_blocks_; break;
+      case kBlockSize: value = kBytesPerBlock; break;
+      default: break;
+    }
+    std::memcpy(trans.get_data_ptr(), &value, sizeof value);
+  } else {
+    std::memcpy(&value, trans.get_data_ptr(), sizeof value);
+    switch (offset) {
+      case kBlock: block_ = value; break;
+      case kDramAddr: dram_addr_ = value; break;
+      case kCount: count_ = value; break;
+      case kCommand: start(value, delay); break;
+      case kIrqAck:
+        if ((value & 1) != 0) {
+          irq_pending_ = false;
+          irq.write(false);
+        }
+        break;
+      default: break;
+    }
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
+  const bool known = command == static_cast<std::uint64_t>(Command::Read) ||
+                     command == static_cast<std::uint64_t>(Command::Write);
+  if (status_ == Status::Busy || !known || count_ == 0) {
+    finish(Error::BadCommand);
+    return;
+  }
+  if (block_ >= capacity_blocks_ || count_ > capacity_blocks_ - block_) {
+    finish(Error::OutOfRange);
+    return;
+  }
+  command_ = static_cast<Command>(command);
+  status_ = Status::Busy;
+  error_ = Error::None;
+  // The register write happened at the initiator's local time: start from there.
+  start_event_.notify(delay);
+}
+
+void SwapDevice::worker() {
+  for (;;) {
+    wait(start_event_);
+    const std::uint64_t bytes = count_ * kBytesPerBlock;
+    const sc_core::sc_time service =
+        config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
+    wait(service);
+    stats_.busy_ns += service.to_seconds() * 1e9;
+    finish(transfer());
+  }
+}
+
+// Moves the data by DMA, one block per bus transaction. The DMA's bus and DRAM time is
+// part of the modelled service time, so its annotated delay is not waited for again.
+Error SwapDevice::transfer() {
+  std::vector<std::uint8_t> buffer(kBytesPerBlock);
+  const bool to_dram = command_ == Command::Read;
+  for (std::uint64_t i = 0; i < count_; ++i) {
+    const auto stored = blocks_.find(block_ + i);
+    tlm::tlm_generic_payload t;
+    t.set_address(dram_addr_ + i * kBytesPerBlock);
+    t.set_data_ptr(buffer.data());
+    t.set_data_length(kBytesPerBlock);
+    t.set_streaming_width(kBytesPerBlock);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (to_dram) {
+      if (stored != blocks_.end()) {
+        std::memcpy(buffer.data(), stored->second.get(), kBytesPerBlock);
+      } else {
+        std::memset(buffer.data(), 0, kBytesPerBlock);
+      }
+      t.set_command(tlm::TLM_WRITE_COMMAND);
+    } else {
+      t.set_command(tlm::TLM_READ_COMMAND);
+    }
+    sc_core::sc_time dma_delay;
+    dma->b_transport(t, dma_delay);
+    if (!t.is_response_ok()) return Error::DmaFailed;
+    if (!to_dram) {
+      auto& block = blocks_[block_ + i];
+      if (!block) block = std::make_unique<std::uint8_t[]>(kBytesPerBlock);
+      std::memcpy(block.get(), buffer.data(), kBytesPerBlock);
+    }
+  }
+  const std::uint64_t bytes = count_ * kBytesPerBlock;
+  if (to_dram) {
+    ++stats_.reads;
+    stats_.bytes_read += bytes;
+  } else {
+    ++stats_.writes;
+    stats_.bytes_written += bytes;
+  }
+  return Error::None;
+}
+
+void SwapDevice::finish(Error error) {
+  error_ = error;
+  status_ = error == Error::None ? Status::Done : Status::Failed;
+  if (error != Error::None) ++stats_.errors;
+  irq_pending_ = true;
+  irq.write(true);
+}
+
+}  // namespace mmusim

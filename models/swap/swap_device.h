@@ -1,0 +1,74 @@
+#pragma once
+// A block device for swap: MMIO registers, DMA to and from DRAM through its own
+// initiator socket, and a completion interrupt. Storage is sparse (host memory grows
+// with the blocks written). The device works in its own thread: a command written at
+// local time t completes at t + command_time + bytes * byte_time, then the data moves
+// by DMA and the interrupt rises.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "swap_regs.h"
+
+namespace mmusim {
+
+struct SwapTiming {
+  sc_core::sc_time command_time;  // fixed cost of one command (seek, FTL, protocol)
+  sc_core::sc_time byte_time;     // transfer time per byte
+  static SwapTiming ssd();   // NVMe-like: 20 us + 0.5 ns/B (~2 GB/s)
+  static SwapTiming disk();  // HDD-like: 5 ms + 10 ns/B (~100 MB/s)
+};
+
+struct SwapConfig {
+  std::uint64_t size = std::uint64_t{256} << 20;  // bytes; a multiple of the block size
+  SwapTiming timing = SwapTiming::ssd();
+};
+
+struct SwapStats {
+  std::uint64_t reads = 0;   // commands
+  std::uint64_t writes = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t errors = 0;
+  double busy_ns = 0;
+};
+
+class SwapDevice final : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<SwapDevice> regs{"regs"};    // MMIO from the bus
+  tlm_utils::simple_initiator_socket<SwapDevice> dma{"dma"};  // to the bus
+  sc_core::sc_out<bool> irq{"irq"};
+
+  SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& config);
+  SwapDevice(const SwapDevice&) = delete;
+  SwapDevice& operator=(const SwapDevice&) = delete;
+
+  const SwapStats& stats() const { return stats_; }
+
+ private:
+  void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void start(std::uint64_t command, const sc_core::sc_time& delay);
+  void worker();
+  swap_regs::Error transfer();
+  void finish(swap_regs::Error error);
+
+  const SwapConfig config_;
+  const std::uint64_t capacity_blocks_;
+  std::map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> blocks_;  // sparse storage
+  std::uint64_t block_ = 0;
+  std::uint64_t dram_addr_ = 0;
+  std::uint64_t count_ = 0;
+  swap_regs::Command command_ = swap_regs::Command::Read;
+  swap_regs::Status status_ = swap_regs::Status::Idle;
+  swap_regs::Error error_ = swap_regs::Error::None;
+  bool irq_pending_ = false;
+  sc_core::sc_event start_event_;
+  SwapStats stats_;
+};
+
+}  // namespace mmusim
