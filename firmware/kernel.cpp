@@ -168,13 +168,13 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
       return kill(pid, va, cause,
                   std::string("swap I/O error on swap-in: ") + to_string(swap_.last_error()));
     }
-    map_user_frame(p, pid, *frame, page, *pte_addr, perms);
+    map_user_frame(p, pid, *frame, page, *pte_addr, perms, access);
     owners_[*frame].swap_slot = slot;  // stays valid until the page gets dirty
     ++stats_.major_faults;
     ++stats_.swap_ins;
   } else {
     hal_.store_zeros(frame_pa(*frame), sv::kPageSize);
-    map_user_frame(p, pid, *frame, page, *pte_addr, perms);
+    map_user_frame(p, pid, *frame, page, *pte_addr, perms, access);
     ++stats_.minor_faults;
   }
   ++stats_.page_faults;
@@ -184,10 +184,13 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
 }
 
 void Kernel::map_user_frame(Process& p, Pid pid, std::uint64_t frame, std::uint64_t va,
-                            std::uint64_t pte_addr, std::uint64_t perms) {
-  // A and D start clear: the hardware (Svadu) or the next fault (Svade) sets them, so D
-  // tells whether the page changed since it was loaded.
-  hal_.store64(pte_addr, sv::make_pte(frame_pa(frame), sv::kPteV | sv::kPteU | perms));
+                            std::uint64_t pte_addr, std::uint64_t perms, AccessKind access) {
+  // The page is about to be used: A is set now (as Linux's fault path does), so a page
+  // just brought in is not the replacement policy's first choice before the access
+  // that faulted it in runs. D is set only for a store, so a clean D still means "the
+  // same as its copy in swap".
+  const std::uint64_t ad = sv::kPteA | (access == AccessKind::Write ? sv::kPteD : 0);
+  hal_.store64(pte_addr, sv::make_pte(frame_pa(frame), sv::kPteV | sv::kPteU | perms | ad));
   owners_[frame] = FrameOwner{true, pid, va, pte_addr, std::nullopt};
   p.user_frames.insert(frame);
   resident_[resident_key(pid, va)] = frame;

@@ -136,7 +136,7 @@ class Kernel final : private PteBits {
   EvictResult evict_one();
   EvictResult evict(std::uint64_t frame);
   void map_user_frame(Process& p, Pid pid, std::uint64_t frame, std::uint64_t va,
-                      std::uint64_t pte_addr, std::uint64_t perms);
+                      std::uint64_t pte_addr, std::uint64_t perms, AccessKind access);
   void free_user_frame(Process& p, std::uint64_t frame);
   void release_range(Pid pid, std::uint64_t start, std::uint64_t end);
   std::optional<std::uint64_t> allocate_swap_slot(Process& p);

@@ -101,7 +101,9 @@ void Cpu::schedule() {
 }
 
 bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
-  while (keeper_.get_current_time() < slice_end && failure_.empty()) {
+  // A handled trap returns into the access that faulted: the slice cannot end between
+  // the two, or other processes could take the page away again before it is used.
+  while ((keeper_.get_current_time() < slice_end || p.traps_on_pending > 0) && failure_.empty()) {
     if (!p.has_pending) {
       if (!p.spec.stream->next(p.pending)) {
         kernel_->exit(p.pid);

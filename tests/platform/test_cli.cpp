@@ -253,3 +253,93 @@ TEST(LackeyReplay, RealValgrindTraceOfAProgramReplays) {
 
 }  // namespace
 }  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+TEST(VirtualMemory, DefaultScenarioSwapsAndEveryReadChecksOut) {
+  const json s = stats_of("");
+  const json& vm = s["vm"];
+  EXPECT_GT(vm["major_faults"].get<std::uint64_t>(), 0u);
+  EXPECT_GT(s["swap"]["writes"].get<std::uint64_t>(), 0u);
+  EXPECT_GT(s["check"]["reads_verified"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(s["check"]["mismatches"], 0);
+  EXPECT_EQ(vm["kills"], 0);
+  EXPECT_EQ(vm["processes_created"], 4);
+  EXPECT_EQ(vm["processes_exited"], 4);
+  EXPECT_LE(vm["user_frames_peak"].get<std::uint64_t>(), 4096u);
+  EXPECT_EQ(vm["evictions"].get<std::uint64_t>(),
+            vm["dirty_writebacks"].get<std::uint64_t>() + vm["clean_drops"].get<std::uint64_t>() +
+                vm["zero_drops"].get<std::uint64_t>());
+  EXPECT_EQ(s["swap"]["writes"], vm["dirty_writebacks"]);
+  EXPECT_EQ(s["swap"]["reads"], vm["major_faults"]);
+  EXPECT_GT(vm["resident_frames"].size(), 10u);
+  EXPECT_GT(s["cpu"]["syscalls"].get<std::uint64_t>(), 0u);
+  // Everything was given back at the end.
+  EXPECT_EQ(vm["user_frames_in_use"], 0);
+  EXPECT_EQ(vm["swap_slots_in_use"], 0);
+}
+
+TEST(VirtualMemory, PageReferenceStringsGiveTextbookFaultCounts) {
+  const auto trace = write_temp_file("classic.txt",
+                                     "# Silberschatz's reference string\n"
+                                     "7 \n0\n1\n2\n0\n3\n0\n4\n2\n3\n0\n3\n2\n1\n2\n0\n1\n7\n0\n1\n");
+  const std::map<std::string, int> expected = {
+      {"fifo", 15}, {"lru", 12}, {"opt", 9}, {"clock", 14}, {"nru", 14}};
+  for (const auto& [policy, faults] : expected) {
+    const json s = stats_of("--set workload.type=pages --set workload.processes=1 "
+                            "--set firmware.user_frames=3 --set firmware.replacement=" + policy +
+                            " --set workload.path=" + trace);
+    EXPECT_EQ(s["vm"]["page_faults"], faults) << policy;
+    EXPECT_LE(s["vm"]["user_frames_peak"].get<int>(), 3) << policy;
+  }
+}
+
+TEST(VirtualMemory, StressWithDramFarSmallerThanTheWorkingSetLosesNothing) {
+  for (const std::string policy : {"clock", "fifo", "nru", "random", "lru"}) {
+    const json s = stats_of("--set dram.size=1MiB --set firmware.user_frames=0 "
+                            "--set workload.processes=6 --set workload.footprint=2MiB "
+                            "--set workload.accesses=40000 --set cpu.timeslice=20us "
+                            "--set firmware.replacement=" + policy);
+    EXPECT_GT(s["vm"]["major_faults"].get<std::uint64_t>(), 1000u) << policy;
+    EXPECT_GT(s["check"]["reads_verified"].get<std::uint64_t>(), 100000u) << policy;
+    EXPECT_EQ(s["check"]["mismatches"], 0) << policy;
+    EXPECT_EQ(s["vm"]["kills"], 0) << policy;
+  }
+}
+
+TEST(VirtualMemory, SvadeAndSv48SwapWithoutLosingData) {
+  for (const std::string set : {"--set mmu.ad_update=fault", "--set mmu.mode=sv48",
+                                "--set mmu.tlb.l1.split=true --set swap.preset=disk"}) {
+    const json s = stats_of("--set workload.accesses=60000 --set firmware.user_frames=512 " + set);
+    EXPECT_GT(s["vm"]["major_faults"].get<std::uint64_t>(), 0u) << set;
+    EXPECT_EQ(s["check"]["mismatches"], 0) << set;
+  }
+}
+
+TEST(VirtualMemory, TheIntegrityCheckerCatchesFirmwareFaultsPutThereOnPurpose) {
+  for (const std::string fault : {"lose_dirty_pages", "skip_flush"}) {
+    const Result r = mmusim("run -q --set firmware.fault_injection=" + fault);
+    EXPECT_EQ(r.status, 1) << fault;
+    EXPECT_NE(r.err.find("mmusim: FAILED: data mismatch: pid "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("expected 0x"), std::string::npos) << r.err;
+  }
+}
+
+TEST(VirtualMemory, BadVirtualMemoryConfigsNameTheKey) {
+  Result r = mmusim("run --set swap.size=1MiB --set firmware.user_frames=256");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("--set:1: swap.size: too small", 0), 0u) << r.err;
+  r = mmusim("run --set firmware.replacement=opt");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("firmware.replacement: opt needs the future"), std::string::npos) << r.err;
+  r = mmusim("run --set firmware.replacement=mru");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("firmware.replacement: must be one of"), std::string::npos) << r.err;
+  r = mmusim("run --set swap.command_time=1us");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("only used with swap.preset=custom"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mmusim
