@@ -93,6 +93,8 @@ RunResult Platform::run(bool show_progress) {
   s["cpu"] = to_json(cpu);
   s.update(to_json(mmu_.stats()));
   s["vm"] = to_json(kernel_.stats());
+  s["vm"]["replacement"] = std::string(fw::to_string(config_.kernel.replacement)) +
+                           (fw::is_oracle(config_.kernel.replacement) ? " (simulator oracle)" : "");
   s["vm"]["resident_frames"] = cpu.resident_frames;
   s["check"] = {{"enabled", config_.cpu.check_reads},
                 {"reads_verified", cpu.reads_verified},
