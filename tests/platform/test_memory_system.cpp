@@ -10,6 +10,7 @@
 #include "dram.h"
 #include "mem_attr.h"
 #include "mmu.h"
+#include "transport.h"
 
 namespace mmusim {
 namespace {
@@ -24,17 +25,7 @@ struct Initiator : sc_core::sc_module {
   // One access; returns the response status and adds the latency to `delay`.
   tlm::tlm_response_status access(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t& value,
                                   sc_time& delay, MemAttr* attr = nullptr) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
-    t.set_data_length(8);
-    t.set_streaming_width(8);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    if (attr != nullptr) t.set_extension(attr);
-    socket->b_transport(t, delay);
-    if (attr != nullptr) t.clear_extension(attr);
-    return t.get_response_status();
+    return test::transport64(socket, cmd, addr, value, delay, attr);
   }
   std::uint64_t read(std::uint64_t addr, sc_time* latency = nullptr) {
     std::uint64_t v = 0;

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "dram.h"
 #include "swap_device.h"
+#include "transport.h"
 
 namespace mmusim {
 namespace {
@@ -28,15 +29,8 @@ struct Driver : sc_core::sc_module {
   void run() { script(*this); }
 
   std::uint64_t access(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t value = 0) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
-    t.set_data_length(8);
-    t.set_streaming_width(8);
     sc_time delay;
-    socket->b_transport(t, delay);
-    EXPECT_TRUE(t.is_response_ok()) << std::hex << addr;
+    EXPECT_EQ(test::transport64(socket, cmd, addr, value, delay), tlm::TLM_OK_RESPONSE) << std::hex << addr;
     return value;
   }
   std::uint64_t reg(std::uint64_t offset) { return access(tlm::TLM_READ_COMMAND, kSwapRegsBase + offset); }
