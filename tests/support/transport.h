@@ -7,12 +7,12 @@
 
 namespace mmusim::test {
 
-// Returns the response status; the latency is added to `delay`. `extension`, if given,
-// is attached for the call only.
-template <typename Socket>
+// Returns the response status; the latency is added to `delay`. `extension`, if not
+// null, is attached for the call only.
+template <typename Socket, typename Extension>
 tlm::tlm_response_status transport64(Socket& socket, tlm::tlm_command cmd, std::uint64_t addr,
                                      std::uint64_t& value, sc_core::sc_time& delay,
-                                     tlm::tlm_extension_base* extension = nullptr) {
+                                     Extension* extension) {
   tlm::tlm_generic_payload t;
   t.set_command(cmd);
   t.set_address(addr);
@@ -24,6 +24,16 @@ tlm::tlm_response_status transport64(Socket& socket, tlm::tlm_command cmd, std::
   socket->b_transport(t, delay);
   if (extension != nullptr) t.clear_extension(extension);
   return t.get_response_status();
+}
+
+template <typename Socket>
+tlm::tlm_response_status transport64(Socket& socket, tlm::tlm_command cmd, std::uint64_t addr,
+                                     std::uint64_t& value, sc_core::sc_time& delay) {
+  struct NoExtension : tlm::tlm_extension<NoExtension> {
+    tlm::tlm_extension_base* clone() const override { return nullptr; }
+    void copy_from(const tlm::tlm_extension_base&) override {}
+  };
+  return transport64(socket, cmd, addr, value, delay, static_cast<NoExtension*>(nullptr));
 }
 
 }  // namespace mmusim::test
