@@ -3,7 +3,9 @@
 // Exit status: 0 success, 1 the simulation found a failure, 2 bad usage or bad input.
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <systemc>
 #include <unistd.h>
@@ -30,6 +32,12 @@ ConfigDocument load_document(const std::string& config_file, const std::vector<s
 int run_simulation(const std::string& config_file, const std::vector<std::string>& sets,
                    const std::string& stats_file, bool quiet) {
   const PlatformConfig config = make_platform_config(load_document(config_file, sets));
+  // Find out now, not after a long run, that the stats could not be written.
+  if (!stats_file.empty()) {
+    const std::string probe = stats_file + ".tmp";
+    if (!std::ofstream(probe)) throw InputError("--stats", "cannot write " + stats_file);
+    std::remove(probe.c_str());
+  }
   Platform top("top", config);
   const RunResult result = top.run(!quiet && isatty(STDERR_FILENO));
   if (!stats_file.empty()) write_stats_file(stats_file, result.stats);

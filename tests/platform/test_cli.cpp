@@ -140,6 +140,10 @@ TEST(Cli, BadInputExitsTwoWithFileAndLine) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "/nonexistent/config.json: cannot open config file\n");
 
+  r = mmusim("run --stats /nonexistent/dir/stats.json");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "--stats: cannot write /nonexistent/dir/stats.json\n");
+
   r = mmusim("frobnicate");
   EXPECT_EQ(r.status, 2);
   r = mmusim("run --stats");
