@@ -1,5 +1,6 @@
 #include "tlb.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace mmusim {
@@ -44,11 +45,33 @@ void Tlb::invalidate(std::size_t index) {
   --valid_per_level_[e.level];
 }
 
-void Tlb::fill(const TlbEntry& entry) {
+bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
+  const unsigned high = std::max(a.level, b.level);
+  const bool same_page = (a.vpn >> (sv::kVpnBits * (high - a.level))) ==
+                         (b.vpn >> (sv::kVpnBits * (high - b.level)));
+  return a.valid && b.valid && same_page && (a.global || b.global || a.asid == b.asid);
+}
+
+void Tlb::fill(const TlbEntry& new_entry) {
+  TlbEntry entry = new_entry;
+  entry.valid = true;
   assert(entry.level < kMaxLevels);
   const std::uint64_t va = entry.vpn << sv::page_shift(entry.level);
-  for (long stale = find(va, entry.asid); stale >= 0; stale = find(va, entry.asid)) {
-    invalidate(static_cast<std::size_t>(stale));
+  for (unsigned level = 0; level < kMaxLevels; ++level) {
+    if (valid_per_level_[level] == 0) continue;
+    if (level >= entry.level) {
+      // A page at least as large that overlaps sits in the set of the new page's VA.
+      const std::size_t base = std::size_t{set_of(va, level)} * ways_;
+      for (unsigned way = 0; way < ways_; ++way) {
+        const TlbEntry& e = entries_[base + way];
+        if (e.level == level && entries_overlap(e, entry)) invalidate(base + way);
+      }
+    } else {
+      // Smaller pages inside a new superpage can sit in any set (rare: scan them all).
+      for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (entries_[i].level == level && entries_overlap(entries_[i], entry)) invalidate(i);
+      }
+    }
   }
   const unsigned set = set_of(va, entry.level);
   const std::size_t base = std::size_t{set} * ways_;

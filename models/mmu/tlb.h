@@ -33,6 +33,10 @@ struct TlbEntry {
   }
 };
 
+// Whether two entries could both hit one lookup: their pages overlap (one contains the
+// other) and some ASID matches both.
+bool entries_overlap(const TlbEntry& a, const TlbEntry& b);
+
 // Whether an SFENCE.VMA of this form removes the entry (§4.2.1): the ASID forms keep
 // global entries; the VA forms remove entries whose page contains the VA.
 bool flush_removes(const TlbEntry& entry, const FlushRequest& req);
@@ -45,8 +49,9 @@ class Tlb {
   const TlbEntry* lookup(std::uint64_t va, std::uint16_t asid);
   // The same search without touching replacement state (gem5's hidden lookup).
   const TlbEntry* probe(std::uint64_t va, std::uint16_t asid) const;
-  // Inserts an entry, first removing any entry that would also hit for its page, so
-  // that a lookup never matches more than one entry.
+  // Inserts an entry, first removing every entry that overlaps it (a smaller page inside
+  // a new superpage, or a superpage around a new page), so that a lookup never matches
+  // more than one entry.
   void fill(const TlbEntry& entry);
   void flush(const FlushRequest& req);
 

@@ -1,0 +1,314 @@
+// A set-associative TLB of leaf PTEs tagged with ASID and G: the RTL twin of
+// models/mmu/tlb.*, with the same set indexing, fill order and replacement, so that the
+// two give the same answer to every lookup (tests/rtl/test_tlb_rtl.cpp checks this).
+//
+// Storage is sized by parameters; the geometry in use comes from cfg_i at run time, as
+// the simulator's configuration chooses it. Way `w` of set `s` is entries_q[s * ways + w].
+// A leaf at level L is held once (never splintered) in set (va >> page_shift(L)) mod
+// sets; a lookup probes one set per level, in parallel.
+//
+// One operation per clock: a lookup (hit_o/entry_o answer combinationally; a hit
+// updates the replacement state at the clock edge), a probe (the same question, no state
+// change), a fill, or a flush.
+//
+// Replacement of a full set (an invalid way, lowest first, is always filled first):
+//   lru  - an age per entry, 0 = most recent: a hit or fill makes the way 0 and ages the
+//          ways younger than it; the victim is the oldest.
+//   fifo - the same ages, changed by fills only.
+//   plru - ways-1 bits per set, a tree whose bits point at the half to evict next (0 left,
+//          1 right); a hit or fill points the bits on the way's path away from it. Nodes
+//          are numbered heap-style (children of n are 2n+1, 2n+2). For 4 ways:
+//
+//              n0
+//            /    \    .
+//          n1      n2
+//         /  \    /  \  .
+//       w0   w1  w2   w3
+//
+// The storage arrays are written RAM-style (indexed writes in the clocked block); the
+// combinational blocks only work when their operation is requested, which keeps the
+// verilated model fast.
+module tlb
+  import mmu_pkg::*;
+#(
+  parameter int unsigned MaxEntries = 1024,  // storage for the largest geometry allowed
+  parameter int unsigned MaxWays    = 64     // most ways per set (fully associative: = entries)
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  // Geometry and policy, from the configuration; constant while running.
+  input  tlb_cfg_t            cfg_i,
+  // Lookup and probe, from the mmu's translation sequencer.
+  input  logic                lookup_i,
+  input  logic                probe_i,
+  input  logic [63:0]         va_i,
+  input  logic [AsidBits-1:0] asid_i,
+  output logic                hit_o,
+  output tlb_entry_t          entry_o,
+  // Fill, after a walk or an L2 hit.
+  input  logic                fill_i,
+  input  tlb_entry_t          fill_entry_i,
+  // Flush, from the mmu's FLUSH_CMD register.
+  input  logic                flush_i,
+  input  flush_req_t          flush_req_i
+);
+
+  localparam int unsigned IdxBits   = $clog2(MaxEntries);
+  localparam int unsigned AgeBits   = $clog2(MaxWays) > 0 ? $clog2(MaxWays) : 1;
+  localparam int unsigned TreeDepth = $clog2(MaxWays);
+  localparam int unsigned WayBits   = $clog2(MaxWays + 1);
+
+  typedef logic [IdxBits-1:0] idx_t;
+  typedef logic [WayBits-1:0] way_t;
+  typedef logic [MaxEntries-1:0][AgeBits-1:0] ages_t;
+
+  // Entry data is a RAM written one entry per fill; valid bits, ages and PLRU bits are
+  // registers that several entries of one operation may change at once.
+  tlb_entry_t            entries_q [MaxEntries];  // the valid field of stored entries is unused
+  logic [MaxEntries-1:0] valid_q, valid_d;
+  ages_t                 age_q, age_d;
+  logic [MaxEntries-1:0] plru_q, plru_d;  // node n of set s at s * ways + n
+
+  way_t ways;
+  assign ways = WayBits'(cfg_i.ways);
+
+  function automatic idx_t index(idx_t set, way_t way, way_t n_ways);
+    return IdxBits'(32'(set) * 32'(n_ways) + 32'(way));
+  endfunction
+
+  function automatic idx_t set_of(logic [63:0] va, logic [1:0] level, logic [4:0] set_bits);
+    return IdxBits'((va >> page_shift(level)) & ((64'd1 << set_bits) - 64'd1));
+  endfunction
+
+  // The stored entry at idx, with its valid bit.
+  function automatic tlb_entry_t entry_at(idx_t idx);
+    tlb_entry_t e;
+    e       = entries_q[idx];
+    e.valid = valid_q[idx];
+    return e;
+  endfunction
+
+  // Ages start as a permutation of 0 .. ways-1 within each set.
+  function automatic ages_t initial_ages(logic [6:0] n_ways);
+    ages_t ages;
+    for (int unsigned i = 0; i < MaxEntries; i++) begin
+      ages[i] = AgeBits'(i % ((n_ways == 0) ? 1 : 32'(n_ways)));
+    end
+    return ages;
+  endfunction
+
+  ////////////
+  // Lookup //
+  ////////////
+
+  idx_t hit_set;
+  way_t hit_way;
+  logic [$clog2(MaxLevels * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
+
+  always_comb begin : lookup
+    idx_t       set;
+    tlb_entry_t e;
+    hit_o     = 1'b0;
+    entry_o   = '0;
+    hit_set   = '0;
+    hit_way   = '0;
+    hit_count = '0;
+    set       = '0;
+    e         = '0;
+    if (lookup_i || probe_i) begin
+      for (int unsigned l = 0; l < MaxLevels; l++) begin
+        set = set_of(va_i, 2'(l), cfg_i.set_bits);
+        for (int unsigned w = 0; w < MaxWays; w++) begin
+          if (WayBits'(w) < ways) begin
+            e = entry_at(index(set, WayBits'(w), ways));
+            if (e.level == 2'(l) && entry_matches(e, va_i, asid_i)) begin
+              hit_o     = 1'b1;
+              entry_o   = e;
+              hit_set   = set;
+              hit_way   = WayBits'(w);
+              hit_count = hit_count + 1'b1;
+            end
+          end
+        end
+      end
+    end
+  end
+
+  //////////
+  // Fill //
+  //////////
+
+  logic [63:0] fill_va;
+  idx_t        fill_set;
+  way_t        fill_way;
+  logic [MaxEntries-1:0] stale;  // entries that overlap the new one
+
+  assign fill_va  = 64'(fill_entry_i.vpn) << page_shift(fill_entry_i.level);
+  assign fill_set = set_of(fill_va, fill_entry_i.level, cfg_i.set_bits);
+
+  always_comb begin : fill_select
+    idx_t        set;
+    idx_t        idx;
+    tlb_entry_t  e;
+    tlb_entry_t  new_entry;
+    logic        found;
+    way_t        oldest;
+    int unsigned node;
+    fill_way = '0;
+    stale    = '0;
+    set      = '0;
+    idx      = '0;
+    e        = '0;
+    new_entry = '0;
+    found    = 1'b0;
+    oldest   = '0;
+    node     = 0;
+    if (fill_i) begin
+      new_entry       = fill_entry_i;
+      new_entry.valid = 1'b1;
+      // Remove what overlaps the new entry: a page at least as large sits in the set of
+      // the new page's VA at its level; smaller pages inside a new superpage can sit in
+      // any set, so a superpage fill looks at every entry.
+      for (int unsigned l = 0; l < MaxLevels; l++) begin
+        if (2'(l) >= fill_entry_i.level) begin
+          set = set_of(fill_va, 2'(l), cfg_i.set_bits);
+          for (int unsigned w = 0; w < MaxWays; w++) begin
+            if (WayBits'(w) < ways) begin
+              idx = index(set, WayBits'(w), ways);
+              e   = entry_at(idx);
+              if (e.level == 2'(l) && entries_overlap(e, new_entry)) stale[idx] = 1'b1;
+            end
+          end
+        end
+      end
+      if (fill_entry_i.level != 2'd0) begin
+        for (int unsigned i = 0; i < MaxEntries; i++) begin
+          e = entry_at(idx_t'(i));
+          if (e.level < fill_entry_i.level && entries_overlap(e, new_entry)) stale[i] = 1'b1;
+        end
+      end
+      // The lowest way of the target set that is free once the stale entries are gone.
+      for (int unsigned w = 0; w < MaxWays; w++) begin
+        if (WayBits'(w) < ways && !found) begin
+          idx = index(fill_set, WayBits'(w), ways);
+          if (!valid_q[idx] || stale[idx]) begin
+            fill_way = WayBits'(w);
+            found    = 1'b1;
+          end
+        end
+      end
+      if (!found) begin
+        if (cfg_i.replacement == ReplPlru) begin
+          for (int unsigned d = 0; d < TreeDepth; d++) begin
+            if (node < 32'(ways) - 1) begin
+              node = 2 * node + 1 + 32'(plru_q[index(fill_set, WayBits'(node), ways)]);
+            end
+          end
+          fill_way = WayBits'(node - (32'(ways) - 1));
+        end else begin
+          for (int unsigned w = 1; w < MaxWays; w++) begin
+            if (WayBits'(w) < ways && age_q[index(fill_set, WayBits'(w), ways)] >
+                                      age_q[index(fill_set, oldest, ways)]) begin
+              oldest = WayBits'(w);
+            end
+          end
+          fill_way = oldest;
+        end
+      end
+    end
+  end
+
+  //////////////////////////////
+  // Next state: valid, touch //
+  //////////////////////////////
+
+  always_comb begin : next_state
+    logic        touch;
+    idx_t        set;
+    way_t        way;
+    int unsigned node;
+    int unsigned parent;
+    valid_d = valid_q;
+    age_d   = age_q;
+    plru_d  = plru_q;
+    touch   = 1'b0;
+    set     = '0;
+    way     = '0;
+    node    = 0;
+    parent  = 0;
+    if (flush_i) begin
+      for (int unsigned i = 0; i < MaxEntries; i++) begin
+        if (flush_removes(entry_at(idx_t'(i)), flush_req_i)) valid_d[i] = 1'b0;
+      end
+    end
+    if (fill_i) begin
+      valid_d = valid_d & ~stale;
+      valid_d[index(fill_set, fill_way, ways)] = 1'b1;
+      touch = 1'b1;
+      set   = fill_set;
+      way   = fill_way;
+    end else if (lookup_i && hit_o && cfg_i.replacement != ReplFifo) begin
+      touch = 1'b1;
+      set   = hit_set;
+      way   = hit_way;
+    end
+    if (touch) begin
+      if (cfg_i.replacement == ReplPlru) begin
+        node = 32'(way) + 32'(ways) - 1;
+        for (int unsigned d = 0; d < TreeDepth; d++) begin
+          if (node != 0) begin
+            parent = (node - 1) / 2;
+            plru_d[index(set, WayBits'(parent), ways)] = (node == 2 * parent + 1);
+            node = parent;
+          end
+        end
+      end else begin
+        for (int unsigned w = 0; w < MaxWays; w++) begin
+          if (WayBits'(w) < ways && age_q[index(set, WayBits'(w), ways)] <
+                                    age_q[index(set, way, ways)]) begin
+            age_d[index(set, WayBits'(w), ways)] = age_q[index(set, WayBits'(w), ways)] + 1'b1;
+          end
+        end
+        age_d[index(set, way, ways)] = '0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : state
+    if (!rst_ni) begin
+      valid_q <= '0;
+      age_q   <= initial_ages(cfg_i.ways);
+      plru_q  <= '0;
+    end else begin
+      valid_q <= valid_d;
+      age_q   <= age_d;
+      plru_q  <= plru_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : entry_ram
+    if (fill_i) entries_q[index(fill_set, fill_way, ways)] <= fill_entry_i;
+  end
+
+  ////////////////
+  // Assertions //
+  ////////////////
+
+  // A lookup matches one entry at most: fills remove whatever would also match.
+  OneHitAtMost: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !(lookup_i || probe_i) || hit_count <= 1);
+  OneOperationPerCycle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      $onehot0({lookup_i, probe_i, fill_i, flush_i}));
+  GeometryFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cfg_i.ways != 0 && 32'(cfg_i.ways) <= MaxWays &&
+      (32'(cfg_i.ways) << cfg_i.set_bits) <= MaxEntries);
+  PlruNeedsPowerOfTwoWays: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cfg_i.replacement != ReplPlru || $onehot(cfg_i.ways));
+  NoXOnOutputs: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown(hit_o) && (!hit_o || !$isunknown(entry_o)));
+
+  if (MaxWays > MaxEntries || MaxWays < 1) begin : g_bad_params
+    $error("tlb: MaxWays must be in 1 .. MaxEntries");
+  end
+
+endmodule
