@@ -133,6 +133,25 @@ TEST(TlbOrganisation, RefillKeepsOneHitAtMost) {
   EXPECT_EQ(tlb.valid_entries(), 1u);
 }
 
+TEST(TlbOrganisation, SuperpageFillRemovesSmallerPagesInsideIt) {
+  Tlb tlb({16, 4, ReplacementKind::Lru, 1});
+  tlb.fill(page(0x205, 1, 0));  // a 4 KiB page inside 2 MiB page 1, not at its start
+  tlb.fill(page(0x3FF, 1, 0));  // and another, in another set
+  tlb.fill(page(0x400, 1, 0));  // outside it
+  tlb.fill(page(1, 1, 1));
+  EXPECT_EQ(tlb.valid_entries(), 2u);
+  EXPECT_EQ(tlb.probe(va_of(0x205), 1)->level, 1u);
+  EXPECT_EQ(tlb.probe(va_of(0x400), 1)->level, 0u);
+}
+
+TEST(TlbOrganisation, GlobalFillRemovesOverlapsOfEveryAsid) {
+  Tlb tlb({16, 16, ReplacementKind::Lru, 1});
+  tlb.fill(page(7, 2));
+  tlb.fill(page(7, 3, 0, true));  // global: would also match ASID 2's lookups
+  EXPECT_EQ(tlb.valid_entries(), 1u);
+  EXPECT_TRUE(tlb.probe(va_of(7), 2)->global);
+}
+
 TEST(TlbOrganisation, LookupRefreshesLruButProbeDoesNot) {
   Tlb tlb({2, 2, ReplacementKind::Lru, 1});
   tlb.fill(page(0));
