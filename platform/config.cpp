@@ -6,6 +6,7 @@
 
 #include "input_error.h"
 #include "json_locator.h"
+#include "tlb_cfg.h"
 
 namespace mmusim {
 
@@ -271,6 +272,29 @@ TlbGeometry read_tlb(const Reader& r, const std::string& path, bool may_be_empty
   return g;
 }
 
+// What the verilated RTL was built to hold (rtl/tlb_cfg.h) and can do.
+void check_rtl_limits(const Reader& r, const MmuConfig& mmu) {
+  const std::pair<const char*, const TlbGeometry*> tlbs[] = {{"mmu.tlb.l1", &mmu.l1},
+                                                             {"mmu.tlb.l2", &mmu.l2}};
+  for (const auto& [path, g] : tlbs) {
+    if (g->entries == 0) continue;
+    const std::string key = path;
+    if (g->replacement == ReplacementKind::Random) {
+      r.fail(key + ".replacement", "the RTL TLB has lru, plru and fifo, not random");
+    }
+    if (g->entries > rtl::kTlbMaxEntries) {
+      r.fail(key + ".entries", "the RTL TLB holds at most " + std::to_string(rtl::kTlbMaxEntries));
+    }
+    if (g->ways > rtl::kTlbMaxWays) {
+      r.fail(key + ".ways", "the RTL TLB has at most " + std::to_string(rtl::kTlbMaxWays) + " ways");
+    }
+  }
+  if (mmu.walk_cache_entries > rtl::kMaxWalkCacheEntries) {
+    r.fail("mmu.walk_cache.entries",
+           "the RTL walk cache holds at most " + std::to_string(rtl::kMaxWalkCacheEntries));
+  }
+}
+
 }  // namespace
 
 PlatformConfig make_platform_config(const ConfigDocument& doc) {
@@ -280,7 +304,13 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.seed = r.integer("sim.seed", 0, ~std::uint64_t{0});
 
   // mmu
-  r.choice("mmu.impl", {"model"});
+  const std::string impl = r.choice("mmu.impl", {"model", "rtl", "lockstep"});
+  c.mmu.impl = impl == "rtl" ? MmuImpl::Rtl : impl == "lockstep" ? MmuImpl::Lockstep : MmuImpl::Model;
+  c.mmu.inject_ad_divergence =
+      r.choice("mmu.lockstep_injection", {"none", "ad_policy"}) == "ad_policy";
+  if (c.mmu.inject_ad_divergence && c.mmu.impl != MmuImpl::Lockstep) {
+    r.fail("mmu.lockstep_injection", "only applies to mmu.impl=lockstep");
+  }
   const std::string mode = r.choice("mmu.mode", {"bare", "sv39", "sv48"});
   c.mode = mode == "bare" ? sv::Mode::Bare : mode == "sv48" ? sv::Mode::Sv48 : sv::Mode::Sv39;
   c.mmu.ad_update = r.choice("mmu.ad_update", {"hw", "fault"}) == "hw" ? AdUpdate::Hardware
@@ -294,6 +324,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.mmu.l2_latency = r.time("mmu.tlb.l2.latency");
   c.mmu.walk_cache_entries = static_cast<unsigned>(r.integer("mmu.walk_cache.entries", 0, 1024));
   c.mmu.walk_cache_latency = r.time("mmu.walk_cache.latency");
+  if (c.mmu.impl != MmuImpl::Model) check_rtl_limits(r, c.mmu);
 
   // dram, bus
   c.dram.size = r.size("dram.size");

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "engine_factory.h"
 #include "stats.h"
 #include "trace_reader.h"
 
@@ -57,7 +58,7 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
     : sc_core::sc_module(name),
       config_(config),
       cpu_("cpu", config.cpu, make_processes(config)),
-      mmu_("mmu", config.mmu),
+      mmu_("mmu", config.mmu, make_engine),
       bus_("bus", config.bus_latency),
       dram_("dram", config.dram),
       swap_("swap", config.swap),

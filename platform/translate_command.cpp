@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "input_error.h"
-#include "reference_engine.h"
+#include "engine_factory.h"
 
 namespace mmusim {
 
@@ -146,7 +146,8 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
       if (!t.empty()) requests.push_back(parse_request(options.requests_path, number, line, t));
     }
   }
-  ReferenceEngine engine(options.mmu, memory);
+  const auto engine_owner = make_engine(options.mmu, memory);
+  TranslationEngine& engine = *engine_owner;
   engine.write_satp(options.satp);
   for (const Request& r : requests) {
     sc_core::sc_time delay;

@@ -45,6 +45,83 @@ package mmu_pkg;
     logic [AsidBits-1:0] asid;
   } flush_req_t;
 
+  // Exception codes (§3.1.15).
+  localparam logic [3:0] CauseNone         = 4'd0;
+  localparam logic [3:0] CauseInstrAccess  = 4'd1;
+  localparam logic [3:0] CauseLoadAccess   = 4'd5;
+  localparam logic [3:0] CauseStoreAccess  = 4'd7;
+  localparam logic [3:0] CauseInstrPage    = 4'd12;
+  localparam logic [3:0] CauseLoadPage     = 4'd13;
+  localparam logic [3:0] CauseStorePage    = 4'd15;
+
+  // PTE bits (§4.3.1).
+  localparam int unsigned PteV = 0;
+  localparam int unsigned PteR = 1;
+  localparam int unsigned PteW = 2;
+  localparam int unsigned PteX = 3;
+  localparam int unsigned PteU = 4;
+  localparam int unsigned PteG = 5;
+  localparam int unsigned PteA = 6;
+  localparam int unsigned PteD = 7;
+
+  typedef enum logic [1:0] {
+    AccRead  = 2'd0,
+    AccWrite = 2'd1,
+    AccFetch = 2'd2
+  } access_e;
+
+  // satp.MODE values (§4.1.11).
+  localparam logic [3:0] ModeBare = 4'd0;
+  localparam logic [3:0] ModeSv39 = 4'd8;
+  localparam logic [3:0] ModeSv48 = 4'd9;
+
+  // A translation request from the mmu's TLM shell.
+  typedef struct packed {
+    logic [63:0] va;
+    access_e     kind;
+    logic        user;  // U-mode access (else S-mode)
+    logic        sum;
+    logic        mxr;
+  } xlate_req_t;
+
+  // The answer, with what happened on the way (for statistics and lockstep comparison).
+  typedef struct packed {
+    logic [3:0]  cause;  // CauseNone: translated
+    logic [63:0] pa;
+    logic [1:0]  level;
+    logic [63:0] pte;
+    logic        l1_lookup;    // the L1 was asked (paging on, canonical VA)
+    logic        l1_hit;       // the L1 answered (a usable entry)
+    logic        l2_lookup;    // the L2 was asked
+    logic        l2_hit;       // ... and answered
+    logic        walked;
+    logic        wc_lookup;    // the walk cache was asked
+    logic        wc_hit;
+    logic        pte_written;  // the walker wrote A/D back
+  } xlate_rsp_t;
+
+  function automatic logic [3:0] page_fault(access_e kind);
+    return kind == AccFetch ? CauseInstrPage : kind == AccWrite ? CauseStorePage : CauseLoadPage;
+  endfunction
+
+  function automatic logic [3:0] access_fault(access_e kind);
+    return kind == AccFetch ? CauseInstrAccess : kind == AccWrite ? CauseStoreAccess : CauseLoadAccess;
+  endfunction
+
+  // The functions below look at some fields of their arguments only.
+  /* verilator lint_off UNUSEDSIGNAL */
+
+  // Leaf permission check (§4.3.2 step 5, SUM and MXR from §4.3.1).
+  function automatic logic leaf_permits(logic [63:0] pte, xlate_req_t req);
+    if (req.user && !pte[PteU]) return 1'b0;
+    if (!req.user && pte[PteU] && (req.kind == AccFetch || !req.sum)) return 1'b0;
+    unique case (req.kind)
+      AccFetch: return pte[PteX];
+      AccWrite: return pte[PteW];
+      default:  return pte[PteR] || (req.mxr && pte[PteX]);
+    endcase
+  endfunction
+
   // log2 of the bytes a leaf at `level` maps.
   function automatic int unsigned page_shift(logic [1:0] level);
     return PageShift + VpnBits * int'(level);
@@ -54,9 +131,7 @@ package mmu_pkg;
     return VpnTagBits'(va >> page_shift(level));
   endfunction
 
-  // The PTE field of an entry plays no part in matching or flushing.
-  /* verilator lint_off UNUSEDSIGNAL */
-
+  // (The PTE field of an entry plays no part in matching or flushing.)
   // Whether `e` translates `va` for `asid` (global entries match every ASID).
   function automatic logic entry_matches(tlb_entry_t e, logic [63:0] va, logic [AsidBits-1:0] asid);
     return e.valid && e.vpn == vpn_of(va, e.level) && (e.global || e.asid == asid);
@@ -87,6 +162,13 @@ package mmu_pkg;
       FlushVaAsid: return e.valid && va_hit && asid_hit;
       default:     return 1'b0;
     endcase
+  endfunction
+
+  // The physical address of va under a leaf at `level` (§4.3.2 step 8).
+  function automatic logic [63:0] leaf_pa(logic [63:0] pte, logic [1:0] level, logic [63:0] va);
+    logic [63:0] offset_mask;
+    offset_mask = (64'd1 << page_shift(level)) - 64'd1;
+    return (({20'd0, pte[53:10]} << PageShift) & ~offset_mask) | (va & offset_mask);
   endfunction
 
   /* verilator lint_on UNUSEDSIGNAL */

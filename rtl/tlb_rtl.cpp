@@ -2,68 +2,28 @@
 #include "Vtlb.h"
 #include "verilated.h"
 
+#include "packed_bits.h"
+#include "tlb_cfg.h"
 #include "tlb_rtl.h"
 
-#include <stdexcept>
 
 namespace mmusim {
 
 namespace {
+
+using rtl::get_bits;
+using rtl::put_bits;
 
 // Packed-struct layouts of mmu_pkg.sv (the first field is the most significant).
 // tlb_entry_t, 136 bits: valid 135, level 134:133, global 132, asid 131:116, vpn 115:64, pte 63:0
 // flush_req_t, 82 bits: kind 81:80, va 79:16, asid 15:0
 // tlb_cfg_t, 14 bits: set_bits 13:9, ways 8:2, replacement 1:0
 
-template <std::size_t Words>
-void put(VlWide<Words>& wide, unsigned lsb, unsigned width, std::uint64_t value) {
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned bit = lsb + i;
-    const std::uint32_t mask = 1u << (bit % 32);
-    if ((value >> i) & 1) {
-      wide[bit / 32] |= mask;
-    } else {
-      wide[bit / 32] &= ~mask;
-    }
-  }
-}
-
-template <std::size_t Words>
-std::uint64_t get(const VlWide<Words>& wide, unsigned lsb, unsigned width) {
-  std::uint64_t value = 0;
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned bit = lsb + i;
-    value |= std::uint64_t{(wide[bit / 32] >> (bit % 32)) & 1u} << i;
-  }
-  return value;
-}
-
-unsigned log2_exact(unsigned x) {
-  unsigned n = 0;
-  while ((1u << n) < x) ++n;
-  return n;
-}
-
-std::uint16_t replacement_code(ReplacementKind kind) {
-  switch (kind) {
-    case ReplacementKind::Lru: return 0;
-    case ReplacementKind::Plru: return 1;
-    case ReplacementKind::Fifo: return 2;
-    case ReplacementKind::Random: break;
-  }
-  throw std::invalid_argument("the RTL TLB has no random replacement");
-}
-
 }  // namespace
 
 RtlTlb::RtlTlb(const TlbGeometry& geometry)
     : context_(std::make_unique<VerilatedContext>()), top_(std::make_unique<Vtlb>(context_.get())) {
-  const unsigned sets = geometry.entries / geometry.ways;
-  if (geometry.entries > kMaxEntries || geometry.ways > kMaxWays) {
-    throw std::invalid_argument("TLB geometry larger than the RTL's storage");
-  }
-  top_->cfg_i = static_cast<std::uint16_t>((log2_exact(sets) << 9) | (geometry.ways << 2) |
-                                           replacement_code(geometry.replacement));
+  top_->cfg_i = rtl::tlb_cfg_bits(geometry);
   // An asynchronous reset needs a falling edge on rst_ni.
   top_->clk_i = 0;
   top_->rst_ni = 1;
@@ -97,11 +57,11 @@ std::optional<TlbEntry> RtlTlb::ask(bool lookup, std::uint64_t va, std::uint16_t
   if (top_->hit_o) {
     TlbEntry e;
     e.valid = true;
-    e.level = static_cast<std::uint8_t>(get(top_->entry_o, 133, 2));
-    e.global = get(top_->entry_o, 132, 1) != 0;
-    e.asid = static_cast<std::uint16_t>(get(top_->entry_o, 116, 16));
-    e.vpn = get(top_->entry_o, 64, 52);
-    e.pte = get(top_->entry_o, 0, 64);
+    e.level = static_cast<std::uint8_t>(get_bits(top_->entry_o, 133, 2));
+    e.global = get_bits(top_->entry_o, 132, 1) != 0;
+    e.asid = static_cast<std::uint16_t>(get_bits(top_->entry_o, 116, 16));
+    e.vpn = get_bits(top_->entry_o, 64, 52);
+    e.pte = get_bits(top_->entry_o, 0, 64);
     hit = e;
   }
   clock();
@@ -117,21 +77,21 @@ std::optional<TlbEntry> RtlTlb::probe(std::uint64_t va, std::uint16_t asid) {
 }
 
 void RtlTlb::fill(const TlbEntry& entry) {
-  put(top_->fill_entry_i, 135, 1, 1);
-  put(top_->fill_entry_i, 133, 2, entry.level);
-  put(top_->fill_entry_i, 132, 1, entry.global);
-  put(top_->fill_entry_i, 116, 16, entry.asid);
-  put(top_->fill_entry_i, 64, 52, entry.vpn);
-  put(top_->fill_entry_i, 0, 64, entry.pte);
+  put_bits(top_->fill_entry_i, 135, 1, 1);
+  put_bits(top_->fill_entry_i, 133, 2, entry.level);
+  put_bits(top_->fill_entry_i, 132, 1, entry.global);
+  put_bits(top_->fill_entry_i, 116, 16, entry.asid);
+  put_bits(top_->fill_entry_i, 64, 52, entry.vpn);
+  put_bits(top_->fill_entry_i, 0, 64, entry.pte);
   top_->fill_i = 1;
   top_->eval();
   clock();
 }
 
 void RtlTlb::flush(const FlushRequest& req) {
-  put(top_->flush_req_i, 80, 2, static_cast<std::uint64_t>(req.kind));
-  put(top_->flush_req_i, 16, 64, req.va);
-  put(top_->flush_req_i, 0, 16, req.asid);
+  put_bits(top_->flush_req_i, 80, 2, static_cast<std::uint64_t>(req.kind));
+  put_bits(top_->flush_req_i, 16, 64, req.va);
+  put_bits(top_->flush_req_i, 0, 16, req.asid);
   top_->flush_i = 1;
   top_->eval();
   clock();

@@ -1,6 +1,7 @@
 #pragma once
 // Drives the verilated tlb.sv with the same interface as the C++ Tlb (models/mmu/tlb.h),
-// one clock per operation, so that the two can be run side by side.
+// one clock per operation, so that the two can be run side by side. The geometry must
+// fit the RTL's storage (rtl/tlb_cfg.h).
 
 #include <cstdint>
 #include <memory>
@@ -15,10 +16,6 @@ namespace mmusim {
 
 class RtlTlb {
  public:
-  // Storage the RTL was verilated with (rtl/CMakeLists.txt): geometries must fit.
-  static constexpr unsigned kMaxEntries = 1024;
-  static constexpr unsigned kMaxWays = 64;
-
   explicit RtlTlb(const TlbGeometry& geometry);
   ~RtlTlb();
   RtlTlb(const RtlTlb&) = delete;

@@ -63,7 +63,7 @@ void Cpu::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
   try {
     schedule();
-  } catch (const HalError& e) {
+  } catch (const SimulationFailure& e) {
     failure_ = e.what();
   }
   keeper_.sync();

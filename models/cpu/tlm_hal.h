@@ -9,13 +9,14 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "hal.h"
+#include "simulation_failure.h"
 
 namespace mmusim {
 
 // A HAL access that the bus answered with an error: a firmware or platform bug.
-class HalError : public std::runtime_error {
+class HalError : public SimulationFailure {
  public:
-  using std::runtime_error::runtime_error;
+  using SimulationFailure::SimulationFailure;
 };
 
 class TlmHal final : public fw::Hal {

@@ -1,12 +1,12 @@
 #include "mmu.h"
 
 #include "mem_attr.h"
-#include "reference_engine.h"
 
 namespace mmusim {
 
-Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config)
-    : sc_core::sc_module(name), engine_(std::make_unique<ReferenceEngine>(config, static_cast<PteMemory&>(*this))) {
+Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
+         const EngineFactory& make_engine)
+    : sc_core::sc_module(name), engine_(make_engine(config, static_cast<PteMemory&>(*this))) {
   cpu_target.register_b_transport(this, &Mmu::translate_transport);
   cpu_target.register_transport_dbg(this, &Mmu::translate_debug);
   reg_target.register_b_transport(this, &Mmu::register_transport);

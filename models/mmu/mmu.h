@@ -4,6 +4,7 @@
 // (cause and VA latched in its registers, interrupt raised). The walker's PTE reads and
 // A/D writes go out of the same initiator socket as the translated accesses.
 
+#include <functional>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -15,6 +16,10 @@
 
 namespace mmusim {
 
+// Builds the engine for a config, given the memory port its walker uses.
+using EngineFactory =
+    std::function<std::unique_ptr<TranslationEngine>(const MmuConfig&, PteMemory&)>;
+
 class Mmu final : public sc_core::sc_module, private PteMemory {
  public:
   tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};  // virtual accesses
@@ -22,7 +27,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // to the bus
   sc_core::sc_out<bool> irq{"irq"};  // high while a fault is pending (kIrqStatus bit 0)
 
-  Mmu(const sc_core::sc_module_name& name, const MmuConfig& config);
+  Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
+      const EngineFactory& make_engine);
   Mmu(const Mmu&) = delete;
   Mmu& operator=(const Mmu&) = delete;
 

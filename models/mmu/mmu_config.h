@@ -12,7 +12,12 @@ namespace mmusim {
 // them into the PTE in memory) or Svade (a page fault; the firmware sets them).
 enum class AdUpdate { Hardware, Fault };
 
+// What translates: the C++ reference engine, the verilated RTL, or both compared.
+enum class MmuImpl { Model, Rtl, Lockstep };
+
 struct MmuConfig {
+  MmuImpl impl = MmuImpl::Model;
+  bool inject_ad_divergence = false;  // lockstep only: the RTL gets the other A/D policy
   TlbGeometry l1;
   bool split_l1 = false;  // separate instruction and data L1 TLBs, each of geometry l1
   TlbGeometry l2{0, 1, ReplacementKind::Lru, 1};  // l2.entries == 0: no L2 TLB

@@ -10,6 +10,7 @@
 #include "dram.h"
 #include "mem_attr.h"
 #include "mmu.h"
+#include "reference_engine.h"
 #include "transport.h"
 
 namespace mmusim {
@@ -116,7 +117,9 @@ TEST_F(DramFixture, OutOfRangeIsAnAddressError) {
 struct MmuFixture : ::testing::Test {
   MmuFixture() : bus("bus", sc_time(1, SC_NS)) {
     MmuConfig mc;
-    mmu = std::make_unique<Mmu>("mmu", mc);
+    mmu = std::make_unique<Mmu>("mmu", mc, [](const MmuConfig& c, PteMemory& m) {
+      return std::make_unique<ReferenceEngine>(c, m);
+    });
     DramConfig dc;
     dc.size = 16 << 20;
     dram = std::make_unique<Dram>("dram", dc);

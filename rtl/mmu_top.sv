@@ -1,0 +1,279 @@
+// The RTL MMU: L1 TLB (unified, or split into instruction and data), optional L2 TLB,
+// and the page-table walker with its walk cache. The RTL twin of models/mmu/
+// reference_engine.*: the same lookup order, fills and answers, so that lockstep
+// co-simulation can compare them translation by translation.
+//
+// Translation FSM (a request is held by the shell until rsp_valid_o):
+//
+//   StIdle --req: Bare, non-canonical, or a usable L1 hit--> answer (stay in StIdle)
+//   StIdle --L1 miss--> StL2 (with an L2) --usable L2 hit--> answer, fill L1
+//                       StL2 --miss--> start walk --> StWalk
+//   StIdle --L1 miss, no L2--> start walk --> StWalk --walker done--> answer, fill L1 and L2
+//
+// A "usable" entry is one that can answer the access: a store that hits an entry whose
+// D bit is clear must walk, so that D gets set in memory (or the store faults).
+module mmu_top
+  import mmu_pkg::*;
+#(
+  parameter int unsigned TlbMaxEntries = 1024,  // storage of each TLB
+  parameter int unsigned TlbMaxWays    = 64,
+  parameter int unsigned MaxWcEntries  = 64     // walk-cache storage
+) (
+  input  logic         clk_i,
+  input  logic         rst_ni,
+  // Configuration, from the simulator's config: constant while running.
+  input  tlb_cfg_t     l1_cfg_i,
+  input  logic         split_i,       // separate instruction and data L1 TLBs
+  input  logic         l2_en_i,
+  input  tlb_cfg_t     l2_cfg_i,
+  input  logic [6:0]   wc_entries_i,  // 0: no walk cache
+  input  logic         ad_fault_i,    // Svade (else Svadu)
+  // satp, from the shell's SATP register (only supported modes reach it).
+  input  logic [63:0]  satp_i,
+  // Translation request and answer, from and to the TLM shell.
+  input  logic         req_valid_i,
+  input  xlate_req_t   req_i,
+  output logic         rsp_valid_o,
+  output xlate_rsp_t   rsp_o,
+  // SFENCE.VMA, from the shell's FLUSH_CMD register.
+  input  logic         flush_i,
+  input  flush_req_t   flush_req_i,
+  // Walker memory port, served by the shell over TLM.
+  output logic         mem_req_o,
+  output logic         mem_we_o,
+  output logic [63:0]  mem_addr_o,
+  output logic [63:0]  mem_wdata_o,
+  input  logic         mem_gnt_i,
+  input  logic         mem_rvalid_i,
+  input  logic [63:0]  mem_rdata_i,
+  input  logic         mem_err_i
+);
+
+  typedef enum logic [1:0] {
+    StIdle,
+    StL2,
+    StWalk
+  } state_e;
+
+  state_e state_q, state_d;
+
+  logic [3:0]          mode;
+  logic [AsidBits-1:0] asid;
+  logic [43:0]         root_ppn;
+  assign mode     = satp_i[63:60];
+  assign asid     = satp_i[59:44];
+  assign root_ppn = satp_i[43:0];
+
+  // §4.4.1 / §4.5.1: bits 63:VA_BITS must equal bit VA_BITS-1.
+  logic canonical;
+  always_comb begin : canonical_check
+    if (mode == ModeSv48) begin
+      canonical = req_i.va[63:47] == '0 || req_i.va[63:47] == '1;
+    end else begin
+      canonical = req_i.va[63:38] == '0 || req_i.va[63:38] == '1;
+    end
+  end
+
+  //////////
+  // TLBs //
+  //////////
+
+  logic       use_l1i;  // this request goes to the instruction-side L1
+  logic       l1d_lookup, l1i_lookup, l2_lookup;
+  logic       l1d_hit, l1i_hit, l2_hit;
+  tlb_entry_t l1d_entry, l1i_entry, l2_entry;
+  logic       l1d_fill, l1i_fill, l2_fill;
+  tlb_entry_t fill_entry;
+
+  assign use_l1i = split_i && req_i.kind == AccFetch;
+
+  tlb #(.MaxEntries(TlbMaxEntries), .MaxWays(TlbMaxWays)) u_l1d (
+    .clk_i, .rst_ni, .cfg_i(l1_cfg_i),
+    .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
+    .hit_o(l1d_hit), .entry_o(l1d_entry),
+    .fill_i(l1d_fill), .fill_entry_i(fill_entry),
+    .flush_i, .flush_req_i
+  );
+
+  tlb #(.MaxEntries(TlbMaxEntries), .MaxWays(TlbMaxWays)) u_l1i (
+    .clk_i, .rst_ni, .cfg_i(l1_cfg_i),
+    .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
+    .hit_o(l1i_hit), .entry_o(l1i_entry),
+    .fill_i(l1i_fill), .fill_entry_i(fill_entry),
+    .flush_i(flush_i && split_i), .flush_req_i
+  );
+
+  tlb #(.MaxEntries(TlbMaxEntries), .MaxWays(TlbMaxWays)) u_l2 (
+    .clk_i, .rst_ni, .cfg_i(l2_cfg_i),
+    .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
+    .hit_o(l2_hit), .entry_o(l2_entry),
+    .fill_i(l2_fill), .fill_entry_i(fill_entry),
+    .flush_i(flush_i && l2_en_i), .flush_req_i
+  );
+
+  ////////////
+  // Walker //
+  ////////////
+
+  logic        walk_start, walk_done, walk_global, wc_lookup, wc_hit, pte_written;
+  logic [3:0]  walk_cause;
+  logic [63:0] walk_pte;
+  logic [1:0]  walk_level;
+
+  ptw #(.MaxWcEntries(MaxWcEntries)) u_ptw (
+    .clk_i, .rst_ni, .wc_entries_i, .ad_fault_i,
+    .start_i(walk_start), .req_i, .mode_i(mode), .asid_i(asid), .root_ppn_i(root_ppn),
+    .done_o(walk_done), .cause_o(walk_cause), .pte_o(walk_pte), .level_o(walk_level),
+    .global_o(walk_global), .wc_lookup_o(wc_lookup), .wc_hit_o(wc_hit),
+    .pte_written_o(pte_written),
+    .flush_i, .flush_req_i,
+    .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o,
+    .mem_gnt_i, .mem_rvalid_i, .mem_rdata_i, .mem_err_i
+  );
+
+  ///////////////
+  // Sequencer //
+  ///////////////
+
+  // Which TLB is asked depends only on the state and the request (not on any answer),
+  // so the lookups and the sequencer below form no combinational loop.
+  logic translating;
+  assign translating = req_valid_i && mode != ModeBare && canonical;
+  assign l1d_lookup  = state_q == StIdle && translating && !use_l1i;
+  assign l1i_lookup  = state_q == StIdle && translating && use_l1i;
+  assign l2_lookup   = state_q == StL2;
+
+  // These functions look at some fields of their arguments only.
+  /* verilator lint_off UNUSEDSIGNAL */
+
+  // Whether an entry can answer this access, and the answer it gives.
+  function automatic logic usable(logic hit, tlb_entry_t e, xlate_req_t req);
+    return hit && !(req.kind == AccWrite && !e.pte[PteD]);
+  endfunction
+
+  function automatic xlate_rsp_t answer_from(tlb_entry_t e, xlate_req_t req);
+    xlate_rsp_t r;
+    r       = '0;
+    r.cause = leaf_permits(e.pte, req) ? CauseNone : page_fault(req.kind);
+    r.pa    = r.cause == CauseNone ? leaf_pa(e.pte, e.level, req.va) : '0;
+    r.level = r.cause == CauseNone ? e.level : '0;
+    r.pte   = r.cause == CauseNone ? e.pte : '0;
+    return r;
+  endfunction
+
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  always_comb begin : sequencer
+    logic       l1_hit;
+    tlb_entry_t l1_entry;
+    state_d     = state_q;
+    rsp_valid_o = 1'b0;
+    rsp_o       = '0;
+    l1d_fill    = 1'b0;
+    l1i_fill    = 1'b0;
+    l2_fill     = 1'b0;
+    fill_entry  = '0;
+    walk_start  = 1'b0;
+    l1_hit      = use_l1i ? l1i_hit : l1d_hit;
+    l1_entry    = use_l1i ? l1i_entry : l1d_entry;
+
+    unique case (state_q)
+      StIdle: begin
+        if (req_valid_i) begin
+          if (mode == ModeBare) begin
+            rsp_valid_o = 1'b1;
+            rsp_o.pa    = req_i.va;
+          end else if (!canonical) begin
+            rsp_valid_o = 1'b1;
+            rsp_o.cause = page_fault(req_i.kind);
+          end else begin
+            if (usable(l1_hit, l1_entry, req_i)) begin
+              rsp_valid_o     = 1'b1;
+              rsp_o           = answer_from(l1_entry, req_i);
+              rsp_o.l1_lookup = 1'b1;
+              rsp_o.l1_hit    = 1'b1;
+            end else if (l2_en_i) begin
+              state_d = StL2;
+            end else begin
+              walk_start = 1'b1;
+              state_d    = StWalk;
+            end
+          end
+        end
+      end
+
+      StL2: begin
+        if (usable(l2_hit, l2_entry, req_i)) begin
+          rsp_valid_o     = 1'b1;
+          rsp_o           = answer_from(l2_entry, req_i);
+          rsp_o.l1_lookup = 1'b1;
+          rsp_o.l2_lookup = 1'b1;
+          rsp_o.l2_hit    = 1'b1;
+          fill_entry      = l2_entry;
+          l1d_fill        = !use_l1i;
+          l1i_fill        = use_l1i;
+          state_d         = StIdle;
+        end else begin
+          walk_start = 1'b1;
+          state_d    = StWalk;
+        end
+      end
+
+      StWalk: begin
+        if (walk_done) begin
+          rsp_valid_o       = 1'b1;
+          rsp_o.cause       = walk_cause;
+          rsp_o.l1_lookup   = 1'b1;
+          rsp_o.l2_lookup   = l2_en_i;
+          rsp_o.walked      = 1'b1;
+          rsp_o.wc_lookup   = wc_lookup;
+          rsp_o.wc_hit      = wc_hit;
+          rsp_o.pte_written = pte_written;
+          if (walk_cause == CauseNone) begin
+            // Faults never fill a TLB.
+            rsp_o.pa          = leaf_pa(walk_pte, walk_level, req_i.va);
+            rsp_o.level       = walk_level;
+            rsp_o.pte         = walk_pte;
+            fill_entry.valid  = 1'b1;
+            fill_entry.level  = walk_level;
+            fill_entry.global = walk_global;
+            fill_entry.asid   = asid;
+            fill_entry.vpn    = vpn_of(req_i.va, walk_level);
+            fill_entry.pte    = walk_pte;
+            l1d_fill          = !use_l1i;
+            l1i_fill          = use_l1i;
+            l2_fill           = l2_en_i;
+          end
+          state_d = StIdle;
+        end
+      end
+
+      default: state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : state
+    if (!rst_ni) begin
+      state_q <= StIdle;
+    end else begin
+      state_q <= state_d;
+    end
+  end
+
+  ////////////////
+  // Assertions //
+  ////////////////
+
+  // An answer only for a request, and the request held until it is answered.
+  AnswerOnlyForARequest: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !rsp_valid_o || req_valid_i);
+  RequestHeldUntilAnswered: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !($past(req_valid_i) && !$past(rsp_valid_o)) || (req_valid_i && req_i == $past(req_i)));
+  NoFlushDuringATranslation: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !flush_i || state_q == StIdle);
+  SupportedModeOnly: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mode == ModeBare || mode == ModeSv39 || mode == ModeSv48);
+  NoXOnAnswer: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !rsp_valid_o || !$isunknown(rsp_o));
+
+endmodule

@@ -1,0 +1,371 @@
+// The page-table walker: the translation algorithm of the RISC-V privileged spec v1.12,
+// §4.3.2, for Sv39 (§4.4) and Sv48 (§4.5), with an optional walk cache of non-leaf PTEs.
+// The RTL twin of models/mmu/walker.* and walk_cache.*: same checks in the same order,
+// same walk-cache contents and LRU replacement.
+//
+// Walk FSM (one PTE access per visit of StRead/StWrite):
+//
+//   StIdle --start_i--> StRead --gnt--> StReadWait --rvalid, pointer--> StRead (next level)
+//                                            |
+//                                            +--rvalid, leaf needing A/D (Svadu)--> StWrite
+//                                            +--rvalid, leaf done or any fault--> StDone
+//   StWrite --gnt--> StWriteWait --rvalid--> StDone
+//   StDone: done_o for one cycle, then StIdle.
+module ptw
+  import mmu_pkg::*;
+#(
+  parameter int unsigned MaxWcEntries = 64  // walk-cache storage
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  // Configuration: constant while running.
+  input  logic [6:0]          wc_entries_i,  // walk-cache entries in use; 0: no walk cache
+  input  logic                ad_fault_i,    // Svade: fault where Svadu would set A/D
+  // Walk request, from the mmu top; held until done_o.
+  input  logic                start_i,
+  input  xlate_req_t          req_i,
+  input  logic [3:0]          mode_i,
+  input  logic [AsidBits-1:0] asid_i,
+  input  logic [43:0]         root_ppn_i,
+  output logic                done_o,
+  output logic [3:0]          cause_o,
+  output logic [63:0]         pte_o,
+  output logic [1:0]          level_o,
+  output logic                global_o,
+  output logic                wc_lookup_o,
+  output logic                wc_hit_o,
+  output logic                pte_written_o,
+  // Walk-cache flush, from the FLUSH_CMD register.
+  input  logic                flush_i,
+  input  flush_req_t          flush_req_i,
+  // Memory port, served by the C++ side over TLM: a request is held until granted; its
+  // response (rvalid, with rdata or err) comes in a later cycle.
+  output logic                mem_req_o,
+  output logic                mem_we_o,
+  output logic [63:0]         mem_addr_o,
+  output logic [63:0]         mem_wdata_o,
+  input  logic                mem_gnt_i,
+  input  logic                mem_rvalid_i,
+  input  logic [63:0]         mem_rdata_i,
+  input  logic                mem_err_i
+);
+
+  localparam int unsigned WcAgeBits = $clog2(MaxWcEntries);
+  localparam logic [63:0] ReservedMask = 64'h3FF << 54;  // bits 63:54 (§4.4.1)
+
+  typedef enum logic [2:0] {
+    StIdle,
+    StRead,
+    StReadWait,
+    StWrite,
+    StWriteWait,
+    StDone
+  } state_e;
+
+  state_e      state_q, state_d;
+  logic [1:0]  level_q, level_d;
+  logic [63:0] table_q, table_d;  // physical address of the table being read
+  logic [63:0] slot_q, slot_d;    // physical address of the PTE last read
+  logic [63:0] pte_q, pte_d;
+  logic        global_q, global_d;
+  logic [3:0]  cause_q, cause_d;
+  logic        wc_lookup_q, wc_lookup_d;
+  logic        wc_hit_q, wc_hit_d;
+  logic        written_q, written_d;
+  logic        outstanding_q, outstanding_d;  // a granted request awaits its response
+
+  // Walk cache: data RAM plus valid bits and LRU ages (fully associative).
+  tlb_entry_t                              wc_q [MaxWcEntries];
+  logic [MaxWcEntries-1:0]                 wc_valid_q, wc_valid_d;
+  logic [MaxWcEntries-1:0][WcAgeBits-1:0]  wc_age_q, wc_age_d;
+
+  logic [1:0] top_level;
+  assign top_level = mode_i == ModeSv48 ? 2'd3 : 2'd2;
+
+  ////////////////////////
+  // Walk-cache lookup  //
+  ////////////////////////
+
+  logic                    wc_hit;
+  /* verilator lint_off UNUSEDSIGNAL */
+  tlb_entry_t              wc_entry;  // of a hit, only level, global and pte are needed
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [WcAgeBits-1:0]    wc_hit_way;
+
+  // The deepest non-leaf level cached for this VA (levels 1 .. top), lowest way first.
+  always_comb begin : wc_lookup
+    tlb_entry_t e;
+    wc_hit     = 1'b0;
+    wc_entry   = '0;
+    wc_hit_way = '0;
+    e          = '0;
+    if (state_q == StIdle && start_i && wc_entries_i != 0) begin
+      for (int unsigned l = 1; l < MaxLevels; l++) begin
+        for (int unsigned w = 0; w < MaxWcEntries; w++) begin
+          if (!wc_hit && 2'(l) <= top_level && 7'(w) < wc_entries_i) begin
+            e       = wc_q[w];
+            e.valid = wc_valid_q[w];
+            if (e.level == 2'(l) && entry_matches(e, req_i.va, asid_i)) begin
+              wc_hit     = 1'b1;
+              wc_entry   = e;
+              wc_hit_way = WcAgeBits'(w);
+            end
+          end
+        end
+      end
+    end
+  end
+
+  /////////////////////
+  // Walk next state //
+  /////////////////////
+
+  logic       wc_fill;
+  tlb_entry_t wc_fill_entry;
+
+  always_comb begin : walk_fsm
+    logic [63:0] pte;
+    logic [63:0] needed;
+    logic [63:0] low_ppn_mask;
+    state_d       = state_q;
+    level_d       = level_q;
+    table_d       = table_q;
+    slot_d        = slot_q;
+    pte_d         = pte_q;
+    global_d      = global_q;
+    cause_d       = cause_q;
+    wc_lookup_d   = wc_lookup_q;
+    wc_hit_d      = wc_hit_q;
+    written_d     = written_q;
+    outstanding_d = outstanding_q;
+    wc_fill       = 1'b0;
+    wc_fill_entry = '0;
+    mem_req_o     = 1'b0;
+    mem_we_o      = 1'b0;
+    mem_addr_o    = '0;
+    mem_wdata_o   = '0;
+    pte           = mem_rdata_i;
+    needed        = '0;
+    low_ppn_mask  = '0;
+
+    unique case (state_q)
+      StIdle: begin
+        if (start_i) begin
+          // Step 1: a = satp.ppn x PAGESIZE, i = LEVELS - 1; a walk-cache hit starts lower.
+          cause_d     = CauseNone;
+          written_d   = 1'b0;
+          wc_lookup_d = wc_entries_i != 0;
+          wc_hit_d    = wc_hit;
+          if (wc_hit) begin
+            level_d  = wc_entry.level - 2'd1;
+            table_d  = {20'd0, wc_entry.pte[53:10]} << PageShift;
+            global_d = wc_entry.global;
+          end else begin
+            level_d  = top_level;
+            table_d  = {20'd0, root_ppn_i} << PageShift;
+            global_d = 1'b0;
+          end
+          state_d = StRead;
+        end
+      end
+
+      StRead: begin
+        // Step 2: pte = mem[a + va.vpn[i] x PTESIZE].
+        mem_req_o  = 1'b1;
+        mem_addr_o = table_q + (64'(vpn_of(req_i.va, level_q)) & 64'h1FF) * 64'd8;
+        if (mem_gnt_i) begin
+          slot_d        = mem_addr_o;
+          outstanding_d = 1'b1;
+          state_d       = StReadWait;
+        end
+      end
+
+      StReadWait: begin
+        if (mem_rvalid_i) begin
+          outstanding_d = 1'b0;
+          state_d       = StDone;
+          pte_d         = pte;
+          if (mem_err_i) begin
+            cause_d = access_fault(req_i.kind);
+          end else if (!pte[PteV] || (!pte[PteR] && pte[PteW]) || (pte & ReservedMask) != 0) begin
+            // Step 3: invalid, W without R, or reserved bits set.
+            cause_d = page_fault(req_i.kind);
+          end else if (!pte[PteR] && !pte[PteX]) begin
+            // Step 4: a pointer. D, A and U of a non-leaf PTE must be zero (§4.3.1).
+            global_d = global_q || pte[PteG];
+            if (pte[PteD] || pte[PteA] || pte[PteU] || level_q == 2'd0) begin
+              cause_d = page_fault(req_i.kind);
+            end else begin
+              wc_fill              = wc_entries_i != 0;
+              wc_fill_entry.valid  = 1'b1;
+              wc_fill_entry.level  = level_q;
+              wc_fill_entry.global = global_q || pte[PteG];
+              wc_fill_entry.asid   = asid_i;
+              wc_fill_entry.vpn    = vpn_of(req_i.va, level_q);
+              wc_fill_entry.pte    = pte;
+              level_d = level_q - 2'd1;
+              table_d = {20'd0, pte[53:10]} << PageShift;
+              state_d = StRead;
+            end
+          end else begin
+            global_d     = global_q || pte[PteG];
+            low_ppn_mask = (64'd1 << (VpnBits * int'(level_q))) - 64'd1;
+            needed       = (64'd1 << PteA) | (req_i.kind == AccWrite ? (64'd1 << PteD) : 64'd0);
+            if (!leaf_permits(pte, req_i)) begin
+              cause_d = page_fault(req_i.kind);  // step 5
+            end else if (({20'd0, pte[53:10]} & low_ppn_mask) != 0) begin
+              cause_d = page_fault(req_i.kind);  // step 6: misaligned superpage
+            end else if ((pte & needed) != needed) begin
+              // Step 7: A, and D for stores.
+              if (ad_fault_i) begin
+                cause_d = page_fault(req_i.kind);
+              end else begin
+                pte_d   = pte | needed;
+                state_d = StWrite;
+              end
+            end
+          end
+        end
+      end
+
+      StWrite: begin
+        mem_req_o   = 1'b1;
+        mem_we_o    = 1'b1;
+        mem_addr_o  = slot_q;
+        mem_wdata_o = pte_q;
+        if (mem_gnt_i) begin
+          outstanding_d = 1'b1;
+          state_d       = StWriteWait;
+        end
+      end
+
+      StWriteWait: begin
+        if (mem_rvalid_i) begin
+          outstanding_d = 1'b0;
+          written_d     = !mem_err_i;
+          if (mem_err_i) cause_d = access_fault(req_i.kind);
+          state_d = StDone;
+        end
+      end
+
+      StDone: state_d = StIdle;
+
+      default: state_d = StIdle;
+    endcase
+  end
+
+  assign done_o        = state_q == StDone;
+  assign cause_o       = cause_q;
+  assign pte_o         = pte_q;
+  assign level_o       = level_q;
+  assign global_o      = global_q;
+  assign wc_lookup_o   = wc_lookup_q;
+  assign wc_hit_o      = wc_hit_q;
+  assign pte_written_o = written_q;
+
+  ///////////////////////////
+  // Walk-cache next state //
+  ///////////////////////////
+
+  logic [WcAgeBits-1:0] wc_fill_way;
+
+  always_comb begin : wc_update
+    logic                 found;
+    logic                 touch;
+    logic [WcAgeBits-1:0] way;
+    wc_valid_d  = wc_valid_q;
+    wc_age_d    = wc_age_q;
+    wc_fill_way = '0;
+    found       = 1'b0;
+    touch       = 1'b0;
+    way         = '0;
+    if (flush_i) begin
+      for (int unsigned w = 0; w < MaxWcEntries; w++) begin
+        if (flush_removes({wc_valid_q[w], wc_q[w][134:0]}, flush_req_i)) wc_valid_d[w] = 1'b0;
+      end
+    end
+    if (wc_fill) begin
+      // The lowest invalid entry, else the least recently used.
+      for (int unsigned w = 0; w < MaxWcEntries; w++) begin
+        if (!found && 7'(w) < wc_entries_i && !wc_valid_q[w]) begin
+          wc_fill_way = WcAgeBits'(w);
+          found       = 1'b1;
+        end
+      end
+      if (!found) begin
+        for (int unsigned w = 1; w < MaxWcEntries; w++) begin
+          if (7'(w) < wc_entries_i && wc_age_q[w] > wc_age_q[wc_fill_way]) wc_fill_way = WcAgeBits'(w);
+        end
+      end
+      wc_valid_d[wc_fill_way] = 1'b1;
+      touch = 1'b1;
+      way   = wc_fill_way;
+    end else if (wc_hit) begin
+      touch = 1'b1;
+      way   = wc_hit_way;
+    end
+    if (touch) begin
+      for (int unsigned w = 0; w < MaxWcEntries; w++) begin
+        if (7'(w) < wc_entries_i && wc_age_q[w] < wc_age_q[way]) wc_age_d[w] = wc_age_q[w] + 1'b1;
+      end
+      wc_age_d[way] = '0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : state
+    if (!rst_ni) begin
+      state_q       <= StIdle;
+      level_q       <= '0;
+      table_q       <= '0;
+      slot_q        <= '0;
+      pte_q         <= '0;
+      global_q      <= 1'b0;
+      cause_q       <= CauseNone;
+      wc_lookup_q   <= 1'b0;
+      wc_hit_q      <= 1'b0;
+      written_q     <= 1'b0;
+      outstanding_q <= 1'b0;
+      wc_valid_q    <= '0;
+      for (int unsigned w = 0; w < MaxWcEntries; w++) wc_age_q[w] <= WcAgeBits'(w);
+    end else begin
+      state_q       <= state_d;
+      level_q       <= level_d;
+      table_q       <= table_d;
+      slot_q        <= slot_d;
+      pte_q         <= pte_d;
+      global_q      <= global_d;
+      cause_q       <= cause_d;
+      wc_lookup_q   <= wc_lookup_d;
+      wc_hit_q      <= wc_hit_d;
+      written_q     <= written_d;
+      outstanding_q <= outstanding_d;
+      wc_valid_q    <= wc_valid_d;
+      wc_age_q      <= wc_age_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : wc_ram
+    if (wc_fill) wc_q[wc_fill_way] <= wc_fill_entry;
+  end
+
+  ////////////////
+  // Assertions //
+  ////////////////
+
+  // A request stays up, unchanged, until it is granted.
+  MemReqHeldUntilGrant: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !($past(mem_req_o) && !$past(mem_gnt_i)) ||
+      (mem_req_o && mem_addr_o == $past(mem_addr_o) && mem_we_o == $past(mem_we_o)));
+  // A response only for a granted request, and a grant only for a request.
+  MemRvalidOnlyWhenOutstanding: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !mem_rvalid_i || outstanding_q);
+  MemGntOnlyWithReq: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !mem_gnt_i || mem_req_o);
+  StartOnlyWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !start_i || state_q == StIdle || state_q == StDone);
+  WalkCacheFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      32'(wc_entries_i) <= MaxWcEntries);
+  NoXOnOutputs: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({done_o, mem_req_o}));
+
+endmodule

@@ -1,0 +1,179 @@
+// Verilator headers come before anything that includes SystemC.
+#include "Vmmu_top.h"
+#include "verilated.h"
+
+#include "rtl_engine.h"
+
+#include <sstream>
+
+#include "packed_bits.h"
+#include "simulation_failure.h"
+#include "tlb_cfg.h"
+
+namespace mmusim {
+
+namespace {
+
+using rtl::get_bits;
+using rtl::put_bits;
+
+// Packed-struct layouts of mmu_pkg.sv (the first field is the most significant).
+// xlate_req_t, 69 bits: va 68:5, kind 4:3, user 2, sum 1, mxr 0
+// xlate_rsp_t, 142 bits: cause 141:138, pa 137:74, level 73:72, pte 71:8, l1_lookup 7,
+//   l1_hit 6, l2_lookup 5, l2_hit 4, walked 3, wc_lookup 2, wc_hit 1, pte_written 0
+// flush_req_t, 82 bits: kind 81:80, va 79:16, asid 15:0
+constexpr unsigned kMaxCyclesPerTranslation = 10000;
+
+std::uint64_t access_code(AccessKind kind) {
+  return kind == AccessKind::Write ? 1 : kind == AccessKind::Fetch ? 2 : 0;
+}
+
+}  // namespace
+
+RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
+    : config_(config),
+      memory_(memory),
+      context_(std::make_unique<VerilatedContext>()),
+      top_(std::make_unique<Vmmu_top>(context_.get())) {
+  top_->l1_cfg_i = rtl::tlb_cfg_bits(config.l1);
+  top_->split_i = config.split_l1;
+  top_->l2_en_i = config.l2.entries != 0;
+  top_->l2_cfg_i = config.l2.entries != 0 ? rtl::tlb_cfg_bits(config.l2) : top_->l1_cfg_i;
+  if (config.walk_cache_entries > rtl::kMaxWalkCacheEntries) {
+    throw std::invalid_argument("walk cache larger than the RTL's storage");
+  }
+  top_->wc_entries_i = static_cast<std::uint8_t>(config.walk_cache_entries);
+  top_->ad_fault_i = config.ad_update == AdUpdate::Fault;
+  stats_.split_l1 = config.split_l1;
+  stats_.has_l2 = config.l2.entries != 0;
+  stats_.has_walk_cache = config.walk_cache_entries != 0;
+  // An asynchronous reset needs a falling edge on rst_ni.
+  top_->clk_i = 0;
+  top_->rst_ni = 1;
+  top_->eval();
+  top_->rst_ni = 0;
+  top_->eval();
+  top_->rst_ni = 1;
+  top_->eval();
+}
+
+RtlEngine::~RtlEngine() { top_->final(); }
+
+void RtlEngine::tick() {
+  top_->clk_i = 1;
+  top_->eval();
+  top_->clk_i = 0;
+  top_->eval();
+}
+
+void RtlEngine::write_satp(std::uint64_t raw) {
+  const auto decoded = sv::Satp::decode(raw);
+  // §4.1.11: a write with an unsupported MODE has no effect at all.
+  if (!sv::is_supported(decoded.mode)) return;
+  satp_ = decoded;
+  top_->satp_i = satp_.encode();
+}
+
+void RtlEngine::flush(const FlushRequest& req) {
+  ++stats_.flushes;
+  put_bits(top_->flush_req_i, 80, 2, static_cast<std::uint64_t>(req.kind));
+  put_bits(top_->flush_req_i, 16, 64, req.va);
+  put_bits(top_->flush_req_i, 0, 16, req.asid);
+  top_->flush_i = 1;
+  top_->eval();
+  tick();
+  top_->flush_i = 0;
+  top_->eval();
+}
+
+TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::sc_time& delay) {
+  ++stats_.translations;
+  put_bits(top_->req_i, 5, 64, req.va);
+  put_bits(top_->req_i, 3, 2, access_code(req.ctx.kind));
+  put_bits(top_->req_i, 2, 1, req.ctx.priv == Privilege::User);
+  put_bits(top_->req_i, 1, 1, req.ctx.sum);
+  put_bits(top_->req_i, 0, 1, req.ctx.mxr);
+  top_->req_valid_i = 1;
+
+  sc_core::sc_time walk_time;     // PTE traffic of this translation
+  bool response_due = false;      // a granted PTE access answers in the next cycle
+  std::uint64_t response_data = 0;
+  bool response_error = false;
+  for (unsigned cycle = 0; cycle < kMaxCyclesPerTranslation; ++cycle) {
+    top_->mem_gnt_i = 0;
+    top_->mem_rvalid_i = response_due;
+    top_->mem_rdata_i = response_data;
+    top_->mem_err_i = response_error;
+    response_due = false;
+    top_->eval();
+    if (top_->mem_req_o) {
+      // Serve the walker's request now, over TLM, and answer it in the next cycle.
+      sc_core::sc_time access_time;
+      if (top_->mem_we_o) {
+        response_error = !memory_.write_pte(top_->mem_addr_o, top_->mem_wdata_o, access_time);
+        response_data = 0;
+      } else {
+        const auto value = memory_.read_pte(top_->mem_addr_o, access_time);
+        response_error = !value.has_value();
+        response_data = value.value_or(0);
+      }
+      walk_time += access_time;
+      response_due = true;
+      top_->mem_gnt_i = 1;
+      top_->eval();
+    }
+    if (top_->rsp_valid_o) break;
+    tick();
+  }
+  if (!top_->rsp_valid_o) {
+    std::ostringstream msg;
+    msg << "RTL mmu did not answer the translation of VA 0x" << std::hex << req.va << " within "
+        << std::dec << kMaxCyclesPerTranslation << " cycles";
+    throw SimulationFailure(msg.str());
+  }
+
+  const auto& rsp = top_->rsp_o;
+  TranslationResult result;
+  result.cause = static_cast<sv::Cause>(get_bits(rsp, 138, 4));
+  result.pa = get_bits(rsp, 74, 64);
+  result.level = static_cast<unsigned>(get_bits(rsp, 72, 2));
+  result.pte = get_bits(rsp, 8, 64);
+  const bool l1_lookup = get_bits(rsp, 7, 1) != 0;
+  const bool l1_hit = get_bits(rsp, 6, 1) != 0;
+  const bool l2_lookup = get_bits(rsp, 5, 1) != 0;
+  const bool l2_hit = get_bits(rsp, 4, 1) != 0;
+  const bool walked = get_bits(rsp, 3, 1) != 0;
+  const bool wc_lookup = get_bits(rsp, 2, 1) != 0;
+  const bool wc_hit = get_bits(rsp, 1, 1) != 0;
+  last_wrote_pte_ = get_bits(rsp, 0, 1) != 0;
+  result.tlb_hit = l1_hit || l2_hit;
+  tick();  // the edge that fills TLBs and updates replacement state
+  top_->req_valid_i = 0;
+
+  // The same accounting, and the same time, as the reference engine.
+  if (l1_lookup) {
+    delay += config_.l1_latency;
+    stats_.l1.record(l1_hit);
+    if (config_.split_l1) {
+      (req.ctx.kind == AccessKind::Fetch ? stats_.l1i : stats_.l1d).record(l1_hit);
+    }
+  }
+  if (l2_lookup) {
+    delay += config_.l2_latency;
+    stats_.l2.record(l2_hit);
+  }
+  if (walked) {
+    ++stats_.walks;
+    if (wc_lookup) {
+      walk_time += config_.walk_cache_latency;
+      stats_.walk_cache.record(wc_hit);
+    }
+    if (last_wrote_pte_) ++stats_.pte_writes;
+    stats_.walk_latency.record(walk_time.to_seconds() * 1e9);
+    delay += walk_time;
+  }
+  if (!result.ok()) ++stats_.faults_by_cause[static_cast<unsigned>(result.cause)];
+  return result;
+}
+
+}  // namespace mmusim

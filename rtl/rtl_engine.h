@@ -1,0 +1,50 @@
+#pragma once
+// The RTL engine: the verilated mmu_top.sv behind the TranslationEngine seam. It is
+// clocked on demand, from translate() and flush() (no free-running clock): a TLB hit
+// takes one cycle, a walk a few per PTE. The walker's memory port is served through
+// PteMemory, so its PTE reads and A/D writes are TLM transactions on the same bus as
+// the reference walker's, with the same timing.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mmu_config.h"
+#include "translation_engine.h"
+
+class Vmmu_top;
+class VerilatedContext;
+class VerilatedFstC;
+
+namespace mmusim {
+
+class RtlEngine final : public TranslationEngine {
+ public:
+  RtlEngine(const MmuConfig& config, PteMemory& memory);
+  ~RtlEngine() override;
+  RtlEngine(const RtlEngine&) = delete;
+  RtlEngine& operator=(const RtlEngine&) = delete;
+
+  TranslationResult translate(const TranslationRequest& req, sc_core::sc_time& delay) override;
+  void write_satp(std::uint64_t satp) override;
+  std::uint64_t satp() const override { return satp_.encode(); }
+  void flush(const FlushRequest& req) override;
+  const MmuStats& stats() const override { return stats_; }
+
+  // Whether the last translation's walker wrote a PTE back (for lockstep comparison).
+  bool last_wrote_pte() const { return last_wrote_pte_; }
+
+ private:
+  void tick();  // one clock cycle: rising edge, then falling edge
+
+  MmuConfig config_;
+  PteMemory& memory_;
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<Vmmu_top> top_;
+  sv::Satp satp_;
+  MmuStats stats_;
+  bool last_wrote_pte_ = false;
+};
+
+}  // namespace mmusim

@@ -1,0 +1,18 @@
+#pragma once
+// The tlb_cfg_t value (mmu_pkg.sv) for a TLB geometry: set_bits 13:9, ways 8:2,
+// replacement 1:0. Throws std::invalid_argument for what the RTL cannot do (random
+// replacement, more storage than it was built with).
+
+#include <cstdint>
+
+#include "tlb.h"
+
+namespace mmusim::rtl {
+
+constexpr unsigned kTlbMaxEntries = 1024;  // as verilated (rtl/CMakeLists.txt)
+constexpr unsigned kTlbMaxWays = 64;
+constexpr unsigned kMaxWalkCacheEntries = 64;
+
+std::uint16_t tlb_cfg_bits(const TlbGeometry& geometry);
+
+}  // namespace mmusim::rtl
