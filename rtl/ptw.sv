@@ -101,8 +101,8 @@ module ptw
     e          = '0;
     if (state_q == StIdle && start_i && wc_entries_i != 0) begin
       for (int unsigned l = 1; l < MaxLevels; l++) begin
-        for (int unsigned w = 0; w < MaxWcEntries; w++) begin
-          if (!wc_hit && 2'(l) <= top_level && 7'(w) < wc_entries_i) begin
+        for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
+          if (!wc_hit && 2'(l) <= top_level) begin
             e       = wc_q[w];
             e.valid = wc_valid_q[w];
             if (e.level == 2'(l) && entry_matches(e, req_i.va, asid_i)) begin
@@ -280,21 +280,21 @@ module ptw
     touch       = 1'b0;
     way         = '0;
     if (flush_i) begin
-      for (int unsigned w = 0; w < MaxWcEntries; w++) begin
+      for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
         if (flush_removes({wc_valid_q[w], wc_q[w][134:0]}, flush_req_i)) wc_valid_d[w] = 1'b0;
       end
     end
     if (wc_fill) begin
       // The lowest invalid entry, else the least recently used.
-      for (int unsigned w = 0; w < MaxWcEntries; w++) begin
-        if (!found && 7'(w) < wc_entries_i && !wc_valid_q[w]) begin
+      for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
+        if (!found && !wc_valid_q[w]) begin
           wc_fill_way = WcAgeBits'(w);
           found       = 1'b1;
         end
       end
       if (!found) begin
-        for (int unsigned w = 1; w < MaxWcEntries; w++) begin
-          if (7'(w) < wc_entries_i && wc_age_q[w] > wc_age_q[wc_fill_way]) wc_fill_way = WcAgeBits'(w);
+        for (int unsigned w = 1; w < 32'(wc_entries_i); w++) begin
+          if (wc_age_q[w] > wc_age_q[wc_fill_way]) wc_fill_way = WcAgeBits'(w);
         end
       end
       wc_valid_d[wc_fill_way] = 1'b1;
@@ -305,8 +305,8 @@ module ptw
       way   = wc_hit_way;
     end
     if (touch) begin
-      for (int unsigned w = 0; w < MaxWcEntries; w++) begin
-        if (7'(w) < wc_entries_i && wc_age_q[w] < wc_age_q[way]) wc_age_d[w] = wc_age_q[w] + 1'b1;
+      for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
+        if (wc_age_q[w] < wc_age_q[way]) wc_age_d[w] = wc_age_q[w] + 1'b1;
       end
       wc_age_d[way] = '0;
     end

@@ -59,11 +59,12 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
 
 RtlEngine::~RtlEngine() { top_->final(); }
 
+// The falling edge needs no evaluation of its own (nothing in the RTL works on it): the
+// next evaluation, with the next inputs, sees the clock low.
 void RtlEngine::tick() {
   top_->clk_i = 1;
   top_->eval();
   top_->clk_i = 0;
-  top_->eval();
 }
 
 void RtlEngine::write_satp(std::uint64_t raw) {

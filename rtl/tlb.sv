@@ -25,9 +25,9 @@
 //         /  \    /  \  .
 //       w0   w1  w2   w3
 //
-// The storage arrays are written RAM-style (indexed writes in the clocked block); the
-// combinational blocks only work when their operation is requested, which keeps the
-// verilated model fast.
+// Storage is written in place (indexed writes in the clocked blocks) and the
+// combinational blocks only work when their operation is requested: the verilated model
+// then costs little more than the entries one operation touches.
 module tlb
   import mmu_pkg::*;
 #(
@@ -65,12 +65,14 @@ module tlb
   // Entry data is a RAM written one entry per fill; valid bits, ages and PLRU bits are
   // registers that several entries of one operation may change at once.
   tlb_entry_t            entries_q [MaxEntries];  // the valid field of stored entries is unused
-  logic [MaxEntries-1:0] valid_q, valid_d;
-  ages_t                 age_q, age_d;
-  logic [MaxEntries-1:0] plru_q, plru_d;  // node n of set s at s * ways + n
+  logic [MaxEntries-1:0] valid_q;
+  ages_t                 age_q;
+  logic [MaxEntries-1:0] plru_q;  // node n of set s at s * ways + n
 
-  way_t ways;
-  assign ways = WayBits'(cfg_i.ways);
+  way_t        ways;
+  int unsigned used_entries;  // sets x ways
+  assign ways         = WayBits'(cfg_i.ways);
+  assign used_entries = 32'(cfg_i.ways) << cfg_i.set_bits;
 
   function automatic idx_t index(idx_t set, way_t way, way_t n_ways);
     return IdxBits'(32'(set) * 32'(n_ways) + 32'(way));
@@ -118,16 +120,14 @@ module tlb
     if (lookup_i || probe_i) begin
       for (int unsigned l = 0; l < MaxLevels; l++) begin
         set = set_of(va_i, 2'(l), cfg_i.set_bits);
-        for (int unsigned w = 0; w < MaxWays; w++) begin
-          if (WayBits'(w) < ways) begin
-            e = entry_at(index(set, WayBits'(w), ways));
-            if (e.level == 2'(l) && entry_matches(e, va_i, asid_i)) begin
-              hit_o     = 1'b1;
-              entry_o   = e;
-              hit_set   = set;
-              hit_way   = WayBits'(w);
-              hit_count = hit_count + 1'b1;
-            end
+        for (int unsigned w = 0; w < 32'(ways); w++) begin
+          e = entry_at(index(set, WayBits'(w), ways));
+          if (e.level == 2'(l) && entry_matches(e, va_i, asid_i)) begin
+            hit_o     = 1'b1;
+            entry_o   = e;
+            hit_set   = set;
+            hit_way   = WayBits'(w);
+            hit_count = hit_count + 1'b1;
           end
         end
       end
@@ -172,29 +172,25 @@ module tlb
       for (int unsigned l = 0; l < MaxLevels; l++) begin
         if (2'(l) >= fill_entry_i.level) begin
           set = set_of(fill_va, 2'(l), cfg_i.set_bits);
-          for (int unsigned w = 0; w < MaxWays; w++) begin
-            if (WayBits'(w) < ways) begin
-              idx = index(set, WayBits'(w), ways);
-              e   = entry_at(idx);
-              if (e.level == 2'(l) && entries_overlap(e, new_entry)) stale[idx] = 1'b1;
-            end
+          for (int unsigned w = 0; w < 32'(ways); w++) begin
+            idx = index(set, WayBits'(w), ways);
+            e   = entry_at(idx);
+            if (e.level == 2'(l) && entries_overlap(e, new_entry)) stale[idx] = 1'b1;
           end
         end
       end
       if (fill_entry_i.level != 2'd0) begin
-        for (int unsigned i = 0; i < MaxEntries; i++) begin
+        for (int unsigned i = 0; i < used_entries; i++) begin
           e = entry_at(idx_t'(i));
           if (e.level < fill_entry_i.level && entries_overlap(e, new_entry)) stale[i] = 1'b1;
         end
       end
       // The lowest way of the target set that is free once the stale entries are gone.
-      for (int unsigned w = 0; w < MaxWays; w++) begin
-        if (WayBits'(w) < ways && !found) begin
-          idx = index(fill_set, WayBits'(w), ways);
-          if (!valid_q[idx] || stale[idx]) begin
-            fill_way = WayBits'(w);
-            found    = 1'b1;
-          end
+      for (int unsigned w = 0; w < 32'(ways); w++) begin
+        idx = index(fill_set, WayBits'(w), ways);
+        if (!found && (!valid_q[idx] || stale[idx])) begin
+          fill_way = WayBits'(w);
+          found    = 1'b1;
         end
       end
       if (!found) begin
@@ -206,9 +202,8 @@ module tlb
           end
           fill_way = WayBits'(node - (32'(ways) - 1));
         end else begin
-          for (int unsigned w = 1; w < MaxWays; w++) begin
-            if (WayBits'(w) < ways && age_q[index(fill_set, WayBits'(w), ways)] >
-                                      age_q[index(fill_set, oldest, ways)]) begin
+          for (int unsigned w = 1; w < 32'(ways); w++) begin
+            if (age_q[index(fill_set, WayBits'(w), ways)] > age_q[index(fill_set, oldest, ways)]) begin
               oldest = WayBits'(w);
             end
           end
@@ -218,71 +213,74 @@ module tlb
     end
   end
 
-  //////////////////////////////
-  // Next state: valid, touch //
-  //////////////////////////////
+  ///////////////////
+  // Touch, flush  //
+  ///////////////////
 
-  always_comb begin : next_state
-    logic        touch;
-    idx_t        set;
-    way_t        way;
-    int unsigned node;
-    int unsigned parent;
-    valid_d = valid_q;
-    age_d   = age_q;
-    plru_d  = plru_q;
-    touch   = 1'b0;
-    set     = '0;
-    way     = '0;
-    node    = 0;
-    parent  = 0;
-    if (flush_i) begin
-      for (int unsigned i = 0; i < MaxEntries; i++) begin
-        if (flush_removes(entry_at(idx_t'(i)), flush_req_i)) valid_d[i] = 1'b0;
-      end
-    end
+  logic touch;
+  idx_t touch_set;
+  way_t touch_way;
+  logic [MaxEntries-1:0] flush_mask;  // entries the flush removes
+
+  always_comb begin : touch_select
+    touch     = 1'b0;
+    touch_set = '0;
+    touch_way = '0;
     if (fill_i) begin
-      valid_d = valid_d & ~stale;
-      valid_d[index(fill_set, fill_way, ways)] = 1'b1;
-      touch = 1'b1;
-      set   = fill_set;
-      way   = fill_way;
+      touch     = 1'b1;
+      touch_set = fill_set;
+      touch_way = fill_way;
     end else if (lookup_i && hit_o && cfg_i.replacement != ReplFifo) begin
-      touch = 1'b1;
-      set   = hit_set;
-      way   = hit_way;
+      touch     = 1'b1;
+      touch_set = hit_set;
+      touch_way = hit_way;
     end
-    if (touch) begin
-      if (cfg_i.replacement == ReplPlru) begin
-        node = 32'(way) + 32'(ways) - 1;
-        for (int unsigned d = 0; d < TreeDepth; d++) begin
-          if (node != 0) begin
-            parent = (node - 1) / 2;
-            plru_d[index(set, WayBits'(parent), ways)] = (node == 2 * parent + 1);
-            node = parent;
-          end
-        end
-      end else begin
-        for (int unsigned w = 0; w < MaxWays; w++) begin
-          if (WayBits'(w) < ways && age_q[index(set, WayBits'(w), ways)] <
-                                    age_q[index(set, way, ways)]) begin
-            age_d[index(set, WayBits'(w), ways)] = age_q[index(set, WayBits'(w), ways)] + 1'b1;
-          end
-        end
-        age_d[index(set, way, ways)] = '0;
+  end
+
+  always_comb begin : flush_select
+    flush_mask = '0;
+    if (flush_i) begin
+      for (int unsigned i = 0; i < used_entries; i++) begin
+        flush_mask[i] = flush_removes(entry_at(idx_t'(i)), flush_req_i);
       end
     end
   end
 
+  // The valid bits, ages and PLRU bits change in a few places per operation; they are
+  // updated in place (like the entry RAM) rather than through full next-state copies,
+  // which would cost the verilated model a pass over every entry on every evaluation.
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
+    int unsigned node;
+    int unsigned parent;
     if (!rst_ni) begin
       valid_q <= '0;
       age_q   <= initial_ages(cfg_i.ways);
       plru_q  <= '0;
     end else begin
-      valid_q <= valid_d;
-      age_q   <= age_d;
-      plru_q  <= plru_d;
+      if (flush_i) valid_q <= valid_q & ~flush_mask;
+      if (fill_i) begin
+        valid_q <= (valid_q & ~stale) | (MaxEntries'(1) << index(fill_set, fill_way, ways));
+      end
+      if (touch) begin
+        if (cfg_i.replacement == ReplPlru) begin
+          node = 32'(touch_way) + 32'(ways) - 1;
+          for (int unsigned d = 0; d < TreeDepth; d++) begin
+            if (node != 0) begin
+              parent = (node - 1) / 2;
+              plru_q[index(touch_set, WayBits'(parent), ways)] <= (node == 2 * parent + 1);
+              node = parent;
+            end
+          end
+        end else begin
+          for (int unsigned w = 0; w < 32'(ways); w++) begin
+            if (age_q[index(touch_set, WayBits'(w), ways)] < age_q[index(touch_set, touch_way, ways)]) begin
+              age_q[index(touch_set, WayBits'(w), ways)] <=
+                  age_q[index(touch_set, WayBits'(w), ways)] + 1'b1;
+            end
+          end
+          age_q[index(touch_set, touch_way, ways)] <= '0;
+        end
+      end
     end
   end
 
