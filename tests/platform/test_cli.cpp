@@ -347,3 +347,84 @@ TEST(VirtualMemory, BadVirtualMemoryConfigsNameTheKey) {
 
 }  // namespace
 }  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+// Stats of a run, without what legitimately differs between engines.
+json functional_stats(const std::string& args) {
+  json s = stats_of(args);
+  s.erase("host");
+  s["config"]["mmu"].erase("impl");
+  return s;
+}
+
+TEST(RtlCosim, RtlAndModelGiveIdenticalStatsAcrossConfigurations) {
+  for (const std::string set :
+       {"--set workload.accesses=20000",
+        "--set workload.type=random --set workload.accesses=20000 --set mmu.tlb.l1.replacement=plru "
+        "--set mmu.tlb.l2.replacement=fifo",
+        "--set workload.type=zipf --set workload.accesses=20000 --set mmu.tlb.l1.split=true "
+        "--set mmu.tlb.l2.entries=0 --set mmu.walk_cache.entries=0",
+        "--set workload.accesses=10000 --set mmu.mode=sv48 --set mmu.ad_update=fault "
+        "--set mmu.tlb.l1.entries=16 --set mmu.tlb.l1.ways=16 --set mmu.tlb.l1.replacement=fifo",
+        "--set workload.accesses=10000 --set mmu.tlb.l1.entries=48 --set mmu.tlb.l1.ways=3"}) {
+    const json model = functional_stats("--set mmu.impl=model " + set);
+    const json rtl = functional_stats("--set mmu.impl=rtl " + set);
+    EXPECT_EQ(model.dump(), rtl.dump()) << set;
+    EXPECT_GT(rtl["walker"]["walks"].get<std::uint64_t>(), 100u) << set;
+  }
+}
+
+TEST(RtlCosim, LockstepRunsTheDefaultScenarioWithoutAMismatch) {
+  const Result r = mmusim("run -q --set mmu.impl=lockstep --set workload.accesses=100000");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(RtlCosim, LockstepRunsRandomWorkloadsWithoutAMismatch) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const Result r = mmusim("run -q --set mmu.impl=lockstep --set workload.type=random "
+                            "--set workload.accesses=20000 --set workload.mix.fetch=0.2 "
+                            "--set workload.mix.read=0.5 --set firmware.user_frames=1024 "
+                            "--set workload.seed=" + std::to_string(seed));
+    EXPECT_EQ(r.status, 0) << r.err;
+  }
+}
+
+TEST(RtlCosim, LockstepCatchesADivergencePutThereOnPurpose) {
+  const Result r = mmusim("run -q --set mmu.impl=lockstep --set mmu.lockstep_injection=ad_policy "
+                          "--set workload.accesses=20000");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("mmusim: FAILED: lockstep mismatch at simulated time"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("\n  rtl:   "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\n  model: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("to reproduce"), std::string::npos) << r.err;
+}
+
+TEST(RtlCosim, TranslateWithTheRtlGivesTheGoldenAnswers) {
+  const auto image = write_temp_file("image.txt", kImage);
+  const auto requests = write_temp_file("requests.txt", kRequests);
+  const std::string args = "translate --satp 8000000000080000 --image " + image + " --requests " + requests;
+  const Result model = mmusim(args);
+  const Result rtl = mmusim(args + " --set mmu.impl=rtl");
+  EXPECT_EQ(rtl.status, 0) << rtl.err;
+  EXPECT_EQ(rtl.out, model.out);
+  EXPECT_NE(rtl.out.find("\"pa\":\"0x80004234\""), std::string::npos);
+}
+
+TEST(RtlCosim, WhatTheRtlCannotDoIsABadConfig) {
+  Result r = mmusim("run --set mmu.impl=rtl --set mmu.tlb.l1.replacement=random");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("mmu.tlb.l1.replacement: the RTL TLB has lru, plru and fifo"), std::string::npos)
+      << r.err;
+  r = mmusim("run --set mmu.impl=rtl --set mmu.tlb.l2.entries=2048");
+  EXPECT_EQ(r.status, 2);
+  r = mmusim("run --set mmu.lockstep_injection=ad_policy");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("only applies to mmu.impl=lockstep"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mmusim
