@@ -9,6 +9,7 @@
 #include <iostream>
 #include <systemc>
 #include <unistd.h>
+#include <vector>
 
 #include "config.h"
 #include "input_error.h"
@@ -29,21 +30,90 @@ ConfigDocument load_document(const std::string& config_file, const std::vector<s
   return doc;
 }
 
-int run_simulation(const std::string& config_file, const std::vector<std::string>& sets,
-                   const std::string& stats_file, bool quiet) {
+struct WavesArgs {
+  std::string path;
+  std::string from;
+  std::string to;
+  std::string trigger = "none";
+  std::string span = "10us";
+};
+
+std::uint64_t time_arg(const std::string& option, const std::string& text) {
+  sc_core::sc_time t;
+  if (!parse_time(nlohmann::json(text), t)) {
+    throw InputError(option, "expected a time such as 10us or 2.5ms, got '" + text + "'");
+  }
+  return static_cast<std::uint64_t>(t.value());
+}
+
+WavesOptions waves_options(const WavesArgs& args) {
+  WavesOptions w;
+  w.path = args.path;
+  if (w.path.empty()) {
+    if (!args.from.empty() || !args.to.empty() || args.trigger != "none") {
+      throw InputError("--waves", "--waves-from, --waves-to and --waves-trigger need --waves FILE");
+    }
+    return w;
+  }
+  const std::size_t dot = w.path.rfind('.');
+  const std::string ext = dot == std::string::npos ? "" : w.path.substr(dot);
+  if (ext != ".fst" && ext != ".vcd") {
+    throw InputError("--waves", "the file must end in .fst or .vcd, got '" + w.path + "'");
+  }
+  if (!args.from.empty()) w.window.from_ps = time_arg("--waves-from", args.from);
+  if (!args.to.empty()) w.window.to_ps = time_arg("--waves-to", args.to);
+  if (w.window.to_ps < w.window.from_ps) throw InputError("--waves-to", "ends before --waves-from");
+  w.window.span_ps = time_arg("--waves-span", args.span);
+  if (args.trigger == "fault") w.window.trigger = WaveWindow::Trigger::Fault;
+  return w;
+}
+
+// --waves-trigger mismatch: a lockstep mismatch ends the run, so the waves around it come
+// from running again (the simulation is deterministic) with a window ending there.
+[[noreturn]] void rerun_for_mismatch_waves(int argc, char* argv[], const WavesArgs& args,
+                                           const sc_core::sc_time& when) {
+  const std::uint64_t to = static_cast<std::uint64_t>(when.value());
+  const std::uint64_t span = time_arg("--waves-span", args.span);
+  const std::uint64_t from = to > span ? to - span : 0;
+  std::vector<std::string> words(argv, argv + argc);
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] == "--waves-trigger") words[i + 1] = "none";
+  }
+  words.insert(words.end(), {"--waves-from", std::to_string(from) + "ps", "--waves-to",
+                             std::to_string(to + 1000) + "ps"});
+  std::cerr << "mmusim: running again to record waves from " << from << " ps to " << to
+            << " ps\n";
+  std::vector<char*> exec_args;
+  for (auto& w : words) exec_args.push_back(w.data());
+  exec_args.push_back(nullptr);
+  execv("/proc/self/exe", exec_args.data());
+  throw std::runtime_error("cannot run mmusim again for the waves");
+}
+
+int run_simulation(int argc, char* argv[], const std::string& config_file,
+                   const std::vector<std::string>& sets, const std::string& stats_file,
+                   bool quiet, const WavesArgs& waves_args) {
   const PlatformConfig config = make_platform_config(load_document(config_file, sets));
+  const WavesOptions waves = waves_options(waves_args);
+  if (!waves.path.empty() && config.mmu.impl == MmuImpl::Model && !quiet) {
+    std::cerr << "mmusim: mmu.impl=model has no RTL signals; only the platform's are recorded\n";
+  }
   // Find out now, not after a long run, that the stats could not be written.
   if (!stats_file.empty()) {
     const std::string probe = stats_file + ".tmp";
     if (!std::ofstream(probe)) throw InputError("--stats", "cannot write " + stats_file);
     std::remove(probe.c_str());
   }
-  Platform top("top", config);
+  Platform top("top", config, waves);
   const RunResult result = top.run(!quiet && isatty(STDERR_FILENO));
   if (!stats_file.empty()) write_stats_file(stats_file, result.stats);
   if (!quiet) print_summary(std::cout, result.stats);
   if (!result.failure.empty()) {
     std::cerr << "mmusim: FAILED: " << result.failure << '\n';
+    if (waves_args.trigger == "mismatch" && config.mmu.impl == MmuImpl::Lockstep &&
+        result.failure.rfind("lockstep mismatch", 0) == 0) {
+      rerun_for_mismatch_waves(argc, argv, waves_args, result.failure_time);
+    }
     return kExitFailure;
   }
   return 0;
@@ -83,6 +153,15 @@ int main_entry(int argc, char* argv[]) {
       ->allow_extra_args(false);
   run->add_option("--stats", stats_file, "write all stats as JSON to this file");
   run->add_flag("-q,--quiet", quiet, "no summary and no progress line");
+  WavesArgs waves;
+  run->add_option("--waves", waves.path,
+                  "record waveforms: FILE.fst or FILE.vcd (RTL), FILE_platform.vcd (platform)");
+  run->add_option("--waves-from", waves.from, "start recording at this simulated time (e.g. 10us)");
+  run->add_option("--waves-to", waves.to, "stop recording at this simulated time");
+  run->add_option("--waves-trigger", waves.trigger,
+                  "record from the first fault, or up to the first lockstep mismatch")
+      ->check(CLI::IsMember({"none", "fault", "mismatch"}));
+  run->add_option("--waves-span", waves.span, "how much a trigger records (default 10us)");
 
   std::string satp;
   std::string image;
@@ -107,7 +186,7 @@ int main_entry(int argc, char* argv[]) {
 
   try {
     if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets);
-    return run_simulation(config_file, run_sets, stats_file, quiet);
+    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves);
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';
     return kExitBadInput;

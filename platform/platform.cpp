@@ -1,6 +1,9 @@
 #include "platform.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
 
 #include "engine_factory.h"
 #include "stats.h"
@@ -54,11 +57,33 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
   return processes;
 }
 
-Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& config)
+namespace {
+std::string stem_of(const std::string& path) { return path.substr(0, path.rfind('.')); }
+bool wants_vcd(const std::string& path) { return path.size() > 4 && path.substr(path.size() - 4) == ".vcd"; }
+// Where the RTL's FST goes: the file itself, or a temporary one converted to VCD at the end.
+std::string rtl_fst_path(const std::string& path) {
+  return wants_vcd(path) ? stem_of(path) + ".rtl.fst.tmp" : path;
+}
+}  // namespace
+
+PlatformConfig Platform::with_rtl_waves(PlatformConfig config, const WavesOptions& waves) {
+  if (!waves.path.empty() && config.mmu.impl != MmuImpl::Model) {
+    config.mmu.rtl_waves = rtl_fst_path(waves.path);
+    config.mmu.waves_window = waves.window;
+  }
+  return config;
+}
+
+Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& config,
+                   const WavesOptions& waves)
     : sc_core::sc_module(name),
-      config_(config),
+      waves_(waves),
+      activity_(waves.path.empty() ? nullptr
+                                   : std::make_unique<ActivityTrace>(
+                                         stem_of(waves.path) + "_platform.vcd", waves.window)),
+      config_(with_rtl_waves(config, waves)),
       cpu_("cpu", config.cpu, make_processes(config)),
-      mmu_("mmu", config.mmu, make_engine),
+      mmu_("mmu", config_.mmu, make_engine),
       bus_("bus", config.bus_latency),
       dram_("dram", config.dram),
       swap_("swap", config.swap),
@@ -74,6 +99,9 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   swap_.irq.bind(swap_irq_);
   cpu_.irq.bind(swap_irq_);
   cpu_.attach_kernel(kernel_);
+  cpu_.set_activity_trace(activity_.get());
+  mmu_.set_activity_trace(activity_.get());
+  swap_.set_activity_trace(activity_.get());
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config.cpu.quantum);
 }
 
@@ -84,8 +112,11 @@ RunResult Platform::run(bool show_progress) {
   const double host_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  finish_waves();
+
   RunResult result;
   result.failure = cpu_.failure();
+  result.failure_time = cpu_.failure_time();
   json& s = result.stats;
   const CpuStats& cpu = cpu_.stats();
   s["sim"] = {{"accesses", cpu.accesses}, {"time_ns", sc_core::sc_time_stamp().to_seconds() * 1e9}};
@@ -104,6 +135,20 @@ RunResult Platform::run(bool show_progress) {
   s["dram"] = to_json(dram_.stats());
   s["config"] = config_.document;
   return result;
+}
+
+void Platform::finish_waves() {
+  mmu_.finish();
+  if (!activity_) return;
+  activity_->close();
+  if (wants_vcd(waves_.path) && !config_.mmu.rtl_waves.empty()) {
+    const std::string command =
+        "fst2vcd -f '" + config_.mmu.rtl_waves + "' -o '" + waves_.path + "' >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0) {
+      throw std::runtime_error("fst2vcd could not convert " + config_.mmu.rtl_waves);
+    }
+    std::remove(config_.mmu.rtl_waves.c_str());
+  }
 }
 
 }  // namespace mmusim

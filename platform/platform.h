@@ -16,6 +16,7 @@
 #include "config.h"
 #include "cpu.h"
 #include "dram.h"
+#include "activity_trace.h"
 #include "kernel.h"
 #include "mmu.h"
 #include "swap_device.h"
@@ -25,11 +26,20 @@ namespace mmusim {
 struct RunResult {
   nlohmann::json stats;
   std::string failure;  // non-empty: the run found a failure (exit status 1)
+  sc_core::sc_time failure_time;
+};
+
+// Waveforms of a run (see README, "Waveforms"): `path` ends in .fst or .vcd; the RTL's
+// signals go there (with mmu.impl rtl or lockstep), the platform's to <stem>_platform.vcd.
+struct WavesOptions {
+  std::string path;  // "": none
+  WaveWindow window;
 };
 
 class Platform final : public sc_core::sc_module {
  public:
-  Platform(const sc_core::sc_module_name& name, const PlatformConfig& config);
+  Platform(const sc_core::sc_module_name& name, const PlatformConfig& config,
+           const WavesOptions& waves = {});
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
 
@@ -42,7 +52,11 @@ class Platform final : public sc_core::sc_module {
 
  private:
   static std::vector<ProcessSpec> make_processes(const PlatformConfig& config);
+  static PlatformConfig with_rtl_waves(PlatformConfig config, const WavesOptions& waves);
+  void finish_waves();
 
+  WavesOptions waves_;
+  std::unique_ptr<ActivityTrace> activity_;
   PlatformConfig config_;
   Cpu cpu_;
   Mmu mmu_;

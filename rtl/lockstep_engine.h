@@ -37,6 +37,7 @@ class LockstepEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return rtl_.satp(); }
   void flush(const FlushRequest& req) override;
   const MmuStats& stats() const override { return rtl_.stats(); }
+  void finish() override { rtl_.finish(); }
 
  private:
   // Passes the RTL's PTE accesses to memory and logs them.

@@ -1,9 +1,11 @@
 // Verilator headers come before anything that includes SystemC.
 #include "Vmmu_top.h"
 #include "verilated.h"
+#include "verilated_fst_c.h"
 
 #include "rtl_engine.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "packed_bits.h"
@@ -34,7 +36,17 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
     : config_(config),
       memory_(memory),
       context_(std::make_unique<VerilatedContext>()),
-      top_(std::make_unique<Vmmu_top>(context_.get())) {
+      top_(nullptr),
+      window_(config.waves_window) {
+  // Tracing must be allowed before the model exists; when off it costs nothing.
+  if (!config.rtl_waves.empty()) context_->traceEverOn(true);
+  top_ = std::make_unique<Vmmu_top>(context_.get());
+  if (!config.rtl_waves.empty()) {
+    waves_ = std::make_unique<VerilatedFstC>();
+    top_->trace(waves_.get(), 99);
+    waves_->open(config.rtl_waves.c_str());
+    window_.arm();
+  }
   top_->l1_cfg_i = rtl::tlb_cfg_bits(config.l1);
   top_->split_i = config.split_l1;
   top_->l2_en_i = config.l2.entries != 0;
@@ -57,13 +69,26 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
   top_->eval();
 }
 
-RtlEngine::~RtlEngine() { top_->final(); }
+RtlEngine::~RtlEngine() {
+  finish();
+  top_->final();
+}
+
+void RtlEngine::finish() {
+  if (waves_) waves_->close();
+}
+
+void RtlEngine::dump() {
+  if (waves_ && window_.open(wave_time_)) waves_->dump(wave_time_);
+  ++wave_time_;
+}
 
 // The falling edge needs no evaluation of its own (nothing in the RTL works on it): the
 // next evaluation, with the next inputs, sees the clock low.
 void RtlEngine::tick() {
   top_->clk_i = 1;
   top_->eval();
+  dump();
   top_->clk_i = 0;
 }
 
@@ -82,6 +107,7 @@ void RtlEngine::flush(const FlushRequest& req) {
   put_bits(top_->flush_req_i, 0, 16, req.asid);
   top_->flush_i = 1;
   top_->eval();
+  dump();
   tick();
   top_->flush_i = 0;
   top_->eval();
@@ -95,6 +121,8 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   put_bits(top_->req_i, 1, 1, req.ctx.sum);
   put_bits(top_->req_i, 0, 1, req.ctx.mxr);
   top_->req_valid_i = 1;
+  const auto now_ps = static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value());
+  wave_time_ = std::max(wave_time_, now_ps);
 
   sc_core::sc_time walk_time;     // PTE traffic of this translation
   bool response_due = false;      // a granted PTE access answers in the next cycle
@@ -123,6 +151,7 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
       top_->mem_gnt_i = 1;
       top_->eval();
     }
+    dump();
     if (top_->rsp_valid_o) break;
     tick();
   }
@@ -146,7 +175,7 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   const bool walked = get_bits(rsp, 3, 1) != 0;
   const bool wc_lookup = get_bits(rsp, 2, 1) != 0;
   const bool wc_hit = get_bits(rsp, 1, 1) != 0;
-  last_wrote_pte_ = get_bits(rsp, 0, 1) != 0;
+  const bool wrote_pte = get_bits(rsp, 0, 1) != 0;
   result.tlb_hit = l1_hit || l2_hit;
   tick();  // the edge that fills TLBs and updates replacement state
   top_->req_valid_i = 0;
@@ -169,11 +198,14 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
       walk_time += config_.walk_cache_latency;
       stats_.walk_cache.record(wc_hit);
     }
-    if (last_wrote_pte_) ++stats_.pte_writes;
+    if (wrote_pte) ++stats_.pte_writes;
     stats_.walk_latency.record(walk_time.to_seconds() * 1e9);
     delay += walk_time;
   }
-  if (!result.ok()) ++stats_.faults_by_cause[static_cast<unsigned>(result.cause)];
+  if (!result.ok()) {
+    ++stats_.faults_by_cause[static_cast<unsigned>(result.cause)];
+    window_.fault(now_ps);
+  }
   return result;
 }
 

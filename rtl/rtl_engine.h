@@ -31,12 +31,13 @@ class RtlEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return satp_.encode(); }
   void flush(const FlushRequest& req) override;
   const MmuStats& stats() const override { return stats_; }
-
-  // Whether the last translation's walker wrote a PTE back (for lockstep comparison).
-  bool last_wrote_pte() const { return last_wrote_pte_; }
+  void finish() override;
 
  private:
   void tick();  // one clock cycle: rising edge, then falling edge
+  // Waveforms: each evaluation is one time step, starting at the simulated time of the
+  // request (the RTL is clocked on demand, so its cycles have no time of their own).
+  void dump();
 
   MmuConfig config_;
   PteMemory& memory_;
@@ -44,7 +45,9 @@ class RtlEngine final : public TranslationEngine {
   std::unique_ptr<Vmmu_top> top_;
   sv::Satp satp_;
   MmuStats stats_;
-  bool last_wrote_pte_ = false;
+  std::unique_ptr<VerilatedFstC> waves_;
+  WaveWindow window_;
+  std::uint64_t wave_time_ = 0;
 };
 
 }  // namespace mmusim

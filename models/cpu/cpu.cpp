@@ -66,6 +66,7 @@ void Cpu::run() {
   } catch (const SimulationFailure& e) {
     failure_ = e.what();
   }
+  if (!failure_.empty()) failure_time_ = keeper_.get_current_time();
   keeper_.sync();
   sample_residency();
   if (progress_shown_) std::cerr << '\n';
@@ -93,7 +94,13 @@ void Cpu::schedule() {
     }
     Process* p = ready.front();
     ready.pop_front();
-    if (p != running) kernel_->switch_to(p->pid);
+    if (p != running) {
+      kernel_->switch_to(p->pid);
+      if (trace_ != nullptr) {
+        trace_->change(static_cast<std::uint64_t>(keeper_.get_current_time().value()),
+                       ActivityTrace::Signal::Pid, p->pid);
+      }
+    }
     running = p;
     if (!run_slice(*p, keeper_.get_current_time() + config_.timeslice)) ready.push_back(p);
     sample_residency();

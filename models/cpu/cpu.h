@@ -14,6 +14,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
+#include "activity_trace.h"
 #include "kernel.h"
 #include "mem_attr.h"
 #include "shadow_memory.h"
@@ -64,12 +65,15 @@ class Cpu final : public sc_core::sc_module {
 
   fw::Hal& hal() { return hal_; }
   void attach_kernel(fw::Kernel& kernel) { kernel_ = &kernel; }
+  // Records the running process into `trace` (null: nothing).
+  void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
   // A progress line on stderr every few seconds during long runs.
   void set_progress(bool on) { progress_ = on; }
 
   const CpuStats& stats() const { return stats_; }
-  // Non-empty when the run found a failure (exit status 1).
+  // Non-empty when the run found a failure (exit status 1), and when.
   const std::string& failure() const { return failure_; }
+  sc_core::sc_time failure_time() const { return failure_time_; }
 
  private:
   struct Process {
@@ -104,8 +108,10 @@ class Cpu final : public sc_core::sc_module {
   std::vector<unsigned char> buffer_;
   CpuStats stats_;
   std::string failure_;
+  sc_core::sc_time failure_time_;
   bool progress_ = false;
   bool progress_shown_ = false;
+  ActivityTrace* trace_ = nullptr;
   double last_sample_ns_ = 0;
   double sample_spacing_ns_ = 0;
   std::uint64_t planned_accesses_ = 0;

@@ -23,7 +23,9 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   TranslationRequest req;
   req.va = trans.get_address();
   req.ctx = {attr->kind, attr->priv, attr->sum, attr->mxr};
+  const sc_core::sc_time issued = sc_core::sc_time_stamp() + delay;
   const TranslationResult result = engine_->translate(req, delay);
+  if (trace_ != nullptr) record(issued, req, result);
   if (!result.ok()) {
     raise_fault(result.cause, req.va);
     trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
@@ -40,6 +42,20 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
 unsigned int Mmu::translate_debug(tlm::tlm_generic_payload& trans) {
   trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
   return 0;
+}
+
+void Mmu::record(const sc_core::sc_time& issued, const TranslationRequest& req,
+                 const TranslationResult& result) {
+  using S = ActivityTrace::Signal;
+  const auto t = static_cast<std::uint64_t>(issued.value());  // ps: the resolution SystemC runs at
+  if (!result.ok()) trace_->window().fault(t);
+  trace_->change(t, S::TranslationVa, req.va);
+  trace_->change(t, S::AccessKind, static_cast<std::uint64_t>(req.ctx.kind));
+  trace_->change(t, S::TranslationPa, result.pa);
+  trace_->change(t, S::FaultCause, static_cast<std::uint64_t>(result.cause));
+  trace_->change(t, S::TlbHit, result.tlb_hit);
+  trace_->change(t, S::Translation, ++translations_traced_ & 1);
+  if (!result.ok()) trace_->change(t, S::MmuIrq, 1);
 }
 
 void Mmu::raise_fault(sv::Cause cause, std::uint64_t va) {
@@ -72,7 +88,7 @@ bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& v
   return trans.is_response_ok();
 }
 
-void Mmu::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {
+void Mmu::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const std::uint64_t offset = trans.get_address();
   if (trans.get_data_length() != 8 || offset % 8 != 0 || offset >= mmu_regs::kBlockSize ||
       trans.get_byte_enable_ptr() != nullptr) {
@@ -85,7 +101,7 @@ void Mmu::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     std::memcpy(trans.get_data_ptr(), &value, sizeof value);
   } else {
     std::memcpy(&value, trans.get_data_ptr(), sizeof value);
-    write_register(offset, value);
+    write_register(offset, value, delay);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -109,7 +125,7 @@ std::uint64_t Mmu::read_register(std::uint64_t offset) const {
   }
 }
 
-void Mmu::write_register(std::uint64_t offset, std::uint64_t value) {
+void Mmu::write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay) {
   namespace r = mmu_regs;
   switch (offset) {
     case r::kSatp: engine_->write_satp(value); break;
@@ -125,6 +141,10 @@ void Mmu::write_register(std::uint64_t offset, std::uint64_t value) {
       if ((value & 1) != 0) {
         irq_pending_ = false;
         irq.write(false);
+        if (trace_ != nullptr) {
+          trace_->change(static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value()),
+                         ActivityTrace::Signal::MmuIrq, 0);
+        }
       }
       break;
     default: break;  // read-only and unused offsets ignore writes

@@ -11,6 +11,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "activity_trace.h"
 #include "mmu_config.h"
 #include "translation_engine.h"
 
@@ -33,6 +34,9 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   Mmu& operator=(const Mmu&) = delete;
 
   const MmuStats& stats() const { return engine_->stats(); }
+  // Records translations, faults and the interrupt into `trace` (null: nothing).
+  void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
+  void finish() { engine_->finish(); }
 
  private:
   void translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -40,7 +44,9 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void raise_fault(sv::Cause cause, std::uint64_t va);
   std::uint64_t read_register(std::uint64_t offset) const;
-  void write_register(std::uint64_t offset, std::uint64_t value);
+  void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
+  void record(const sc_core::sc_time& issued, const TranslationRequest& req,
+              const TranslationResult& result);
 
   // PteMemory, bound to mem_initiator.
   std::optional<std::uint64_t> read_pte(std::uint64_t pa, sc_core::sc_time& delay) override;
@@ -54,6 +60,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   std::uint64_t flush_va_ = 0;
   std::uint64_t flush_asid_ = 0;
   bool irq_pending_ = false;
+  ActivityTrace* trace_ = nullptr;
+  std::uint64_t translations_traced_ = 0;
 };
 
 }  // namespace mmusim

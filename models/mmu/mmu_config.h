@@ -2,9 +2,11 @@
 // Everything that shapes an mmu, with the defaults the embedded config also uses.
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 
 #include "tlb.h"
+#include "wave_window.h"
 
 namespace mmusim {
 
@@ -18,6 +20,8 @@ enum class MmuImpl { Model, Rtl, Lockstep };
 struct MmuConfig {
   MmuImpl impl = MmuImpl::Model;
   bool inject_ad_divergence = false;  // lockstep only: the RTL gets the other A/D policy
+  std::string rtl_waves;              // FST file for the RTL's signals ("" = none)
+  WaveWindow waves_window;
   TlbGeometry l1;
   bool split_l1 = false;  // separate instruction and data L1 TLBs, each of geometry l1
   TlbGeometry l2{0, 1, ReplacementKind::Lru, 1};  // l2.entries == 0: no L2 TLB

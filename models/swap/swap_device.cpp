@@ -53,6 +53,7 @@ void SwapDevice::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc
         if ((value & 1) != 0) {
           irq_pending_ = false;
           irq.write(false);
+          trace(ActivityTrace::Signal::SwapIrq, sc_core::sc_time_stamp() + delay, 0);
         }
         break;
       default: break;
@@ -64,12 +65,13 @@ void SwapDevice::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc
 void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
   const bool known = command == static_cast<std::uint64_t>(Command::Read) ||
                      command == static_cast<std::uint64_t>(Command::Write);
+  const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
   if (status_ == Status::Busy || !known || count_ == 0) {
-    finish(Error::BadCommand);
+    finish(Error::BadCommand, now);
     return;
   }
   if (block_ >= capacity_blocks_ || count_ > capacity_blocks_ - block_) {
-    finish(Error::OutOfRange);
+    finish(Error::OutOfRange, now);
     return;
   }
   command_ = static_cast<Command>(command);
@@ -82,12 +84,14 @@ void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
 void SwapDevice::worker() {
   for (;;) {
     wait(start_event_);
+    trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 1);
     const std::uint64_t bytes = count_ * kBytesPerBlock;
     const sc_core::sc_time service =
         config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
     wait(service);
     stats_.busy_ns += service.to_seconds() * 1e9;
-    finish(transfer());
+    trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
+    finish(transfer(), sc_core::sc_time_stamp());
   }
 }
 
@@ -134,12 +138,18 @@ Error SwapDevice::transfer() {
   return Error::None;
 }
 
-void SwapDevice::finish(Error error) {
+void SwapDevice::finish(Error error, const sc_core::sc_time& at) {
   error_ = error;
   status_ = error == Error::None ? Status::Done : Status::Failed;
   if (error != Error::None) ++stats_.errors;
   irq_pending_ = true;
   irq.write(true);
+  trace(ActivityTrace::Signal::SwapIrq, at, 1);
+}
+
+void SwapDevice::trace(ActivityTrace::Signal signal, const sc_core::sc_time& at,
+                       std::uint64_t value) {
+  if (trace_ != nullptr) trace_->change(static_cast<std::uint64_t>(at.value()), signal, value);
 }
 
 }  // namespace mmusim

@@ -13,6 +13,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "activity_trace.h"
 #include "swap_regs.h"
 
 namespace mmusim {
@@ -49,13 +50,16 @@ class SwapDevice final : public sc_core::sc_module {
   SwapDevice& operator=(const SwapDevice&) = delete;
 
   const SwapStats& stats() const { return stats_; }
+  // Records busy periods and the interrupt into `trace` (null: nothing).
+  void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
   void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void start(std::uint64_t command, const sc_core::sc_time& delay);
   void worker();
   swap_regs::Error transfer();
-  void finish(swap_regs::Error error);
+  void finish(swap_regs::Error error, const sc_core::sc_time& at);
+  void trace(ActivityTrace::Signal signal, const sc_core::sc_time& at, std::uint64_t value);
 
   const SwapConfig config_;
   const std::uint64_t capacity_blocks_;
@@ -69,6 +73,7 @@ class SwapDevice final : public sc_core::sc_module {
   bool irq_pending_ = false;
   sc_core::sc_event start_event_;
   SwapStats stats_;
+  ActivityTrace* trace_ = nullptr;
 };
 
 }  // namespace mmusim

@@ -1,0 +1,93 @@
+#include "activity_trace.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mmusim {
+
+namespace {
+
+struct SignalInfo {
+  const char* scope;
+  const char* name;
+  unsigned width;
+};
+
+constexpr SignalInfo kSignals[] = {
+    {"mmu", "va", 64},          {"mmu", "pa", 64},       {"mmu", "kind", 2},
+    {"mmu", "fault_cause", 4},  {"mmu", "tlb_hit", 1},   {"mmu", "translation", 1},
+    {"irq", "mmu", 1},          {"irq", "swap", 1},      {"swap", "busy", 1},
+    {"cpu", "pid", 16},
+};
+
+// VCD identifier codes: one printable character each.
+char code(unsigned index) { return static_cast<char>('!' + index); }
+
+void write_value(std::ofstream& out, unsigned width, std::uint64_t value, unsigned index) {
+  if (width == 1) {
+    out << (value & 1) << code(index) << '\n';
+    return;
+  }
+  out << 'b';
+  bool leading = true;
+  for (unsigned bit = width; bit-- > 0;) {
+    const bool one = (value >> bit) & 1;
+    if (one) leading = false;
+    if (!leading || bit == 0) out << (one ? '1' : '0');
+  }
+  out << ' ' << code(index) << '\n';
+}
+
+}  // namespace
+
+ActivityTrace::ActivityTrace(const std::string& path, const WaveWindow& window)
+    : path_(path), window_(window) {
+  window_.arm();
+}
+
+ActivityTrace::~ActivityTrace() {
+  try {
+    close();
+  } catch (const std::exception&) {
+    // Reported by an explicit close(); a destructor must not throw.
+  }
+}
+
+void ActivityTrace::change(std::uint64_t time_ps, Signal signal, std::uint64_t value) {
+  if (window_.open(time_ps)) changes_.push_back({time_ps, signal, value});
+}
+
+void ActivityTrace::close() {
+  if (closed_) return;
+  closed_ = true;
+  std::stable_sort(changes_.begin(), changes_.end(),
+                   [](const Change& a, const Change& b) { return a.time_ps < b.time_ps; });
+  std::ofstream out(path_);
+  out << "$timescale 1ps $end\n";
+  const char* scope = "";
+  for (unsigned i = 0; i < std::size(kSignals); ++i) {
+    if (std::string(scope) != kSignals[i].scope) {
+      if (*scope != '\0') out << "$upscope $end\n";
+      scope = kSignals[i].scope;
+      out << "$scope module " << scope << " $end\n";
+    }
+    out << "$var wire " << kSignals[i].width << ' ' << code(i) << ' ' << kSignals[i].name;
+    if (kSignals[i].width > 1) out << " [" << kSignals[i].width - 1 << ":0]";
+    out << " $end\n";
+  }
+  out << "$upscope $end\n$enddefinitions $end\n";
+  std::uint64_t time = 0;
+  bool first = true;
+  for (const Change& c : changes_) {
+    if (first || c.time_ps != time) {
+      out << '#' << c.time_ps << '\n';
+      time = c.time_ps;
+      first = false;
+    }
+    const auto index = static_cast<unsigned>(c.signal);
+    write_value(out, kSignals[index].width, c.value, index);
+  }
+  if (!out) throw std::runtime_error("cannot write " + path_);
+}
+
+}  // namespace mmusim

@@ -1,0 +1,143 @@
+// Waveforms: the RTL's FST and the platform's VCD hold every signal the GTKWave save
+// files in waves/ name; windows and triggers limit what is recorded.
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <set>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "temp_file.h"
+
+namespace mmusim {
+namespace {
+
+using test::temp_path;
+
+int run(const std::string& args, std::string* err = nullptr) {
+  const std::string err_file = temp_path("stderr");
+  const int raw = std::system((std::string(MMUSIM_BIN) + " " + args + " >/dev/null 2>" + err_file).c_str());
+  if (err != nullptr) {
+    std::ifstream in(err_file);
+    std::stringstream s;
+    s << in.rdbuf();
+    *err = s.str();
+  }
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+struct Vcd {
+  std::set<std::string> signals;  // scope.path.name[msb:lsb]
+  std::vector<std::uint64_t> times;
+};
+
+Vcd read_vcd(const std::string& path) {
+  Vcd vcd;
+  std::ifstream in(path);
+  std::vector<std::string> scopes;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string first;
+    words >> first;
+    if (first == "$scope") {
+      std::string kind, name;
+      words >> kind >> name;
+      scopes.push_back(name);
+    } else if (first == "$upscope") {
+      scopes.pop_back();
+    } else if (first == "$var") {
+      std::string type, width, code, name, range;
+      words >> type >> width >> code >> name >> range;
+      std::string full;
+      for (const auto& s : scopes) full += s + ".";
+      vcd.signals.insert(full + name + (range != "$end" ? range : ""));
+    } else if (!first.empty() && first[0] == '#') {
+      vcd.times.push_back(std::stoull(first.substr(1)));
+    }
+  }
+  return vcd;
+}
+
+std::vector<std::string> gtkw_signals(const std::string& name) {
+  std::ifstream in(std::string(MMUSIM_SOURCE_DIR) + "/waves/" + name);
+  std::vector<std::string> signals;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '@' && line[0] != '-' && line[0] != '[') signals.push_back(line);
+  }
+  return signals;
+}
+
+Vcd rtl_vcd(const std::string& fst) {
+  const std::string vcd = fst + ".vcd";
+  EXPECT_EQ(std::system(("fst2vcd -f " + fst + " -o " + vcd + " >/dev/null 2>&1").c_str()), 0);
+  return read_vcd(vcd);
+}
+
+TEST(Waves, DumpsHoldEverySignalTheSaveFilesGroup) {
+  const std::string fst = temp_path("run.fst");
+  ASSERT_EQ(run("run -q --set mmu.impl=rtl --set workload.accesses=3000 --waves " + fst), 0);
+  const Vcd rtl = rtl_vcd(fst);
+  const auto rtl_names = gtkw_signals("mmu_rtl.gtkw");
+  ASSERT_GT(rtl_names.size(), 20u);
+  for (const auto& s : rtl_names) EXPECT_EQ(rtl.signals.count(s), 1u) << s;
+  EXPECT_GT(rtl.times.size(), 1000u);
+  const Vcd platform = read_vcd(temp_path("run_platform.vcd"));
+  for (const auto& s : gtkw_signals("platform.gtkw")) EXPECT_EQ(platform.signals.count(s), 1u) << s;
+  EXPECT_GT(platform.times.size(), 1000u);
+}
+
+TEST(Waves, AWindowLimitsWhatIsRecorded) {
+  const std::string fst = temp_path("window.fst");
+  ASSERT_EQ(run("run -q --set mmu.impl=rtl --set workload.accesses=5000 --waves " + fst +
+                " --waves-from 100us --waves-to 120us"), 0);
+  const Vcd platform = read_vcd(temp_path("window_platform.vcd"));
+  ASSERT_FALSE(platform.times.empty());
+  for (auto t : platform.times) {
+    EXPECT_GE(t, 100'000'000u);
+    EXPECT_LE(t, 120'000'000u);
+  }
+  const Vcd rtl = rtl_vcd(fst);
+  ASSERT_GT(rtl.times.size(), 10u);
+  for (std::size_t i = 1; i < rtl.times.size(); ++i) {  // the first is the header's #0
+    EXPECT_GE(rtl.times[i], 100'000'000u);
+    EXPECT_LE(rtl.times[i], 120'000'000u);
+  }
+}
+
+TEST(Waves, AFaultTriggerStartsAtTheFirstFault) {
+  ASSERT_EQ(run("run -q --set workload.accesses=5000 --waves " + temp_path("trig.vcd") +
+                " --waves-trigger fault --waves-span 5us"), 0);
+  const Vcd platform = read_vcd(temp_path("trig_platform.vcd"));
+  ASSERT_FALSE(platform.times.empty());
+  EXPECT_LE(platform.times.back() - platform.times.front(), 5'000'000u);
+}
+
+TEST(Waves, VcdOutputForTheRtlToo) {
+  const std::string vcd = temp_path("rtl.vcd");
+  ASSERT_EQ(run("run -q --set mmu.impl=rtl --set workload.accesses=1000 --waves " + vcd), 0);
+  const Vcd rtl = read_vcd(vcd);
+  EXPECT_EQ(rtl.signals.count("TOP.mmu_top.mem_req_o"), 1u);
+}
+
+TEST(Waves, AMismatchTriggerRecordsTheTimeBeforeTheMismatch) {
+  std::string err;
+  const std::string fst = temp_path("mismatch.fst");
+  EXPECT_EQ(run("run -q --set mmu.impl=lockstep --set mmu.lockstep_injection=ad_policy "
+                "--set workload.accesses=20000 --waves " + fst + " --waves-trigger mismatch",
+                &err),
+            1);
+  EXPECT_NE(err.find("running again to record waves"), std::string::npos) << err;
+  const Vcd rtl = rtl_vcd(fst);
+  EXPECT_GT(rtl.times.size(), 10u);
+}
+
+TEST(Waves, BadWaveOptionsAreBadInput) {
+  std::string err;
+  EXPECT_EQ(run("run --waves out.txt", &err), 2);
+  EXPECT_EQ(err, "--waves: the file must end in .fst or .vcd, got 'out.txt'\n");
+  EXPECT_EQ(run("run --waves x.fst --waves-from soon", &err), 2);
+  EXPECT_EQ(run("run --waves-from 1us", &err), 2);
+}
+
+}  // namespace
+}  // namespace mmusim
