@@ -274,16 +274,21 @@ TlbGeometry read_tlb(const Reader& r, const std::string& path, bool may_be_empty
 
 // What the verilated RTL was built to hold (rtl/tlb_cfg.h) and can do.
 void check_rtl_limits(const Reader& r, const MmuConfig& mmu) {
-  const std::pair<const char*, const TlbGeometry*> tlbs[] = {{"mmu.tlb.l1", &mmu.l1},
-                                                             {"mmu.tlb.l2", &mmu.l2}};
-  for (const auto& [path, g] : tlbs) {
+  struct Level {
+    const char* path;
+    const TlbGeometry* geometry;
+    unsigned max_entries;
+  };
+  const Level tlbs[] = {{"mmu.tlb.l1", &mmu.l1, rtl::kL1MaxEntries},
+                        {"mmu.tlb.l2", &mmu.l2, rtl::kL2MaxEntries}};
+  for (const auto& [path, g, max_entries] : tlbs) {
     if (g->entries == 0) continue;
     const std::string key = path;
     if (g->replacement == ReplacementKind::Random) {
       r.fail(key + ".replacement", "the RTL TLB has lru, plru and fifo, not random");
     }
-    if (g->entries > rtl::kTlbMaxEntries) {
-      r.fail(key + ".entries", "the RTL TLB holds at most " + std::to_string(rtl::kTlbMaxEntries));
+    if (g->entries > max_entries) {
+      r.fail(key + ".entries", "the RTL TLB holds at most " + std::to_string(max_entries));
     }
     if (g->ways > rtl::kTlbMaxWays) {
       r.fail(key + ".ways", "the RTL TLB has at most " + std::to_string(rtl::kTlbMaxWays) + " ways");

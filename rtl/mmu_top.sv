@@ -15,7 +15,8 @@
 module mmu_top
   import mmu_pkg::*;
 #(
-  parameter int unsigned TlbMaxEntries = 1024,  // storage of each TLB
+  parameter int unsigned L1MaxEntries  = 128,  // storage of each L1 TLB
+  parameter int unsigned L2MaxEntries  = 512,  // storage of the L2 TLB
   parameter int unsigned TlbMaxWays    = 64,
   parameter int unsigned MaxWcEntries  = 64     // walk-cache storage
 ) (
@@ -87,7 +88,7 @@ module mmu_top
 
   assign use_l1i = split_i && req_i.kind == AccFetch;
 
-  tlb #(.MaxEntries(TlbMaxEntries), .MaxWays(TlbMaxWays)) u_l1d (
+  tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1d (
     .clk_i, .rst_ni, .cfg_i(l1_cfg_i),
     .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
     .hit_o(l1d_hit), .entry_o(l1d_entry),
@@ -95,7 +96,7 @@ module mmu_top
     .flush_i, .flush_req_i
   );
 
-  tlb #(.MaxEntries(TlbMaxEntries), .MaxWays(TlbMaxWays)) u_l1i (
+  tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1i (
     .clk_i, .rst_ni, .cfg_i(l1_cfg_i),
     .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
     .hit_o(l1i_hit), .entry_o(l1i_entry),
@@ -103,7 +104,7 @@ module mmu_top
     .flush_i(flush_i && split_i), .flush_req_i
   );
 
-  tlb #(.MaxEntries(TlbMaxEntries), .MaxWays(TlbMaxWays)) u_l2 (
+  tlb #(.MaxEntries(L2MaxEntries), .MaxWays(TlbMaxWays)) u_l2 (
     .clk_i, .rst_ni, .cfg_i(l2_cfg_i),
     .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
     .hit_o(l2_hit), .entry_o(l2_entry),

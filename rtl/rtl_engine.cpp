@@ -47,10 +47,11 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
     waves_->open(config.rtl_waves.c_str());
     window_.arm();
   }
-  top_->l1_cfg_i = rtl::tlb_cfg_bits(config.l1);
+  top_->l1_cfg_i = rtl::tlb_cfg_bits(config.l1, rtl::kL1MaxEntries);
   top_->split_i = config.split_l1;
   top_->l2_en_i = config.l2.entries != 0;
-  top_->l2_cfg_i = config.l2.entries != 0 ? rtl::tlb_cfg_bits(config.l2) : top_->l1_cfg_i;
+  top_->l2_cfg_i =
+      config.l2.entries != 0 ? rtl::tlb_cfg_bits(config.l2, rtl::kL2MaxEntries) : top_->l1_cfg_i;
   if (config.walk_cache_entries > rtl::kMaxWalkCacheEntries) {
     throw std::invalid_argument("walk cache larger than the RTL's storage");
   }

@@ -31,7 +31,7 @@
 module tlb
   import mmu_pkg::*;
 #(
-  parameter int unsigned MaxEntries = 1024,  // storage for the largest geometry allowed
+  parameter int unsigned MaxEntries = 512,  // storage for the largest geometry allowed
   parameter int unsigned MaxWays    = 64     // most ways per set (fully associative: = entries)
 ) (
   input  logic                clk_i,
@@ -68,6 +68,8 @@ module tlb
   logic [MaxEntries-1:0] valid_q;
   ages_t                 age_q;
   logic [MaxEntries-1:0] plru_q;  // node n of set s at s * ways + n
+  // Levels that may hold a valid entry: set by fills, cleared by a flush of everything.
+  logic [MaxLevels-1:0]  level_present_q;
 
   way_t        ways;
   int unsigned used_entries;  // sets x ways
@@ -108,26 +110,32 @@ module tlb
   logic [$clog2(MaxLevels * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
 
   always_comb begin : lookup
-    idx_t       set;
-    tlb_entry_t e;
+    idx_t set;
+    idx_t idx;
     hit_o     = 1'b0;
     entry_o   = '0;
     hit_set   = '0;
     hit_way   = '0;
     hit_count = '0;
     set       = '0;
-    e         = '0;
+    idx       = '0;
     if (lookup_i || probe_i) begin
       for (int unsigned l = 0; l < MaxLevels; l++) begin
-        set = set_of(va_i, 2'(l), cfg_i.set_bits);
-        for (int unsigned w = 0; w < 32'(ways); w++) begin
-          e = entry_at(index(set, WayBits'(w), ways));
-          if (e.level == 2'(l) && entry_matches(e, va_i, asid_i)) begin
-            hit_o     = 1'b1;
-            entry_o   = e;
-            hit_set   = set;
-            hit_way   = WayBits'(w);
-            hit_count = hit_count + 1'b1;
+        // A level with no entry cannot hit (the C++ TLB skips it the same way).
+        if (level_present_q[l]) begin
+          set = set_of(va_i, 2'(l), cfg_i.set_bits);
+          for (int unsigned w = 0; w < 32'(ways); w++) begin
+            idx = index(set, WayBits'(w), ways);
+            // Compare fields in place; copy the entry only on a hit.
+            if (valid_q[idx] && entries_q[idx].level == 2'(l) &&
+                entries_q[idx].vpn == vpn_of(va_i, 2'(l)) &&
+                (entries_q[idx].global || entries_q[idx].asid == asid_i)) begin
+              hit_o     = 1'b1;
+              entry_o   = entry_at(idx);
+              hit_set   = set;
+              hit_way   = WayBits'(w);
+              hit_count = hit_count + 1'b1;
+            end
           end
         end
       end
@@ -170,7 +178,7 @@ module tlb
       // the new page's VA at its level; smaller pages inside a new superpage can sit in
       // any set, so a superpage fill looks at every entry.
       for (int unsigned l = 0; l < MaxLevels; l++) begin
-        if (2'(l) >= fill_entry_i.level) begin
+        if (2'(l) >= fill_entry_i.level && level_present_q[l]) begin
           set = set_of(fill_va, 2'(l), cfg_i.set_bits);
           for (int unsigned w = 0; w < 32'(ways); w++) begin
             idx = index(set, WayBits'(w), ways);
@@ -179,7 +187,8 @@ module tlb
           end
         end
       end
-      if (fill_entry_i.level != 2'd0) begin
+      if (fill_entry_i.level != 2'd0 &&
+          (level_present_q & ((MaxLevels'(1) << fill_entry_i.level) - 1'b1)) != '0) begin
         for (int unsigned i = 0; i < used_entries; i++) begin
           e = entry_at(idx_t'(i));
           if (e.level < fill_entry_i.level && entries_overlap(e, new_entry)) stale[i] = 1'b1;
@@ -253,13 +262,18 @@ module tlb
     int unsigned node;
     int unsigned parent;
     if (!rst_ni) begin
-      valid_q <= '0;
-      age_q   <= initial_ages(cfg_i.ways);
-      plru_q  <= '0;
+      valid_q         <= '0;
+      age_q           <= initial_ages(cfg_i.ways);
+      plru_q          <= '0;
+      level_present_q <= '0;
     end else begin
-      if (flush_i) valid_q <= valid_q & ~flush_mask;
+      if (flush_i) begin
+        valid_q <= valid_q & ~flush_mask;
+        if (flush_req_i.kind == FlushAll) level_present_q <= '0;
+      end
       if (fill_i) begin
         valid_q <= (valid_q & ~stale) | (MaxEntries'(1) << index(fill_set, fill_way, ways));
+        level_present_q[fill_entry_i.level] <= 1'b1;
       end
       if (touch) begin
         if (cfg_i.replacement == ReplPlru) begin

@@ -4,8 +4,8 @@
 
 namespace mmusim::rtl {
 
-std::uint16_t tlb_cfg_bits(const TlbGeometry& geometry) {
-  if (geometry.entries > kTlbMaxEntries || geometry.ways > kTlbMaxWays) {
+std::uint16_t tlb_cfg_bits(const TlbGeometry& geometry, unsigned max_entries) {
+  if (geometry.entries > max_entries || geometry.ways > kTlbMaxWays) {
     throw std::invalid_argument("TLB geometry larger than the RTL's storage");
   }
   unsigned set_bits = 0;

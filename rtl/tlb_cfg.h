@@ -9,10 +9,12 @@
 
 namespace mmusim::rtl {
 
-constexpr unsigned kTlbMaxEntries = 1024;  // as verilated (rtl/CMakeLists.txt)
+// Storage as verilated (rtl/CMakeLists.txt); a larger geometry is a config error.
+constexpr unsigned kL1MaxEntries = 128;
+constexpr unsigned kL2MaxEntries = 512;
 constexpr unsigned kTlbMaxWays = 64;
 constexpr unsigned kMaxWalkCacheEntries = 64;
 
-std::uint16_t tlb_cfg_bits(const TlbGeometry& geometry);
+std::uint16_t tlb_cfg_bits(const TlbGeometry& geometry, unsigned max_entries);
 
 }  // namespace mmusim::rtl

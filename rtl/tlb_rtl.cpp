@@ -23,7 +23,7 @@ using rtl::put_bits;
 
 RtlTlb::RtlTlb(const TlbGeometry& geometry)
     : context_(std::make_unique<VerilatedContext>()), top_(std::make_unique<Vtlb>(context_.get())) {
-  top_->cfg_i = rtl::tlb_cfg_bits(geometry);
+  top_->cfg_i = rtl::tlb_cfg_bits(geometry, rtl::kL2MaxEntries);  // verilated with the L2's storage
   // An asynchronous reset needs a falling edge on rst_ni.
   top_->clk_i = 0;
   top_->rst_ni = 1;

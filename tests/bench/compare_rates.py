@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Benchmarks that compare two configurations of the same TLB-friendly workload (10M
+sequential 8-byte accesses over 64 KiB, one process) by host accesses per second.
+
+  translation  mmu.mode=bare against mmu.mode=sv39: sv39 may cost at most 1.5x bare,
+               and should reach 10M accesses per host second (reported only: an absolute
+               rate depends on the machine, a ratio does not)
+  rtl          mmu.impl=model against mmu.impl=rtl: the RTL may cost at most 3x the model
+
+Both sides run alternately in this one invocation, best of --rounds each, so the ratio
+is measured under the same machine load. Exit status 1 if the ratio target is missed.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+WORKLOAD = [
+    "--set", "workload.type=sequential",
+    "--set", "workload.footprint=64KiB",
+    "--set", "workload.processes=1",
+]
+BENCHMARKS = {
+    # name: (baseline setting, measured setting, ratio target, absolute target for measured)
+    "translation": ("mmu.mode=bare", "mmu.mode=sv39", 1.5, 10e6),
+    "rtl": ("mmu.impl=model", "mmu.impl=rtl", 3.0, None),
+}
+
+
+def run(mmusim, setting, accesses):
+    with tempfile.TemporaryDirectory() as tmp:
+        stats_path = os.path.join(tmp, "stats.json")
+        subprocess.run([mmusim, "run", "-q", "--stats", stats_path, "--set", setting,
+                        "--set", f"workload.accesses={accesses}", *WORKLOAD], check=True)
+        with open(stats_path) as f:
+            stats = json.load(f)
+    assert stats["sim"]["accesses"] == accesses
+    return stats["host"]["accesses_per_second"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("benchmark", choices=sorted(BENCHMARKS))
+    parser.add_argument("mmusim", help="path to build/bin/mmusim")
+    parser.add_argument("--accesses", type=int, default=10_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    baseline, measured, ratio_target, rate_target = BENCHMARKS[args.benchmark]
+    best = {baseline: 0.0, measured: 0.0}
+    for _ in range(args.rounds):
+        for setting in best:
+            best[setting] = max(best[setting], run(args.mmusim, setting, args.accesses))
+
+    ratio = best[baseline] / best[measured]
+    print(f"accesses per host second (best of {args.rounds}, {args.accesses} accesses):")
+    for setting, rate in best.items():
+        print(f"  {setting:16s} {rate / 1e6:7.2f} M/s")
+    met = ratio <= ratio_target
+    print(f"{measured} costs {ratio:.2f}x {baseline} (target <= {ratio_target}x): "
+          f"{'met' if met else 'MISSED'}")
+    if rate_target is not None:
+        print(f"{measured} rate: {best[measured] / 1e6:.2f} M/s (target >= {rate_target / 1e6:.0f} "
+              f"M/s on one core): {'met' if best[measured] >= rate_target else 'missed on this machine'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
