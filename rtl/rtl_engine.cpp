@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "packed_bits.h"
+#include "reset.h"
 #include "simulation_failure.h"
 #include "tlb_cfg.h"
 
@@ -60,14 +61,7 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
   stats_.split_l1 = config.split_l1;
   stats_.has_l2 = config.l2.entries != 0;
   stats_.has_walk_cache = config.walk_cache_entries != 0;
-  // An asynchronous reset needs a falling edge on rst_ni.
-  top_->clk_i = 0;
-  top_->rst_ni = 1;
-  top_->eval();
-  top_->rst_ni = 0;
-  top_->eval();
-  top_->rst_ni = 1;
-  top_->eval();
+  rtl::reset(*top_);
 }
 
 RtlEngine::~RtlEngine() {

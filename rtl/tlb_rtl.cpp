@@ -3,6 +3,7 @@
 #include "verilated.h"
 
 #include "packed_bits.h"
+#include "reset.h"
 #include "tlb_cfg.h"
 #include "tlb_rtl.h"
 
@@ -24,14 +25,7 @@ using rtl::put_bits;
 RtlTlb::RtlTlb(const TlbGeometry& geometry)
     : context_(std::make_unique<VerilatedContext>()), top_(std::make_unique<Vtlb>(context_.get())) {
   top_->cfg_i = rtl::tlb_cfg_bits(geometry, rtl::kL2MaxEntries);  // verilated with the L2's storage
-  // An asynchronous reset needs a falling edge on rst_ni.
-  top_->clk_i = 0;
-  top_->rst_ni = 1;
-  top_->eval();
-  top_->rst_ni = 0;
-  top_->eval();
-  top_->rst_ni = 1;
-  top_->eval();
+  rtl::reset(*top_);
 }
 
 RtlTlb::~RtlTlb() { top_->final(); }

@@ -5,6 +5,8 @@
 #include "verilated.h"
 
 #include <gtest/gtest.h>
+
+#include "reset.h"
 #include <unistd.h>
 
 namespace mmusim {
@@ -14,12 +16,7 @@ namespace {
 std::unique_ptr<Vtlb> make_tlb(VerilatedContext& context, unsigned ways = 4) {
   auto top = std::make_unique<Vtlb>(&context);
   top->cfg_i = static_cast<std::uint16_t>((2u << 9) | (ways << 2));
-  top->rst_ni = 1;
-  top->eval();
-  top->rst_ni = 0;
-  top->eval();
-  top->rst_ni = 1;
-  top->eval();
+  rtl::reset(*top);
   return top;
 }
 
