@@ -12,9 +12,9 @@
 // change), a fill, or a flush.
 //
 // Replacement of a full set (an invalid way, lowest first, is always filled first):
-//   lru  - an age per entry, 0 = most recent: a hit or fill makes the way 0 and ages the
-//          ways younger than it; the victim is the oldest.
-//   fifo - the same ages, changed by fills only.
+//   lru  - a stamp per entry from a counter that counts touches: a hit or fill stamps the
+//          way; the victim has the oldest (smallest) stamp.
+//   fifo - the same stamps, set by fills only.
 //   plru - ways-1 bits per set, a tree whose bits point at the half to evict next (0 left,
 //          1 right); a hit or fill points the bits on the way's path away from it. Nodes
 //          are numbered heap-style (children of n are 2n+1, 2n+2). For 4 ways:
@@ -54,20 +54,22 @@ module tlb
 );
 
   localparam int unsigned IdxBits   = $clog2(MaxEntries);
-  localparam int unsigned AgeBits   = $clog2(MaxWays) > 0 ? $clog2(MaxWays) : 1;
+  localparam int unsigned StampBits = 64;  // a touch counter that never wraps in a run
   localparam int unsigned TreeDepth = $clog2(MaxWays);
   localparam int unsigned WayBits   = $clog2(MaxWays + 1);
 
   typedef logic [IdxBits-1:0] idx_t;
   typedef logic [WayBits-1:0] way_t;
-  typedef logic [MaxEntries-1:0][AgeBits-1:0] ages_t;
+  typedef logic [StampBits-1:0] stamp_t;
+  typedef logic [MaxWays-2:0]   tree_t;  // PLRU node bits of one set
 
   // Entry data is a RAM written one entry per fill; valid bits, ages and PLRU bits are
   // registers that several entries of one operation may change at once.
   tlb_entry_t            entries_q [MaxEntries];  // the valid field of stored entries is unused
   logic [MaxEntries-1:0] valid_q;
-  ages_t                 age_q;
-  logic [MaxEntries-1:0] plru_q;  // node n of set s at s * ways + n
+  stamp_t                stamp_q [MaxEntries];
+  stamp_t                clock_q;
+  tree_t                 plru_q [MaxEntries];  // by set
   // Levels that may hold a valid entry: set by fills, cleared by a flush of everything.
   logic [MaxLevels-1:0]  level_present_q;
 
@@ -90,15 +92,6 @@ module tlb
     e       = entries_q[idx];
     e.valid = valid_q[idx];
     return e;
-  endfunction
-
-  // Ages start as a permutation of 0 .. ways-1 within each set.
-  function automatic ages_t initial_ages(logic [6:0] n_ways);
-    ages_t ages;
-    for (int unsigned i = 0; i < MaxEntries; i++) begin
-      ages[i] = AgeBits'(i % ((n_ways == 0) ? 1 : 32'(n_ways)));
-    end
-    return ages;
   endfunction
 
   ////////////
@@ -206,13 +199,13 @@ module tlb
         if (cfg_i.replacement == ReplPlru) begin
           for (int unsigned d = 0; d < TreeDepth; d++) begin
             if (node < 32'(ways) - 1) begin
-              node = 2 * node + 1 + 32'(plru_q[index(fill_set, WayBits'(node), ways)]);
+              node = 2 * node + 1 + 32'(plru_q[fill_set][node]);
             end
           end
           fill_way = WayBits'(node - (32'(ways) - 1));
         end else begin
           for (int unsigned w = 1; w < 32'(ways); w++) begin
-            if (age_q[index(fill_set, WayBits'(w), ways)] > age_q[index(fill_set, oldest, ways)]) begin
+            if (stamp_q[index(fill_set, WayBits'(w), ways)] < stamp_q[index(fill_set, oldest, ways)]) begin
               oldest = WayBits'(w);
             end
           end
@@ -255,16 +248,29 @@ module tlb
     end
   end
 
-  // The valid bits, ages and PLRU bits change in a few places per operation; they are
-  // updated in place (like the entry RAM) rather than through full next-state copies,
-  // which would cost the verilated model a pass over every entry on every evaluation.
-  always_ff @(posedge clk_i or negedge rst_ni) begin : state
+  // The new PLRU bits of the touched set: the bits on the way's path point away from it.
+  tree_t plru_touched;
+  always_comb begin : plru_touch
     int unsigned node;
     int unsigned parent;
+    plru_touched = plru_q[touch_set];
+    node         = 32'(touch_way) + 32'(ways) - 1;
+    parent       = 0;
+    for (int unsigned d = 0; d < TreeDepth; d++) begin
+      if (node != 0) begin
+        parent = (node - 1) / 2;
+        plru_touched[parent] = (node == 2 * parent + 1);
+        node = parent;
+      end
+    end
+  end
+
+  // Each operation writes one stamp or one set's PLRU bits: single indexed writes, which
+  // the verilated model applies without copying the arrays.
+  always_ff @(posedge clk_i or negedge rst_ni) begin : state
     if (!rst_ni) begin
       valid_q         <= '0;
-      age_q           <= initial_ages(cfg_i.ways);
-      plru_q          <= '0;
+      clock_q         <= '0;
       level_present_q <= '0;
     end else begin
       if (flush_i) begin
@@ -275,25 +281,16 @@ module tlb
         valid_q <= (valid_q & ~stale) | (MaxEntries'(1) << index(fill_set, fill_way, ways));
         level_present_q[fill_entry_i.level] <= 1'b1;
       end
-      if (touch) begin
-        if (cfg_i.replacement == ReplPlru) begin
-          node = 32'(touch_way) + 32'(ways) - 1;
-          for (int unsigned d = 0; d < TreeDepth; d++) begin
-            if (node != 0) begin
-              parent = (node - 1) / 2;
-              plru_q[index(touch_set, WayBits'(parent), ways)] <= (node == 2 * parent + 1);
-              node = parent;
-            end
-          end
-        end else begin
-          for (int unsigned w = 0; w < 32'(ways); w++) begin
-            if (age_q[index(touch_set, WayBits'(w), ways)] < age_q[index(touch_set, touch_way, ways)]) begin
-              age_q[index(touch_set, WayBits'(w), ways)] <=
-                  age_q[index(touch_set, WayBits'(w), ways)] + 1'b1;
-            end
-          end
-          age_q[index(touch_set, touch_way, ways)] <= '0;
-        end
+      if (touch && cfg_i.replacement != ReplPlru) clock_q <= clock_q + 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : replacement_ram
+    if (touch) begin
+      if (cfg_i.replacement == ReplPlru) begin
+        plru_q[touch_set] <= plru_touched;
+      end else begin
+        stamp_q[index(touch_set, touch_way, ways)] <= clock_q + 1'b1;
       end
     end
   end
