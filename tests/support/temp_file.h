@@ -1,6 +1,6 @@
 #pragma once
-// Files for tests, in GoogleTest's temporary directory, named after the running test so
-// that tests running in parallel never share one.
+// Files for tests, in GoogleTest's temporary directory, named after the running test
+// (suite and name) so that tests running in parallel never share one.
 
 #include <fstream>
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 namespace mmusim::test {
 
 inline std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-         "_" + name;
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return ::testing::TempDir() + test->test_suite_name() + "." + test->name() + "_" + name;
 }
 
 inline std::string write_temp_file(const std::string& name, const std::string& text) {
