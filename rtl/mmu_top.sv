@@ -3,12 +3,19 @@
 // reference_engine.*: the same lookup order, fills and answers, so that lockstep
 // co-simulation can compare them translation by translation.
 //
-// Translation FSM (a request is held by the shell until rsp_valid_o):
+// The request is registered (req_q) at the clock edge that accepts it; the TLBs and the
+// walker work from the register. A TLB-hit answer is therefore valid right after that
+// edge, and the replacement update or fill it decides is written at the next edge (the
+// one that accepts the next request). The shell holds a request until rsp_valid_o.
 //
-//   StIdle --req: Bare, non-canonical, or a usable L1 hit--> answer (stay in StIdle)
-//   StIdle --L1 miss--> StL2 (with an L2) --usable L2 hit--> answer, fill L1
-//                       StL2 --miss--> start walk --> StWalk
-//   StIdle --L1 miss, no L2--> start walk --> StWalk --walker done--> answer, fill L1 and L2
+// Translation FSM:
+//
+//   StIdle --req--> StLookup (req_q <= req_i)
+//   StLookup: Bare, non-canonical, or a usable L1 hit --> answer
+//             L1 miss --> StL2 (with an L2) --usable L2 hit--> answer, fill L1
+//                         StL2 --miss--> start walk --> StWalk
+//             L1 miss, no L2 --> start walk --> StWalk --walker done--> answer, fill L1, L2
+//   After an answer: the next request is accepted at once (StLookup), else StIdle.
 //
 // A "usable" entry is one that can answer the access: a store that hits an entry whose
 // D bit is clear must walk, so that D gets set in memory (or the store faults).
@@ -52,26 +59,56 @@ module mmu_top
 
   typedef enum logic [1:0] {
     StIdle,
+    StLookup,
     StL2,
     StWalk
   } state_e;
 
-  state_e state_q, state_d;
+  state_e     state_q, state_d, state_next;  // state_next: where the translation goes
+  xlate_req_t req_q;
+
+  // satp and the configuration, registered: everything below works from registers, so
+  // changing an input re-evaluates only the few gates that read inputs directly (the
+  // shell changes satp only between translations, after their updates are written).
+  logic [63:0] satp_q;
+  tlb_cfg_t    l1_cfg_q, l2_cfg_q;
+  logic        split_q, l2_en_q, ad_fault_q;
+  logic [6:0]  wc_entries_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : config_regs
+    if (!rst_ni) begin
+      satp_q       <= satp_i;
+      l1_cfg_q     <= l1_cfg_i;
+      l2_cfg_q     <= l2_cfg_i;
+      split_q      <= split_i;
+      l2_en_q      <= l2_en_i;
+      ad_fault_q   <= ad_fault_i;
+      wc_entries_q <= wc_entries_i;
+    end else begin
+      satp_q       <= satp_i;
+      l1_cfg_q     <= l1_cfg_i;
+      l2_cfg_q     <= l2_cfg_i;
+      split_q      <= split_i;
+      l2_en_q      <= l2_en_i;
+      ad_fault_q   <= ad_fault_i;
+      wc_entries_q <= wc_entries_i;
+    end
+  end
 
   logic [3:0]          mode;
   logic [AsidBits-1:0] asid;
   logic [43:0]         root_ppn;
-  assign mode     = satp_i[63:60];
-  assign asid     = satp_i[59:44];
-  assign root_ppn = satp_i[43:0];
+  assign mode     = satp_q[63:60];
+  assign asid     = satp_q[59:44];
+  assign root_ppn = satp_q[43:0];
 
   // §4.4.1 / §4.5.1: bits 63:VA_BITS must equal bit VA_BITS-1.
   logic canonical;
   always_comb begin : canonical_check
     if (mode == ModeSv48) begin
-      canonical = req_i.va[63:47] == '0 || req_i.va[63:47] == '1;
+      canonical = req_q.va[63:47] == '0 || req_q.va[63:47] == '1;
     end else begin
-      canonical = req_i.va[63:38] == '0 || req_i.va[63:38] == '1;
+      canonical = req_q.va[63:38] == '0 || req_q.va[63:38] == '1;
     end
   end
 
@@ -86,30 +123,30 @@ module mmu_top
   logic       l1d_fill, l1i_fill, l2_fill;
   tlb_entry_t fill_entry;
 
-  assign use_l1i = split_i && req_i.kind == AccFetch;
+  assign use_l1i = split_q && req_q.kind == AccFetch;
 
   tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1d (
-    .clk_i, .rst_ni, .cfg_i(l1_cfg_i),
-    .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
+    .clk_i, .rst_ni, .cfg_i(l1_cfg_q),
+    .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1d_hit), .entry_o(l1d_entry),
     .fill_i(l1d_fill), .fill_entry_i(fill_entry),
     .flush_i, .flush_req_i
   );
 
   tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1i (
-    .clk_i, .rst_ni, .cfg_i(l1_cfg_i),
-    .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
+    .clk_i, .rst_ni, .cfg_i(l1_cfg_q),
+    .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1i_hit), .entry_o(l1i_entry),
     .fill_i(l1i_fill), .fill_entry_i(fill_entry),
-    .flush_i(flush_i && split_i), .flush_req_i
+    .flush_i(flush_i && split_q), .flush_req_i
   );
 
   tlb #(.MaxEntries(L2MaxEntries), .MaxWays(TlbMaxWays)) u_l2 (
-    .clk_i, .rst_ni, .cfg_i(l2_cfg_i),
-    .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_i.va), .asid_i(asid),
+    .clk_i, .rst_ni, .cfg_i(l2_cfg_q),
+    .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l2_hit), .entry_o(l2_entry),
     .fill_i(l2_fill), .fill_entry_i(fill_entry),
-    .flush_i(flush_i && l2_en_i), .flush_req_i
+    .flush_i(flush_i && l2_en_q), .flush_req_i
   );
 
   ////////////
@@ -122,8 +159,8 @@ module mmu_top
   logic [1:0]  walk_level;
 
   ptw #(.MaxWcEntries(MaxWcEntries)) u_ptw (
-    .clk_i, .rst_ni, .wc_entries_i, .ad_fault_i,
-    .start_i(walk_start), .req_i, .mode_i(mode), .asid_i(asid), .root_ppn_i(root_ppn),
+    .clk_i, .rst_ni, .wc_entries_i(wc_entries_q), .ad_fault_i(ad_fault_q),
+    .start_i(walk_start), .req_i(req_q), .mode_i(mode), .asid_i(asid), .root_ppn_i(root_ppn),
     .done_o(walk_done), .cause_o(walk_cause), .pte_o(walk_pte), .level_o(walk_level),
     .global_o(walk_global), .wc_lookup_o(wc_lookup), .wc_hit_o(wc_hit),
     .pte_written_o(pte_written),
@@ -139,9 +176,9 @@ module mmu_top
   // Which TLB is asked depends only on the state and the request (not on any answer),
   // so the lookups and the sequencer below form no combinational loop.
   logic translating;
-  assign translating = req_valid_i && mode != ModeBare && canonical;
-  assign l1d_lookup  = state_q == StIdle && translating && !use_l1i;
-  assign l1i_lookup  = state_q == StIdle && translating && use_l1i;
+  assign translating = state_q == StLookup && mode != ModeBare && canonical;
+  assign l1d_lookup  = translating && !use_l1i;
+  assign l1i_lookup  = translating && use_l1i;
   assign l2_lookup   = state_q == StL2;
 
   // These functions look at some fields of their arguments only.
@@ -167,7 +204,7 @@ module mmu_top
   always_comb begin : sequencer
     logic       l1_hit;
     tlb_entry_t l1_entry;
-    state_d     = state_q;
+    state_next     = state_q;
     rsp_valid_o = 1'b0;
     rsp_o       = '0;
     l1d_fill    = 1'b0;
@@ -179,44 +216,41 @@ module mmu_top
     l1_entry    = use_l1i ? l1i_entry : l1d_entry;
 
     unique case (state_q)
-      StIdle: begin
-        if (req_valid_i) begin
-          if (mode == ModeBare) begin
-            rsp_valid_o = 1'b1;
-            rsp_o.pa    = req_i.va;
-          end else if (!canonical) begin
-            rsp_valid_o = 1'b1;
-            rsp_o.cause = page_fault(req_i.kind);
-          end else begin
-            if (usable(l1_hit, l1_entry, req_i)) begin
-              rsp_valid_o     = 1'b1;
-              rsp_o           = answer_from(l1_entry, req_i);
-              rsp_o.l1_lookup = 1'b1;
-              rsp_o.l1_hit    = 1'b1;
-            end else if (l2_en_i) begin
-              state_d = StL2;
-            end else begin
-              walk_start = 1'b1;
-              state_d    = StWalk;
-            end
-          end
+      StIdle: ;
+
+      StLookup: begin
+        if (mode == ModeBare) begin
+          rsp_valid_o = 1'b1;
+          rsp_o.pa    = req_q.va;
+        end else if (!canonical) begin
+          rsp_valid_o = 1'b1;
+          rsp_o.cause = page_fault(req_q.kind);
+        end else if (usable(l1_hit, l1_entry, req_q)) begin
+          rsp_valid_o     = 1'b1;
+          rsp_o           = answer_from(l1_entry, req_q);
+          rsp_o.l1_lookup = 1'b1;
+          rsp_o.l1_hit    = 1'b1;
+        end else if (l2_en_q) begin
+          state_next = StL2;
+        end else begin
+          walk_start = 1'b1;
+          state_next    = StWalk;
         end
       end
 
       StL2: begin
-        if (usable(l2_hit, l2_entry, req_i)) begin
+        if (usable(l2_hit, l2_entry, req_q)) begin
           rsp_valid_o     = 1'b1;
-          rsp_o           = answer_from(l2_entry, req_i);
+          rsp_o           = answer_from(l2_entry, req_q);
           rsp_o.l1_lookup = 1'b1;
           rsp_o.l2_lookup = 1'b1;
           rsp_o.l2_hit    = 1'b1;
           fill_entry      = l2_entry;
           l1d_fill        = !use_l1i;
           l1i_fill        = use_l1i;
-          state_d         = StIdle;
         end else begin
           walk_start = 1'b1;
-          state_d    = StWalk;
+          state_next    = StWalk;
         end
       end
 
@@ -225,39 +259,48 @@ module mmu_top
           rsp_valid_o       = 1'b1;
           rsp_o.cause       = walk_cause;
           rsp_o.l1_lookup   = 1'b1;
-          rsp_o.l2_lookup   = l2_en_i;
+          rsp_o.l2_lookup   = l2_en_q;
           rsp_o.walked      = 1'b1;
           rsp_o.wc_lookup   = wc_lookup;
           rsp_o.wc_hit      = wc_hit;
           rsp_o.pte_written = pte_written;
           if (walk_cause == CauseNone) begin
             // Faults never fill a TLB.
-            rsp_o.pa          = leaf_pa(walk_pte, walk_level, req_i.va);
+            rsp_o.pa          = leaf_pa(walk_pte, walk_level, req_q.va);
             rsp_o.level       = walk_level;
             rsp_o.pte         = walk_pte;
             fill_entry.valid  = 1'b1;
             fill_entry.level  = walk_level;
             fill_entry.global = walk_global;
             fill_entry.asid   = asid;
-            fill_entry.vpn    = vpn_of(req_i.va, walk_level);
+            fill_entry.vpn    = vpn_of(req_q.va, walk_level);
             fill_entry.pte    = walk_pte;
             l1d_fill          = !use_l1i;
             l1i_fill          = use_l1i;
-            l2_fill           = l2_en_i;
+            l2_fill           = l2_en_q;
           end
-          state_d = StIdle;
         end
       end
 
-      default: state_d = StIdle;
+      default: state_next = StIdle;
     endcase
   end
+
+  // After an answer (or when idle) the next request is accepted at once. Only this reads
+  // the request inputs, so the sequencer above depends on registers alone.
+  logic       accept;
+  xlate_req_t req_d;
+  assign accept  = rsp_valid_o || state_q == StIdle;
+  assign state_d = accept ? (req_valid_i ? StLookup : StIdle) : state_next;
+  assign req_d   = accept && req_valid_i ? req_i : req_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
     if (!rst_ni) begin
       state_q <= StIdle;
+      req_q   <= '0;
     end else begin
       state_q <= state_d;
+      req_q   <= req_d;
     end
   end
 
@@ -265,13 +308,14 @@ module mmu_top
   // Assertions //
   ////////////////
 
-  // An answer only for a request, and the request held until it is answered.
+  // An answer only for an accepted request, and the request held until it is answered.
   AnswerOnlyForARequest: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !rsp_valid_o || req_valid_i);
+      !rsp_valid_o || state_q != StIdle);
   RequestHeldUntilAnswered: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !($past(req_valid_i) && !$past(rsp_valid_o)) || (req_valid_i && req_i == $past(req_i)));
+      state_q == StIdle || rsp_valid_o || (req_valid_i && req_i == req_q));
+  // A flush comes between translations, after their fills and updates are written.
   NoFlushDuringATranslation: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !flush_i || state_q == StIdle);
+      !flush_i || (state_q == StIdle && !req_valid_i));
   SupportedModeOnly: assert property (@(posedge clk_i) disable iff (!rst_ni)
       mode == ModeBare || mode == ModeSv39 || mode == ModeSv48);
   NoXOnAnswer: assert property (@(posedge clk_i) disable iff (!rst_ni)

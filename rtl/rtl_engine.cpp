@@ -78,13 +78,24 @@ void RtlEngine::dump() {
   ++wave_time_;
 }
 
-// The falling edge needs no evaluation of its own (nothing in the RTL works on it): the
-// next evaluation, with the next inputs, sees the clock low.
+// One clock cycle: the rest of the current cycle with the inputs as set (clock low),
+// then the rising edge. Outputs then describe the new cycle.
 void RtlEngine::tick() {
+  top_->clk_i = 0;
+  top_->eval();
+  dump();
   top_->clk_i = 1;
   top_->eval();
   dump();
-  top_->clk_i = 0;
+}
+
+// Writes what the last translation decided (a fill, a replacement update) and leaves
+// the RTL idle, before anything that must not meet those writes at the same edge.
+void RtlEngine::settle() {
+  top_->req_valid_i = 0;
+  top_->mem_gnt_i = 0;
+  top_->mem_rvalid_i = 0;
+  tick();
 }
 
 void RtlEngine::write_satp(std::uint64_t raw) {
@@ -92,6 +103,7 @@ void RtlEngine::write_satp(std::uint64_t raw) {
   // §4.1.11: a write with an unsupported MODE has no effect at all.
   if (!sv::is_supported(decoded.mode)) return;
   satp_ = decoded;
+  settle();  // a pending fill carries the old ASID
   top_->satp_i = satp_.encode();
 }
 
@@ -100,12 +112,10 @@ void RtlEngine::flush(const FlushRequest& req) {
   put_bits(top_->flush_req_i, 80, 2, static_cast<std::uint64_t>(req.kind));
   put_bits(top_->flush_req_i, 16, 64, req.va);
   put_bits(top_->flush_req_i, 0, 16, req.asid);
+  settle();
   top_->flush_i = 1;
-  top_->eval();
-  dump();
   tick();
   top_->flush_i = 0;
-  top_->eval();
 }
 
 TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::sc_time& delay) {
@@ -116,39 +126,41 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   put_bits(top_->req_i, 1, 1, req.ctx.sum);
   put_bits(top_->req_i, 0, 1, req.ctx.mxr);
   top_->req_valid_i = 1;
-  const auto now_ps = static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value());
-  wave_time_ = std::max(wave_time_, now_ps);
+  std::uint64_t now_ps = 0;  // only needed for waveforms
+  if (waves_) {
+    now_ps = static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value());
+    wave_time_ = std::max(wave_time_, now_ps);
+  }
 
-  sc_core::sc_time walk_time;     // PTE traffic of this translation
-  bool response_due = false;      // a granted PTE access answers in the next cycle
-  std::uint64_t response_data = 0;
-  bool response_error = false;
+  sc_core::sc_time walk_time;  // PTE traffic of this translation
+  // The walker's memory port: a request seen in a cycle is served over TLM at once and
+  // granted in that cycle; its response arrives in the next one.
+  bool grant = false;
+  bool respond = false;
+  std::uint64_t data = 0;
+  bool error = false;
   for (unsigned cycle = 0; cycle < kMaxCyclesPerTranslation; ++cycle) {
-    top_->mem_gnt_i = 0;
-    top_->mem_rvalid_i = response_due;
-    top_->mem_rdata_i = response_data;
-    top_->mem_err_i = response_error;
-    response_due = false;
-    top_->eval();
+    top_->mem_gnt_i = grant;
+    top_->mem_rvalid_i = respond;
+    top_->mem_rdata_i = data;
+    top_->mem_err_i = error;
+    respond = grant;
+    grant = false;
+    tick();
+    if (top_->rsp_valid_o) break;
     if (top_->mem_req_o) {
-      // Serve the walker's request now, over TLM, and answer it in the next cycle.
       sc_core::sc_time access_time;
       if (top_->mem_we_o) {
-        response_error = !memory_.write_pte(top_->mem_addr_o, top_->mem_wdata_o, access_time);
-        response_data = 0;
+        error = !memory_.write_pte(top_->mem_addr_o, top_->mem_wdata_o, access_time);
+        data = 0;
       } else {
         const auto value = memory_.read_pte(top_->mem_addr_o, access_time);
-        response_error = !value.has_value();
-        response_data = value.value_or(0);
+        error = !value.has_value();
+        data = value.value_or(0);
       }
       walk_time += access_time;
-      response_due = true;
-      top_->mem_gnt_i = 1;
-      top_->eval();
+      grant = true;
     }
-    dump();
-    if (top_->rsp_valid_o) break;
-    tick();
   }
   if (!top_->rsp_valid_o) {
     std::ostringstream msg;
@@ -172,7 +184,8 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   const bool wc_hit = get_bits(rsp, 1, 1) != 0;
   const bool wrote_pte = get_bits(rsp, 0, 1) != 0;
   result.tlb_hit = l1_hit || l2_hit;
-  tick();  // the edge that fills TLBs and updates replacement state
+  // The fill or replacement update this answer decided is written at the next edge,
+  // which also takes the next request.
   top_->req_valid_i = 0;
 
   // The same accounting, and the same time, as the reference engine.
@@ -199,7 +212,7 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   }
   if (!result.ok()) {
     ++stats_.faults_by_cause[static_cast<unsigned>(result.cause)];
-    window_.fault(now_ps);
+    if (waves_) window_.fault(now_ps);
   }
   return result;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The RTL engine: the verilated mmu_top.sv behind the TranslationEngine seam. It is
 // clocked on demand, from translate() and flush() (no free-running clock): a TLB hit
-// takes one cycle, a walk a few per PTE. The walker's memory port is served through
+// takes one cycle, a walk two per PTE. The walker's memory port is served through
 // PteMemory, so its PTE reads and A/D writes are TLM transactions on the same bus as
 // the reference walker's, with the same timing.
 
@@ -34,7 +34,8 @@ class RtlEngine final : public TranslationEngine {
   void finish() override;
 
  private:
-  void tick();  // one clock cycle: rising edge, then falling edge
+  void tick();
+  void settle();
   // Waveforms: each evaluation is one time step, starting at the simulated time of the
   // request (the RTL is clocked on demand, so its cycles have no time of their own).
   void dump();

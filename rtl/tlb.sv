@@ -142,55 +142,29 @@ module tlb
   logic [63:0] fill_va;
   idx_t        fill_set;
   way_t        fill_way;
-  logic [MaxEntries-1:0] stale;  // entries that overlap the new one
+  tlb_entry_t  new_entry;
 
-  assign fill_va  = 64'(fill_entry_i.vpn) << page_shift(fill_entry_i.level);
-  assign fill_set = set_of(fill_va, fill_entry_i.level, cfg_i.set_bits);
+  assign fill_va   = 64'(fill_entry_i.vpn) << page_shift(fill_entry_i.level);
+  assign fill_set  = set_of(fill_va, fill_entry_i.level, cfg_i.set_bits);
+  assign new_entry = '{valid: 1'b1, level: fill_entry_i.level, global: fill_entry_i.global,
+                       asid: fill_entry_i.asid, vpn: fill_entry_i.vpn, pte: fill_entry_i.pte};
 
   always_comb begin : fill_select
-    idx_t        set;
     idx_t        idx;
-    tlb_entry_t  e;
-    tlb_entry_t  new_entry;
     logic        found;
     way_t        oldest;
     int unsigned node;
     fill_way = '0;
-    stale    = '0;
-    set      = '0;
     idx      = '0;
-    e        = '0;
-    new_entry = '0;
     found    = 1'b0;
     oldest   = '0;
     node     = 0;
     if (fill_i) begin
-      new_entry       = fill_entry_i;
-      new_entry.valid = 1'b1;
-      // Remove what overlaps the new entry: a page at least as large sits in the set of
-      // the new page's VA at its level; smaller pages inside a new superpage can sit in
-      // any set, so a superpage fill looks at every entry.
-      for (int unsigned l = 0; l < MaxLevels; l++) begin
-        if (2'(l) >= fill_entry_i.level && level_present_q[l]) begin
-          set = set_of(fill_va, 2'(l), cfg_i.set_bits);
-          for (int unsigned w = 0; w < 32'(ways); w++) begin
-            idx = index(set, WayBits'(w), ways);
-            e   = entry_at(idx);
-            if (e.level == 2'(l) && entries_overlap(e, new_entry)) stale[idx] = 1'b1;
-          end
-        end
-      end
-      if (fill_entry_i.level != 2'd0 &&
-          (level_present_q & ((MaxLevels'(1) << fill_entry_i.level) - 1'b1)) != '0) begin
-        for (int unsigned i = 0; i < used_entries; i++) begin
-          e = entry_at(idx_t'(i));
-          if (e.level < fill_entry_i.level && entries_overlap(e, new_entry)) stale[i] = 1'b1;
-        end
-      end
-      // The lowest way of the target set that is free once the stale entries are gone.
+      // The lowest way of the target set that is free, or holds an entry the fill removes
+      // (one that overlaps the new entry: see the state block).
       for (int unsigned w = 0; w < 32'(ways); w++) begin
         idx = index(fill_set, WayBits'(w), ways);
-        if (!found && (!valid_q[idx] || stale[idx])) begin
+        if (!found && (!valid_q[idx] || entries_overlap(entry_at(idx), new_entry))) begin
           fill_way = WayBits'(w);
           found    = 1'b1;
         end
@@ -222,7 +196,6 @@ module tlb
   logic touch;
   idx_t touch_set;
   way_t touch_way;
-  logic [MaxEntries-1:0] flush_mask;  // entries the flush removes
 
   always_comb begin : touch_select
     touch     = 1'b0;
@@ -236,15 +209,6 @@ module tlb
       touch     = 1'b1;
       touch_set = hit_set;
       touch_way = hit_way;
-    end
-  end
-
-  always_comb begin : flush_select
-    flush_mask = '0;
-    if (flush_i) begin
-      for (int unsigned i = 0; i < used_entries; i++) begin
-        flush_mask[i] = flush_removes(entry_at(idx_t'(i)), flush_req_i);
-      end
     end
   end
 
@@ -265,21 +229,42 @@ module tlb
     end
   end
 
-  // Each operation writes one stamp or one set's PLRU bits: single indexed writes, which
-  // the verilated model applies without copying the arrays.
+  // Valid bits change only on a flush or a fill, so the entries they scan are looked at
+  // only then. A fill first removes every entry that overlaps the new one: a page at
+  // least as large sits in the set of the new page's VA at its level; smaller pages
+  // inside a new superpage can sit in any set, so a superpage fill looks at every entry.
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
+    idx_t set;
+    idx_t idx;
     if (!rst_ni) begin
       valid_q         <= '0;
       clock_q         <= '0;
       level_present_q <= '0;
     end else begin
       if (flush_i) begin
-        valid_q <= valid_q & ~flush_mask;
+        for (int unsigned i = 0; i < used_entries; i++) begin
+          if (flush_removes(entry_at(idx_t'(i)), flush_req_i)) valid_q[i] <= 1'b0;
+        end
         if (flush_req_i.kind == FlushAll) level_present_q <= '0;
       end
       if (fill_i) begin
-        valid_q <= (valid_q & ~stale) | (MaxEntries'(1) << index(fill_set, fill_way, ways));
-        level_present_q[fill_entry_i.level] <= 1'b1;
+        for (int unsigned l = 0; l < MaxLevels; l++) begin
+          if (2'(l) >= fill_entry_i.level && level_present_q[l]) begin
+            set = set_of(fill_va, 2'(l), cfg_i.set_bits);
+            for (int unsigned w = 0; w < 32'(ways); w++) begin
+              idx = index(set, WayBits'(w), ways);
+              if (entries_overlap(entry_at(idx), new_entry)) valid_q[idx] <= 1'b0;
+            end
+          end
+        end
+        if (fill_entry_i.level != 2'd0 &&
+            (level_present_q & ((MaxLevels'(1) << fill_entry_i.level) - 1'b1)) != '0) begin
+          for (int unsigned i = 0; i < used_entries; i++) begin
+            if (entries_overlap(entry_at(idx_t'(i)), new_entry)) valid_q[i] <= 1'b0;
+          end
+        end
+        valid_q[index(fill_set, fill_way, ways)] <= 1'b1;
+        level_present_q[fill_entry_i.level]      <= 1'b1;
       end
       if (touch && cfg_i.replacement != ReplPlru) clock_q <= clock_q + 1'b1;
     end
