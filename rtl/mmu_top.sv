@@ -70,6 +70,9 @@ module mmu_top
   // satp and the configuration, registered: everything below works from registers, so
   // changing an input re-evaluates only the few gates that read inputs directly (the
   // shell changes satp only between translations, after their updates are written).
+  // Reset loads them too, so they hold the configuration from the first edge on. (The
+  // two branches are the same on purpose; folding them into one statement, or the
+  // fields into one struct, made the verilated model 1.6x slower.)
   logic [63:0] satp_q;
   tlb_cfg_t    l1_cfg_q, l2_cfg_q;
   logic        split_q, l2_en_q, ad_fault_q;
