@@ -23,7 +23,9 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   TranslationRequest req;
   req.va = trans.get_address();
   req.ctx = {attr->kind, attr->priv, attr->sum, attr->mxr};
-  const sc_core::sc_time issued = sc_core::sc_time_stamp() + delay;
+  // Only the activity trace needs the time of issue (sc_time_stamp() is not free).
+  const sc_core::sc_time issued = trace_ != nullptr ? sc_core::sc_time_stamp() + delay
+                                                    : sc_core::SC_ZERO_TIME;
   const TranslationResult result = engine_->translate(req, delay);
   if (trace_ != nullptr) record(issued, req, result);
   if (!result.ok()) {
