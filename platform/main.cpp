@@ -126,15 +126,7 @@ int translate(const std::string& satp_text, const std::string& image, const std:
   options.mmu = make_platform_config(load_document("", sets)).mmu;
   options.image_path = image;
   options.requests_path = requests;
-  std::size_t used = 0;
-  try {
-    options.satp = std::stoull(satp_text, &used, 16);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != satp_text.size()) {
-    throw InputError("--satp", "expected a hex value, got '" + satp_text + "'");
-  }
+  options.satp = satp_text;
   run_translate(options, std::cout);
   return 0;
 }

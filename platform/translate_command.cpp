@@ -130,7 +130,11 @@ std::string hex(std::uint64_t v) {
 }  // namespace
 
 void run_translate(const TranslateOptions& options, std::ostream& out) {
-  const auto satp = sv::Satp::decode(options.satp);
+  std::uint64_t satp_value = 0;
+  if (!parse_hex(options.satp, false, satp_value)) {
+    throw InputError("--satp", "expected a hex value, got '" + options.satp + "'");
+  }
+  const auto satp = sv::Satp::decode(satp_value);
   if (!sv::is_supported(satp.mode)) {
     throw InputError("--satp", "MODE " + std::to_string(static_cast<unsigned>(satp.mode)) +
                                    " is not supported (0 Bare, 8 Sv39, 9 Sv48)");
@@ -148,7 +152,7 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
   }
   const auto engine_owner = make_engine(options.mmu, memory);
   TranslationEngine& engine = *engine_owner;
-  engine.write_satp(options.satp);
+  engine.write_satp(satp_value);
   for (const Request& r : requests) {
     sc_core::sc_time delay;
     const TranslationResult result = engine.translate({r.va, r.ctx}, delay);

@@ -12,7 +12,7 @@
 namespace mmusim {
 
 struct TranslateOptions {
-  std::uint64_t satp = 0;
+  std::string satp;  // hex, with or without 0x
   std::string image_path;
   std::string requests_path;
   MmuConfig mmu;  // from the config and --set; --ad overrides mmu.ad_update

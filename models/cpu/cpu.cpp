@@ -9,7 +9,6 @@
 namespace mmusim {
 
 namespace {
-constexpr std::uint32_t kMaxAccessBytes = 4096;
 constexpr std::size_t kMaxResidencySamples = 1024;
 
 // The value a store writes: predictable from the process, the address and the version

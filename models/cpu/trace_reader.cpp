@@ -10,7 +10,6 @@ namespace mmusim {
 
 namespace {
 
-constexpr std::uint32_t kMaxAccessBytes = 4096;
 
 std::ifstream open_trace(const std::string& path) {
   std::ifstream in(path);

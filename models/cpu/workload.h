@@ -18,6 +18,8 @@ namespace mmusim {
 enum class StreamOp : std::uint8_t { Access, Brk, Mmap, Munmap };
 
 constexpr std::uint64_t kNoNextUse = ~std::uint64_t{0};
+// The largest single access (trace replay splits accesses at page boundaries).
+constexpr std::uint32_t kMaxAccessBytes = 4096;
 
 struct Access {
   std::uint64_t va = 0;

@@ -1,6 +1,7 @@
 #include "mmu.h"
 
 #include "mem_attr.h"
+#include "register_access.h"
 
 namespace mmusim {
 
@@ -91,21 +92,11 @@ bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& v
 }
 
 void Mmu::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  const std::uint64_t offset = trans.get_address();
-  if (trans.get_data_length() != 8 || offset % 8 != 0 || offset >= mmu_regs::kBlockSize ||
-      trans.get_byte_enable_ptr() != nullptr) {
-    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
-  }
-  std::uint64_t value = 0;
-  if (trans.is_read()) {
-    value = read_register(offset);
-    std::memcpy(trans.get_data_ptr(), &value, sizeof value);
-  } else {
-    std::memcpy(&value, trans.get_data_ptr(), sizeof value);
-    write_register(offset, value, delay);
-  }
-  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  serve_register_access(
+      trans, mmu_regs::kBlockSize, [this](std::uint64_t offset) { return read_register(offset); },
+      [this, &delay](std::uint64_t offset, std::uint64_t value) {
+        write_register(offset, value, delay);
+      });
 }
 
 std::uint64_t Mmu::read_register(std::uint64_t offset) const {

@@ -1,5 +1,7 @@
 #include "swap_device.h"
 
+#include "register_access.h"
+
 #include <cstring>
 #include <vector>
 
@@ -22,44 +24,43 @@ SwapDevice::SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& co
 }
 
 void SwapDevice::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  const std::uint64_t offset = trans.get_address();
-  if (trans.get_data_length() != 8 || offset % 8 != 0 || offset >= kRegionSize ||
-      trans.get_byte_enable_ptr() != nullptr) {
-    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
+  serve_register_access(
+      trans, kRegionSize, [this](std::uint64_t offset) { return read_register(offset); },
+      [this, &delay](std::uint64_t offset, std::uint64_t value) {
+        write_register(offset, value, delay);
+      });
+}
+
+std::uint64_t SwapDevice::read_register(std::uint64_t offset) const {
+  switch (offset) {
+    case kBlock: return block_;
+    case kDramAddr: return dram_addr_;
+    case kCount: return count_;
+    case kStatus: return static_cast<std::uint64_t>(status_);
+    case kError: return static_cast<std::uint64_t>(error_);
+    case kIrqStatus: return irq_pending_ ? 1 : 0;
+    case kCapacity: return capacity_blocks_;
+    case kBlockSize: return kBytesPerBlock;
+    default: return 0;
   }
-  std::uint64_t value = 0;
-  if (trans.is_read()) {
-    switch (offset) {
-      case kBlock: value = block_; break;
-      case kDramAddr: value = dram_addr_; break;
-      case kCount: value = count_; break;
-      case kStatus: value = static_cast<std::uint64_t>(status_); break;
-      case kError: value = static_cast<std::uint64_t>(error_); break;
-      case kIrqStatus: value = irq_pending_ ? 1 : 0; break;
-      case kCapacity: value = capacity_blocks_; break;
-      case kBlockSize: value = kBytesPerBlock; break;
-      default: break;
-    }
-    std::memcpy(trans.get_data_ptr(), &value, sizeof value);
-  } else {
-    std::memcpy(&value, trans.get_data_ptr(), sizeof value);
-    switch (offset) {
-      case kBlock: block_ = value; break;
-      case kDramAddr: dram_addr_ = value; break;
-      case kCount: count_ = value; break;
-      case kCommand: start(value, delay); break;
-      case kIrqAck:
-        if ((value & 1) != 0) {
-          irq_pending_ = false;
-          irq.write(false);
-          trace(ActivityTrace::Signal::SwapIrq, sc_core::sc_time_stamp() + delay, 0);
-        }
-        break;
-      default: break;
-    }
+}
+
+void SwapDevice::write_register(std::uint64_t offset, std::uint64_t value,
+                                const sc_core::sc_time& delay) {
+  switch (offset) {
+    case kBlock: block_ = value; break;
+    case kDramAddr: dram_addr_ = value; break;
+    case kCount: count_ = value; break;
+    case kCommand: start(value, delay); break;
+    case kIrqAck:
+      if ((value & 1) != 0) {
+        irq_pending_ = false;
+        irq.write(false);
+        trace(ActivityTrace::Signal::SwapIrq, sc_core::sc_time_stamp() + delay, 0);
+      }
+      break;
+    default: break;
   }
-  trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {

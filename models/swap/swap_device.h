@@ -55,6 +55,8 @@ class SwapDevice final : public sc_core::sc_module {
 
  private:
   void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  std::uint64_t read_register(std::uint64_t offset) const;
+  void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
   void start(std::uint64_t command, const sc_core::sc_time& delay);
   void worker();
   swap_regs::Error transfer();
