@@ -4,23 +4,18 @@
 
 namespace mmusim::fw {
 
-namespace {
-std::uint64_t page_up(std::uint64_t x) { return (x + sv::kPageSize - 1) & ~(sv::kPageSize - 1); }
-std::uint64_t page_down(std::uint64_t x) { return x & ~(sv::kPageSize - 1); }
-}  // namespace
-
 std::vector<Region> standard_layout(const ProgramImage& image) {
   using namespace sv;
-  const std::uint64_t text_end = Layout::kTextBase + page_up(image.text_size);
-  const std::uint64_t data_end = text_end + page_up(image.data_size);
+  const std::uint64_t text_end = Layout::kTextBase + sv::page_round_up(image.text_size);
+  const std::uint64_t data_end = text_end + sv::page_round_up(image.data_size);
   return {
       {"text", RegionKind::Text, Layout::kTextBase, text_end, kPteR | kPteX},
       {"data", RegionKind::Data, text_end, data_end, kPteR | kPteW},
-      {"heap", RegionKind::Heap, Layout::kHeapBase, Layout::kHeapBase + page_up(image.heap_size),
-       kPteR | kPteW},
+      {"heap", RegionKind::Heap, Layout::kHeapBase,
+       Layout::kHeapBase + sv::page_round_up(image.heap_size), kPteR | kPteW},
       // The stack starts one page deep and grows on demand down to kStackTop - stack_max.
       {"stack", RegionKind::Stack, Layout::kStackTop - kPageSize, Layout::kStackTop,
-       kPteR | kPteW, Layout::kStackTop - page_up(image.stack_max)},
+       kPteR | kPteW, Layout::kStackTop - sv::page_round_up(image.stack_max)},
   };
 }
 
@@ -50,7 +45,7 @@ const Region* AddressSpace::find_or_grow(std::uint64_t va) {
   }
   for (Region& r : regions_) {
     if (r.grows_down_to != 0 && va < r.start && va >= r.grows_down_to) {
-      r.start = page_down(va);
+      r.start = sv::page_round_down(va);
       return &r;
     }
   }
@@ -74,7 +69,7 @@ std::uint64_t AddressSpace::brk() const {
 std::optional<AddressSpace::Range> AddressSpace::set_brk(std::uint64_t new_end) {
   Region* heap = kind(RegionKind::Heap);
   if (heap == nullptr) return std::nullopt;
-  new_end = page_up(new_end);
+  new_end = sv::page_round_up(new_end);
   if (new_end < heap->start || overlaps(heap->start, new_end, heap)) return std::nullopt;
   const Range removed{std::min(new_end, heap->end), heap->end};
   heap->end = new_end;
@@ -82,7 +77,7 @@ std::optional<AddressSpace::Range> AddressSpace::set_brk(std::uint64_t new_end) 
 }
 
 std::optional<std::uint64_t> AddressSpace::mmap(std::uint64_t length) {
-  length = page_up(length);
+  length = sv::page_round_up(length);
   if (length == 0 || length > mmap_next_) return std::nullopt;
   const std::uint64_t start = mmap_next_ - length;
   if (overlaps(start, mmap_next_, nullptr)) return std::nullopt;

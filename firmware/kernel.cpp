@@ -127,7 +127,7 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
   if (!p.page_table) return kill(pid, va, cause, "page fault without paging");
   const std::uint64_t perms = region->perms;
 
-  const std::uint64_t page = va & ~(sv::kPageSize - 1);
+  const std::uint64_t page = sv::page_round_down(va);
   auto new_table = [this, &p]() -> std::optional<std::uint64_t> {
     const auto frame = allocate_frame();
     if (!frame) return std::nullopt;
@@ -178,7 +178,6 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
     ++stats_.minor_faults;
   }
   ++stats_.page_faults;
-  // The narrowest correct flush for one changed non-global leaf PTE (§4.2.1).
   flush_page(page, p.asid);
   return std::nullopt;
 }

@@ -431,7 +431,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                                   "virtual");
     }
   } else if (c.mode == sv::Mode::Bare) {
-    const std::uint64_t window = (w.footprint + sv::kPageSize - 1) & ~(sv::kPageSize - 1);
+    const std::uint64_t window = sv::page_round_up(w.footprint);
     if (window * w.processes > c.dram.size) {
       r.fail("workload.footprint", "processes x footprint exceeds dram.size (in bare mode each "
                                    "process gets its own window of DRAM)");

@@ -30,7 +30,7 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
     trace = std::make_shared<const std::vector<Access>>(std::move(accesses));
   }
   const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
-  const std::uint64_t window = (w.footprint + sv::kPageSize - 1) & ~(sv::kPageSize - 1);
+  const std::uint64_t window = sv::page_round_up(w.footprint);
   std::vector<ProcessSpec> processes;
   for (unsigned pid = 0; pid < w.processes; ++pid) {
     ProcessSpec spec;

@@ -48,6 +48,8 @@ constexpr std::uint64_t pte_ppn(std::uint64_t pte) { return (pte >> kPtePpnShift
 constexpr std::uint64_t make_pte(std::uint64_t pa, std::uint64_t flags) {
   return ((pa >> kPageShift) << kPtePpnShift) | flags;
 }
+constexpr std::uint64_t page_round_down(std::uint64_t x) { return x & ~(kPageSize - 1); }
+constexpr std::uint64_t page_round_up(std::uint64_t x) { return page_round_down(x + kPageSize - 1); }
 constexpr bool pte_is_leaf(std::uint64_t pte) { return (pte & (kPteR | kPteX)) != 0; }
 
 // Virtual page number field `level` of a VA (level 0 = the 4 KiB index).
