@@ -46,11 +46,9 @@ Pid Kernel::spawn(std::vector<Region> regions) {
   p.alive = true;
   p.space = std::make_unique<AddressSpace>(std::move(regions));
   if (config_.mode != sv::Mode::Bare) {
-    const auto root = allocate_frame();
+    const auto root = allocate_table(p);
     if (!root) throw std::runtime_error("firmware: no frame for a page-table root");
-    p.table_frames.push_back(*root);
-    ++stats_.table_frames_in_use;
-    p.page_table.emplace(hal_, config_.mode, frame_pa(*root));
+    p.page_table.emplace(hal_, config_.mode, *root);
   }
   processes_.push_back(std::move(p));
   ++stats_.processes_created;
@@ -128,15 +126,7 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
   const std::uint64_t perms = region->perms;
 
   const std::uint64_t page = sv::page_round_down(va);
-  auto new_table = [this, &p]() -> std::optional<std::uint64_t> {
-    const auto frame = allocate_frame();
-    if (!frame) return std::nullopt;
-    hal_.store_zeros(frame_pa(*frame), sv::kPageSize);
-    p.table_frames.push_back(*frame);
-    ++stats_.table_frames_in_use;
-    return frame_pa(*frame);
-  };
-  const auto pte_addr = p.page_table->leaf_slot(page, new_table);
+  const auto pte_addr = p.page_table->leaf_slot(page, [this, &p] { return allocate_table(p); });
   if (!pte_addr) return kill(pid, va, cause, "out of memory for page tables");
   const std::uint64_t pte = hal_.load64(*pte_addr);
 
@@ -213,6 +203,18 @@ void Kernel::free_user_frame(Process& p, std::uint64_t frame) {
 std::optional<std::uint64_t> Kernel::allocate_frame() {
   if (frames_.free_count() == 0 && evict_one() != EvictResult::Done) return std::nullopt;
   return frames_.allocate();
+}
+
+// A frame that becomes a page table (the root included) is zeroed first: a recycled
+// frame still holds its last owner's data, and a stale valid PTE in it would lead the
+// walker into frames this process does not own.
+std::optional<std::uint64_t> Kernel::allocate_table(Process& p) {
+  const auto frame = allocate_frame();
+  if (!frame) return std::nullopt;
+  hal_.store_zeros(frame_pa(*frame), sv::kPageSize);
+  p.table_frames.push_back(*frame);
+  ++stats_.table_frames_in_use;
+  return frame_pa(*frame);
 }
 
 std::optional<std::uint64_t> Kernel::allocate_user_frame(EvictResult& why) {

@@ -133,6 +133,7 @@ class Kernel final : private PteBits {
   std::optional<KillReport> handle_page_fault(Pid pid, sv::Cause cause, std::uint64_t va);
   std::optional<std::uint64_t> allocate_frame();  // any use; evicts a user page if DRAM is full
   std::optional<std::uint64_t> allocate_user_frame(EvictResult& why);
+  std::optional<std::uint64_t> allocate_table(Process& p);  // a zeroed frame, as a PA
   EvictResult evict_one();
   EvictResult evict(std::uint64_t frame);
   void map_user_frame(Process& p, Pid pid, std::uint64_t frame, std::uint64_t va,

@@ -245,6 +245,21 @@ TEST_F(KernelTest, ProcessesGetDisjointFramesAndKeepTheirData) {
   EXPECT_EQ(read(b, kHeap), 0xBu);
 }
 
+TEST_F(KernelTest, ARecycledPageTableFrameNeverLeadsIntoAnEarlierProcesssFrames) {
+  // The first process's root, level-1 and level-0 tables and data frame are all freed
+  // at its exit; the next process's root is one of those frames. Unless every frame
+  // that becomes a table is zeroed, the dead process's PTEs are still in it and the
+  // walker follows them into its old data frame.
+  const fw::Pid a = start();
+  write(a, kHeap, 0xDEAD);
+  kernel.exit(a);
+  const fw::Pid b = start();
+  EXPECT_EQ(read(b, kHeap), 0u);
+  EXPECT_EQ(kernel.stats().minor_faults, 2u);  // b faulted: it found no mapping of a's
+  for (std::uint64_t page = 0; page < 4; ++page) write(b, kHeap + page * kPageSize, page + 1);
+  for (std::uint64_t page = 0; page < 4; ++page) EXPECT_EQ(read(b, kHeap + page * kPageSize), page + 1);
+}
+
 class SmallSwapTest : public KernelTest {
  protected:
   SmallSwapTest() : KernelTest(4) { hal.swap_capacity = 2; }
