@@ -1,5 +1,7 @@
 #include "address_space.h"
 
+#include <algorithm>
+
 #include "sv.h"
 
 namespace mmusim::fw {
@@ -40,9 +42,7 @@ bool AddressSpace::overlaps(std::uint64_t start, std::uint64_t end, const Region
 }
 
 const Region* AddressSpace::find_or_grow(std::uint64_t va) {
-  for (const Region& r : regions_) {
-    if (r.contains(va)) return &r;
-  }
+  if (const Region* r = find(va)) return r;
   for (Region& r : regions_) {
     if (r.grows_down_to != 0 && va < r.start && va >= r.grows_down_to) {
       r.start = sv::page_round_down(va);
@@ -95,6 +95,64 @@ std::optional<AddressSpace::Range> AddressSpace::munmap(std::uint64_t start) {
     }
   }
   return std::nullopt;
+}
+
+bool AddressSpace::map_fixed(const Region& region) {
+  if (region.start >= region.end || region.start % sv::kPageSize != 0 ||
+      region.end % sv::kPageSize != 0 || overlaps(region.start, region.end, nullptr)) {
+    return false;
+  }
+  regions_.push_back(region);
+  return true;
+}
+
+std::optional<Region> AddressSpace::remove(std::uint64_t start) {
+  for (auto it = regions_.begin(); it != regions_.end(); ++it) {
+    if (it->start == start) {
+      const Region removed = *it;
+      regions_.erase(it);
+      return removed;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<Region> AddressSpace::unmap(std::uint64_t start, std::uint64_t end) {
+  std::vector<Region> removed;
+  std::vector<Region> kept;
+  for (const Region& r : regions_) {
+    if (r.end <= start || end <= r.start) {
+      kept.push_back(r);
+      continue;
+    }
+    Region cut = r;
+    cut.start = std::max(r.start, start);
+    cut.end = std::min(r.end, end);
+    cut.object_offset = r.object_offset + (cut.start - r.start);
+    cut.grows_down_to = 0;
+    removed.push_back(cut);
+    if (r.start < cut.start) {
+      Region low = r;
+      low.end = cut.start;
+      kept.push_back(low);
+    }
+    if (cut.end < r.end) {
+      Region high = r;
+      high.start = cut.end;
+      high.object_offset = r.object_offset + (cut.end - r.start);
+      high.grows_down_to = 0;
+      kept.push_back(high);
+    }
+  }
+  regions_ = std::move(kept);
+  return removed;
+}
+
+const Region* AddressSpace::find(std::uint64_t va) const {
+  for (const Region& r : regions_) {
+    if (r.contains(va)) return &r;
+  }
+  return nullptr;
 }
 
 }  // namespace mmusim::fw

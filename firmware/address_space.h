@@ -10,9 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "sv.h"
+
 namespace mmusim::fw {
 
 enum class RegionKind { Text, Data, Heap, Stack, Mmap, Anonymous };
+
+// What backs a region's pages: anonymous memory private to the process (shared
+// copy-on-write after a fork), a shared-memory segment, or a library image in the file
+// store (the last two are shared objects, named by `object`).
+enum class Backing : std::uint8_t { Private, Shared, Library };
 
 struct Region {
   std::string name;
@@ -21,7 +28,14 @@ struct Region {
   std::uint64_t end = 0;    // exclusive
   std::uint64_t perms = 0;  // sv::kPteR | kPteW | kPteX
   std::uint64_t grows_down_to = 0;  // a stack: the lowest start it may grow to (0: fixed)
+  Backing backing = Backing::Private;
+  unsigned object = 0;              // Shared, Library: which object
+  std::uint64_t object_offset = 0;  // Shared, Library: the object's byte at `start`
   bool contains(std::uint64_t va) const { return va >= start && va < end; }
+  // Shared, Library: the object's page that va falls in.
+  std::uint64_t object_page(std::uint64_t va) const {
+    return (object_offset + va - start) >> sv::kPageShift;
+  }
 };
 
 // Where the standard layout puts things (all below 2^38, the Sv39 user half).
@@ -67,6 +81,15 @@ class AddressSpace {
   std::optional<std::uint64_t> mmap(std::uint64_t length);
   // Removes the mmap region starting at `start`; returns its range.
   std::optional<Range> munmap(std::uint64_t start);
+  // A region at a fixed place (mmap with MAP_FIXED_NOREPLACE, shmat, a library);
+  // false when it overlaps another region or is empty or unaligned.
+  bool map_fixed(const Region& region);
+  // Removes the region starting at `start` (a detach); returns it.
+  std::optional<Region> remove(std::uint64_t start);
+  // Removes [start, end) from every region it overlaps, splitting a region it cuts in
+  // two; returns the pieces removed (each with its region's backing).
+  std::vector<Region> unmap(std::uint64_t start, std::uint64_t end);
+  const Region* find(std::uint64_t va) const;
 
   const std::vector<Region>& regions() const { return regions_; }
 

@@ -15,11 +15,15 @@ class Hal {
   virtual void store64(std::uint64_t pa, std::uint64_t value) = 0;
   // Zeroes `bytes` bytes at pa in one burst (clearing a frame).
   virtual void store_zeros(std::uint64_t pa, std::uint64_t bytes) = 0;
+  // Copies `bytes` bytes from src to dst (copying a frame: a read burst, a write burst).
+  virtual void copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) = 0;
   // Returns once the external interrupt line (the swap device's) is high.
   virtual void wait_for_interrupt() = 0;
   // Accounts for firmware work that touches no simulated memory (kernel data
   // structures kept in host memory, per DESIGN.md).
   virtual void spend(std::uint64_t picoseconds) = 0;
+  // The firmware's current simulated time, for its own statistics.
+  virtual std::uint64_t now_ps() const = 0;
 };
 
 }  // namespace mmusim::fw

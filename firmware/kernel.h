@@ -1,37 +1,56 @@
 #pragma once
 // The kernel: processes with their own address spaces (ASID + page table in DRAM),
-// demand paging (demand-zero, swap-in, Svade A/D faults), page replacement with swap,
-// brk/mmap/munmap, and process exit. It runs in the cpu's thread when an access traps
-// or a process makes a system call, and reaches the hardware only through the HAL: the
-// mmu's registers (mmu_regs.h), the swap device's (swap_regs.h), and DRAM.
+// demand paging, page replacement with swap, sharing (fork with copy-on-write, shared
+// memory segments, shared libraries from a file store, a global kernel region), and
+// process exit. It runs in the cpu's thread when an access traps or a process makes a
+// system call, and reaches the hardware only through the HAL: the mmu's registers
+// (mmu_regs.h), the swap device's (swap_regs.h), and DRAM.
+//
+// One mechanism per file, as Linux's mm/ does:
+//   kernel.cpp   boot, the kernel region, TLB flushes and shootdowns, kills
+//   process.cpp  spawn, switch (ASIDs), exit
+//   fork.cpp     fork: copy-on-write or eager copy
+//   fault.cpp    the trap handler: demand zero, swap-in and the swap cache, object
+//                pages, copy-on-write breaks, Svade A/D
+//   reclaim.cpp  frame allocation and eviction through the reverse map
+//   mmap.cpp     brk, mmap, munmap, shared segments and libraries
+// with their data structures in frame_table.h (frames + reverse map), swap_space.h
+// (swap slots + swap cache), shared_object.h, asid_allocator.h, address_space.h.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "access.h"
 #include "address_space.h"
+#include "asid_allocator.h"
+#include "frame_table.h"
 #include "hal.h"
-#include "id_pool.h"
 #include "mmu_regs.h"
 #include "page_replacement.h"
 #include "page_table.h"
+#include "shared_object.h"
 #include "sv.h"
 #include "swap_driver.h"
+#include "swap_space.h"
 
 namespace mmusim::fw {
-
-using Pid = unsigned;
 
 // Faults put into the kernel on purpose, to show that the integrity checker catches them.
 enum class FaultInjection {
   None,
   LoseDirtyPages,  // evict dirty pages without writing them to swap
   SkipFlush,       // change PTEs without flushing the TLB
+};
+
+// How fork() gives the child its parent's private writable pages.
+enum class ForkMode {
+  Cow,   // share them write-protected; the first store copies (or reuses) the page
+  Copy,  // copy every resident one at fork time
 };
 
 struct KernelConfig {
@@ -45,7 +64,19 @@ struct KernelConfig {
   PageReplacementKind replacement = PageReplacementKind::Clock;
   std::uint64_t seed = 1;  // for random replacement
   FaultInjection fault_injection = FaultInjection::None;
+  ForkMode fork = ForkMode::Cow;
+  // The file store: the last `file_store_blocks` blocks of the swap device hold the
+  // library images (their first_block counts from the device's block 0); swap uses
+  // the blocks below.
+  std::uint64_t file_store_blocks = 0;
+  std::vector<LibraryImage> libraries;
+  std::uint64_t kernel_pages = 16;  // the kernel region's mapped pages (0: none)
 };
+
+// Why the kernel killed a process.
+enum class KillKind : std::uint8_t { Segfault, OutOfMemory, IoError, AccessFault };
+constexpr std::size_t kKillKinds = 4;
+const char* to_string(KillKind kind);
 
 struct KernelStats {
   std::uint64_t processes_created = 0;
@@ -53,17 +84,31 @@ struct KernelStats {
   std::uint64_t traps = 0;
   std::uint64_t syscalls = 0;
   std::uint64_t page_faults = 0;   // minor + major
-  std::uint64_t minor_faults = 0;  // a zeroed frame mapped (first touch, or a dropped clean zero page)
-  std::uint64_t major_faults = 0;  // the page read back from swap
+  std::uint64_t minor_faults = 0;  // no I/O: a zeroed frame, or a page already resident
+  std::uint64_t major_faults = 0;  // the page read from swap or the file store
   std::uint64_t ad_faults = 0;     // Svade: A or D set by the firmware
   std::uint64_t spurious_faults = 0;  // the PTE already allowed the access (a stale TLB entry)
   std::uint64_t segfaults = 0;
-  std::uint64_t kills = 0;            // segfaults, out of memory, swap errors
+  std::uint64_t kills = 0;  // all kinds
+  std::array<std::uint64_t, kKillKinds> kills_by_kind{};
   std::uint64_t evictions = 0;
   std::uint64_t dirty_writebacks = 0;  // evictions that wrote the page to swap
-  std::uint64_t clean_drops = 0;       // evictions of clean pages with a valid swap copy: no I/O
+  std::uint64_t clean_drops = 0;       // clean pages with a copy in swap or the file store: no I/O
   std::uint64_t zero_drops = 0;        // evictions of never-written pages: no I/O, zero again
   std::uint64_t swap_ins = 0;
+  std::uint64_t swap_cache_hits = 0;   // a swap entry whose page another mapper had read back
+  std::uint64_t library_reads = 0;     // library pages read from the file store
+  std::uint64_t forks = 0;
+  std::uint64_t fork_frames_copied = 0;  // firmware.fork=copy: pages copied at fork time
+  std::uint64_t fork_time_ns = 0;        // simulated time spent in fork()
+  std::uint64_t cow_faults = 0;          // stores to copy-on-write pages
+  std::uint64_t cow_copies = 0;          // ... that copied the page
+  std::uint64_t cow_reuses = 0;          // ... whose page had no other mapper: writable again
+  std::uint64_t shared_frames = 0;       // frames with more than one mapper now
+  std::uint64_t shared_frames_peak = 0;
+  std::uint64_t shootdowns = 0;  // flushes for PTE changes in an address space not running
+  std::uint64_t shm_segments = 0;  // created
+  std::uint64_t asid_rollovers = 0;
   std::uint64_t context_switches = 0;
   std::uint64_t user_frames_in_use = 0;
   std::uint64_t user_frames_peak = 0;
@@ -78,6 +123,7 @@ struct KillReport {
   std::uint64_t va = 0;
   AccessKind access = AccessKind::Read;
   sv::Cause cause = sv::Cause::None;
+  KillKind kind = KillKind::Segfault;
   std::string reason;
 };
 
@@ -90,6 +136,9 @@ class Kernel final : private PteBits {
   Kernel& operator=(const Kernel&) = delete;
 
   Pid spawn(std::vector<Region> regions);
+  // The child of a running process: a copy of its address space (see ForkMode);
+  // nullopt when there is no memory for the child's page tables.
+  std::optional<Pid> fork(Pid parent);
   void switch_to(Pid pid);
   // Handles the mmu's pending fault for the running process. nullopt: resolved, retry
   // the access; otherwise the process was killed (its memory is already freed).
@@ -99,6 +148,27 @@ class Kernel final : private PteBits {
   std::optional<std::uint64_t> syscall(Pid pid, Syscall call, std::uint64_t arg);
   void exit(Pid pid);
 
+  // Fixed-address mappings (the scenario language's): false if refused (overlap,
+  // unaligned, empty).
+  bool map_region(Pid pid, const Region& region);
+  // Unmaps [start, start + length), splitting regions it cuts.
+  void unmap(Pid pid, std::uint64_t start, std::uint64_t length);
+  // Shared memory: the segment named `key`, created (zero-filled) if there is none.
+  unsigned shm_get(const std::string& key, std::uint64_t size);
+  bool shm_attach(Pid pid, unsigned segment, std::uint64_t va, std::uint64_t perms);
+  bool shm_detach(Pid pid, std::uint64_t va);
+  // Destroys the segment once no one has it attached (IPC_RMID).
+  void shm_remove(unsigned segment);
+  // Libraries are the config's, by index; mapped read-only and executable.
+  bool map_library(Pid pid, unsigned library, std::uint64_t va);
+  std::uint64_t object_size(unsigned object) const { return objects_.at(object).size; }
+
+  // The kernel region: supervisor-only, global mappings at the bottom of the upper half.
+  std::uint64_t kernel_base() const { return ~std::uint64_t{0} << (sv::va_bits(config_.mode) - 1); }
+  bool in_kernel_half(std::uint64_t va) const {
+    return config_.mode != sv::Mode::Bare && va >= kernel_base();
+  }
+
   // Oracle replacement policies see every completed access (`next_use`: the stream
   // position of the next access to the same page).
   bool wants_every_access() const { return is_oracle(config_.replacement); }
@@ -106,44 +176,62 @@ class Kernel final : private PteBits {
 
   const KernelStats& stats() const { return stats_; }
   const std::vector<KillReport>& kills() const { return kill_log_; }
-  std::uint16_t asid_of(Pid pid) const { return processes_.at(pid).asid; }
+  bool alive(Pid pid) const { return pid < processes_.size() && processes_[pid].alive; }
+  std::uint16_t asid_of(Pid pid) const { return processes_.at(pid).asid.value; }
   const AddressSpace& address_space(Pid pid) const { return *processes_.at(pid).space; }
+  std::uint64_t asid_count() const { return asids_ ? asids_->count() : 0; }
 
  private:
   struct Process {
-    std::uint16_t asid = 0;
+    Asid asid;
     bool alive = false;
     std::unique_ptr<AddressSpace> space;
     std::optional<PageTable> page_table;  // none in Bare mode
-    std::unordered_set<std::uint64_t> user_frames;
     std::vector<std::uint64_t> table_frames;
-    std::unordered_set<std::uint64_t> swap_slots;
-  };
-  // Who a user frame belongs to and where its PTE is.
-  struct FrameOwner {
-    bool user = false;
-    Pid pid = 0;
-    std::uint64_t va = 0;
-    std::uint64_t pte_addr = 0;
-    std::optional<std::uint64_t> swap_slot;  // a copy in swap that is valid while D is clear
   };
   // Why an eviction could not free a frame.
   enum class EvictResult { Done, SwapFull, SwapError };
 
+  // kernel.cpp
+  void boot();
+  void map_kernel_region(Process& p);
+  KillReport kill(Pid pid, std::uint64_t va, sv::Cause cause, KillKind kind, std::string reason);
+  void flush(mmu_regs::FlushKind kind, std::uint64_t va, std::uint16_t asid);
+  void flush_page(Pid pid, std::uint64_t va);  // one changed leaf PTE of pid's
+  void flush_asid(const Process& p);
+  // process.cpp
+  Pid new_process(std::unique_ptr<AddressSpace> space);
+  void release_leaf(Pid pid, std::uint64_t va, std::uint64_t pte_addr);
+  // fault.cpp
   std::optional<KillReport> handle_page_fault(Pid pid, sv::Cause cause, std::uint64_t va);
+  std::optional<KillReport> fault_private(Pid pid, const Region& region, std::uint64_t page,
+                                          std::uint64_t pte_addr, std::uint64_t pte,
+                                          AccessKind access, sv::Cause cause);
+  std::optional<KillReport> fault_object(Pid pid, const Region& region, std::uint64_t page,
+                                         std::uint64_t pte_addr, AccessKind access,
+                                         sv::Cause cause);
+  std::optional<KillReport> break_cow(Pid pid, std::uint64_t page, std::uint64_t pte_addr,
+                                      std::uint64_t pte, sv::Cause cause);
+  bool exclusive(std::uint64_t frame) const;
+  void map_page(Pid pid, std::uint64_t frame, std::uint64_t va, std::uint64_t pte_addr,
+                std::uint64_t flags, AccessKind access);
+  KillReport out_of_memory(Pid pid, std::uint64_t va, sv::Cause cause, EvictResult why);
+  // reclaim.cpp
   std::optional<std::uint64_t> allocate_frame();  // any use; evicts a user page if DRAM is full
-  std::optional<std::uint64_t> allocate_user_frame(EvictResult& why);
+  std::optional<std::uint64_t> allocate_user_frame(UserPage page, EvictResult& why);
   std::optional<std::uint64_t> allocate_table(Process& p);  // a zeroed frame, as a PA
   EvictResult evict_one();
   EvictResult evict(std::uint64_t frame);
-  void map_user_frame(Process& p, Pid pid, std::uint64_t frame, std::uint64_t va,
-                      std::uint64_t pte_addr, std::uint64_t perms, AccessKind access);
-  void free_user_frame(Process& p, std::uint64_t frame);
+  void free_user_frame(std::uint64_t frame);
+  void add_mapper(std::uint64_t frame, const Mapper& mapper);
+  // Removes the mapper; a private page nobody maps any more is freed. The PTE is the
+  // caller's to change.
+  void remove_mapper(std::uint64_t frame, Pid pid, std::uint64_t va, std::uint64_t pte);
+  SwapSpace& swap_space();
+  // mmap.cpp
   void release_range(Pid pid, std::uint64_t start, std::uint64_t end);
-  std::optional<std::uint64_t> allocate_swap_slot(Process& p);
-  KillReport kill(Pid pid, std::uint64_t va, sv::Cause cause, std::string reason);
-  void flush(mmu_regs::FlushKind kind, std::uint64_t va, std::uint16_t asid);
-  void flush_page(std::uint64_t va, std::uint16_t asid);
+  void detach_object(unsigned object);
+  void destroy_object(unsigned object);
 
   std::uint64_t frame_pa(std::uint64_t frame) const {
     return config_.dram_base + (frame << sv::kPageShift);
@@ -155,23 +243,27 @@ class Kernel final : private PteBits {
   static std::uint64_t resident_key(Pid pid, std::uint64_t va) {
     return (std::uint64_t{pid} << 40) | (va >> sv::kPageShift);
   }
+  void note_user_frames();
 
-  // PteBits, for the replacement policy.
+  // PteBits, for the replacement policy: A and D over every mapper's PTE.
   std::uint64_t pte_of(std::uint64_t frame) override;
   void clear_accessed(std::uint64_t frame) override;
 
   Hal& hal_;
   KernelConfig config_;
-  IdPool frames_;
+  FrameTable frames_;
   std::uint64_t user_frame_limit_;
-  std::vector<FrameOwner> owners_;  // by frame number
-  IdPool asids_;
   SwapDriver swap_;
-  std::optional<IdPool> swap_slots_;  // sized from the device's capacity on first use
+  std::optional<SwapSpace> swap_space_;  // sized from the device's capacity at boot
+  std::optional<AsidAllocator> asids_;   // sized from the satp ASID bits at boot
   std::unique_ptr<PageReplacement> policy_;
+  std::vector<SharedObject> objects_;  // libraries first (by config index), then segments
   std::unordered_map<std::uint64_t, std::uint64_t> resident_;  // (pid, vpn) -> frame
   std::uint64_t access_clock_ = 0;
   std::vector<Process> processes_;
+  std::optional<Pid> running_;
+  bool booted_ = false;
+  std::uint64_t kernel_root_pte_ = 0;  // the root PTE every address space shares
   KernelStats stats_;
   std::vector<KillReport> kill_log_;
 };

@@ -27,9 +27,32 @@ std::optional<std::uint64_t> PageTable::descend(std::uint64_t va,
     } else if (sv::pte_is_leaf(pte)) {
       return std::nullopt;
     }
-    table = sv::pte_ppn(pte) << sv::kPageShift;
+    table = pte_pa(pte);
   }
   return table + sv::vpn(va, 0) * sv::kPteSize;
+}
+
+void PageTable::for_each_leaf(std::uint64_t start, std::uint64_t end,
+                              const LeafVisitor& visit) const {
+  if (start < end) visit_table(root_, sv::levels(mode_) - 1, 0, start, end, visit);
+}
+
+void PageTable::visit_table(std::uint64_t table, unsigned level, std::uint64_t base,
+                            std::uint64_t start, std::uint64_t end,
+                            const LeafVisitor& visit) const {
+  const std::uint64_t span = std::uint64_t{1} << sv::page_shift(level);
+  for (std::uint64_t index = 0; index < (std::uint64_t{1} << sv::kVpnBits); ++index) {
+    const std::uint64_t va = base + index * span;
+    if (va + span <= start || va >= end) continue;
+    const std::uint64_t slot = table + index * sv::kPteSize;
+    const std::uint64_t pte = hal_.load64(slot);
+    if (pte == 0) continue;
+    if (level == 0) {
+      visit(va, slot);
+    } else if ((pte & sv::kPteV) != 0 && !sv::pte_is_leaf(pte)) {
+      visit_table(pte_pa(pte), level - 1, va, start, end, visit);
+    }
+  }
 }
 
 }  // namespace mmusim::fw

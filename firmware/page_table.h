@@ -1,6 +1,6 @@
 #pragma once
-// Builds and edits one address space's radix page table in simulated DRAM, through the
-// HAL (priv spec §4.3.1 PTE format; §4.4/4.5 for the Sv39/Sv48 level counts).
+// Builds, edits and walks one address space's radix page table in simulated DRAM,
+// through the HAL (priv spec §4.3.1 PTE format; §4.4/4.5 for the Sv39/Sv48 level counts).
 
 #include <cstdint>
 #include <functional>
@@ -11,10 +11,16 @@
 
 namespace mmusim::fw {
 
-// A page that is in swap has an invalid PTE (V = 0, so the walker faults) that the
-// kernel uses for itself (§4.3.1 leaves every other bit of an invalid PTE to software):
-// bit 8 (the first RSW bit) marks a swap entry and the PPN field holds the swap slot.
+// §4.3.1 leaves the two RSW bits (9:8) of every PTE, and every bit but V of an invalid
+// one, to software. The kernel uses them as Linux does:
+// - an invalid PTE with bit 8 set is a swap entry: the page is in swap and the PPN field
+//   holds its swap slot;
+// - a valid PTE with bit 9 set is copy-on-write: W is clear although the region is
+//   writable, because the page is shared since a fork(); a store takes a page fault
+//   and the kernel copies the page (or, if no one else maps it any more, makes it
+//   writable again).
 constexpr std::uint64_t kPteSwapped = 1u << 8;
+constexpr std::uint64_t kPteCow = 1u << 9;
 constexpr std::uint64_t swap_entry(std::uint64_t slot) {
   return (slot << sv::kPtePpnShift) | kPteSwapped;
 }
@@ -22,11 +28,14 @@ constexpr bool is_swap_entry(std::uint64_t pte) {
   return (pte & sv::kPteV) == 0 && (pte & kPteSwapped) != 0;
 }
 constexpr std::uint64_t swap_slot_of(std::uint64_t pte) { return sv::pte_ppn(pte); }
+constexpr std::uint64_t pte_pa(std::uint64_t pte) { return sv::pte_ppn(pte) << sv::kPageShift; }
 
 class PageTable {
  public:
   // Gives a zeroed frame for a new table, or nullopt when memory is exhausted.
   using TableAllocator = std::function<std::optional<std::uint64_t>()>;
+  // Called with a level-0 PTE's VA and physical address.
+  using LeafVisitor = std::function<void(std::uint64_t va, std::uint64_t pte_addr)>;
 
   PageTable(Hal& hal, sv::Mode mode, std::uint64_t root) : hal_(hal), mode_(mode), root_(root) {}
 
@@ -36,9 +45,20 @@ class PageTable {
   std::optional<std::uint64_t> leaf_slot(std::uint64_t va) const;
   // The same, creating missing tables with `allocate`; nullopt if that fails.
   std::optional<std::uint64_t> leaf_slot(std::uint64_t va, const TableAllocator& allocate);
+  // The root PTE that covers va (where an address space shares a whole top-level
+  // subtree, such as the kernel's).
+  std::uint64_t root_slot(std::uint64_t va) const {
+    return root_ + sv::vpn(va, sv::levels(mode_) - 1) * sv::kPteSize;
+  }
+  // Visits every non-zero level-0 PTE for VAs in [start, end), in VA order, reading the
+  // tables through the HAL (as a kernel's fork and exit walk them). The visitor may
+  // change the PTE it is given, nothing else of this table.
+  void for_each_leaf(std::uint64_t start, std::uint64_t end, const LeafVisitor& visit) const;
 
  private:
   std::optional<std::uint64_t> descend(std::uint64_t va, const TableAllocator* allocate) const;
+  void visit_table(std::uint64_t table, unsigned level, std::uint64_t base, std::uint64_t start,
+                   std::uint64_t end, const LeafVisitor& visit) const;
   Hal& hal_;
   sv::Mode mode_;
   std::uint64_t root_;

@@ -320,6 +320,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.mode = mode == "bare" ? sv::Mode::Bare : mode == "sv48" ? sv::Mode::Sv48 : sv::Mode::Sv39;
   c.mmu.ad_update = r.choice("mmu.ad_update", {"hw", "fault"}) == "hw" ? AdUpdate::Hardware
                                                                       : AdUpdate::Fault;
+  c.mmu.asid_bits = static_cast<unsigned>(r.integer("mmu.asid_bits", 0, 16));
   c.mmu.l1 = read_tlb(r, "mmu.tlb.l1", false);
   c.mmu.l1.seed = c.seed;
   c.mmu.split_l1 = r.flag("mmu.tlb.l1.split");
@@ -385,6 +386,8 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
                                                              : fw::FaultInjection::None;
+  c.kernel.fork = r.choice("firmware.fork", {"cow", "copy"}) == "cow" ? fw::ForkMode::Cow
+                                                                     : fw::ForkMode::Copy;
   c.kernel.user_frames = r.integer("firmware.user_frames", 0, ~std::uint64_t{0});
   if (c.kernel.user_frames > dram_frames) {
     r.fail("firmware.user_frames", std::to_string(c.kernel.user_frames) +

@@ -122,6 +122,7 @@ RunResult Platform::run(bool show_progress) {
   RunResult result;
   result.failure = cpu_.failure();
   result.failure_time = cpu_.failure_time();
+  if (result.failure.empty()) result.failure = unexpected_kills();
   json& s = result.stats;
   const CpuStats& cpu = cpu_.stats();
   s["sim"] = {{"accesses", cpu.accesses}, {"time_ns", sc_core::sc_time_stamp().to_seconds() * 1e9}};
@@ -142,6 +143,22 @@ RunResult Platform::run(bool show_progress) {
   s["dram"] = to_json(dram_.stats());
   s["config"] = config_.document;
   return result;
+}
+
+// A segmentation fault is the workload's own doing (a trace touching a hole, a scenario
+// that says `=> segfault`); a process the kernel had to kill for want of memory or after
+// an I/O error means the simulated system failed, and the run says so (exit status 1).
+std::string Platform::unexpected_kills() const {
+  std::size_t count = 0;
+  const fw::KillReport* first = nullptr;
+  for (const fw::KillReport& k : kernel_.kills()) {
+    if (k.kind == fw::KillKind::Segfault) continue;
+    if (first == nullptr) first = &k;
+    ++count;
+  }
+  if (first == nullptr) return "";
+  return std::to_string(count) + " process(es) killed by the kernel (first: pid " +
+         std::to_string(first->pid) + ", " + first->reason + ")";
 }
 
 void Platform::finish_waves() {

@@ -54,6 +54,7 @@ class Platform final : public sc_core::sc_module {
   static std::vector<ProcessSpec> make_processes(const PlatformConfig& config);
   static PlatformConfig with_rtl_waves(PlatformConfig config, const WavesOptions& waves);
   void finish_waves();
+  std::string unexpected_kills() const;
 
   WavesOptions waves_;
   std::unique_ptr<ActivityTrace> activity_;

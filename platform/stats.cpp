@@ -87,6 +87,10 @@ json to_json(const CpuStats& s) {
 }
 
 json to_json(const fw::KernelStats& s) {
+  json kills_by_kind;
+  for (std::size_t k = 0; k < fw::kKillKinds; ++k) {
+    kills_by_kind[fw::to_string(static_cast<fw::KillKind>(k))] = s.kills_by_kind[k];
+  }
   return {{"processes_created", s.processes_created},
           {"processes_exited", s.processes_exited},
           {"traps", s.traps},
@@ -98,11 +102,24 @@ json to_json(const fw::KernelStats& s) {
           {"spurious_faults", s.spurious_faults},
           {"segfaults", s.segfaults},
           {"kills", s.kills},
+          {"kills_by_reason", kills_by_kind},
           {"evictions", s.evictions},
           {"dirty_writebacks", s.dirty_writebacks},
           {"clean_drops", s.clean_drops},
           {"zero_drops", s.zero_drops},
           {"swap_ins", s.swap_ins},
+          {"swap_cache_hits", s.swap_cache_hits},
+          {"library_reads", s.library_reads},
+          {"forks", s.forks},
+          {"fork_frames_copied", s.fork_frames_copied},
+          {"fork_time_ns", s.fork_time_ns},
+          {"cow_faults", s.cow_faults},
+          {"cow_copies", s.cow_copies},
+          {"cow_reuses", s.cow_reuses},
+          {"shared_frames", s.shared_frames_peak},
+          {"shootdowns", s.shootdowns},
+          {"shm_segments", s.shm_segments},
+          {"asid_rollovers", s.asid_rollovers},
           {"context_switches", s.context_switches},
           {"user_frames_in_use", s.user_frames_in_use},
           {"user_frames_peak", s.user_frames_peak},
@@ -144,7 +161,29 @@ void print_summary(std::ostream& out, const json& st) {
       << vm["ad_faults"].get<std::uint64_t>() << " A/D faults, "
       << vm["evictions"].get<std::uint64_t>() << " evictions ("
       << vm["dirty_writebacks"].get<std::uint64_t>() << " written back), "
-      << vm["kills"].get<std::uint64_t>() << " process(es) killed\n";
+      << vm["kills"].get<std::uint64_t>() << " process(es) killed";
+  if (vm["kills"].get<std::uint64_t>() != 0) {
+    std::string why;
+    for (const auto& [reason, count] : vm["kills_by_reason"].items()) {
+      if (count.get<std::uint64_t>() != 0) {
+        why += (why.empty() ? "" : ", ") + reason + " " + std::to_string(count.get<std::uint64_t>());
+      }
+    }
+    out << " (" << why << ")";
+  }
+  out << '\n';
+  if (vm["forks"].get<std::uint64_t>() + vm["shared_frames"].get<std::uint64_t>() != 0) {
+    out << "  share    " << vm["forks"].get<std::uint64_t>() << " forks ("
+        << vm["fork_frames_copied"].get<std::uint64_t>() << " frames copied, "
+        << vm["fork_time_ns"].get<std::uint64_t>() / 1000 << " us), "
+        << vm["cow_faults"].get<std::uint64_t>() << " COW faults ("
+        << vm["cow_copies"].get<std::uint64_t>() << " copies, "
+        << vm["cow_reuses"].get<std::uint64_t>() << " reuses), "
+        << vm["shared_frames"].get<std::uint64_t>() << " shared frames at peak, "
+        << vm["swap_cache_hits"].get<std::uint64_t>() << " swap-cache hits, "
+        << vm["library_reads"].get<std::uint64_t>() << " library reads, "
+        << vm["shootdowns"].get<std::uint64_t>() << " shootdowns\n";
+  }
   out << "  swap     " << st["swap"]["reads"].get<std::uint64_t>() << " reads, "
       << st["swap"]["writes"].get<std::uint64_t>() << " writes\n";
   if (st["check"]["enabled"].get<bool>()) {

@@ -41,6 +41,12 @@ void TlmHal::store_zeros(std::uint64_t pa, std::uint64_t bytes) {
   transport(tlm::TLM_WRITE_COMMAND, pa, zeros.data(), static_cast<unsigned>(bytes));
 }
 
+void TlmHal::copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) {
+  std::vector<unsigned char> buffer(bytes);
+  transport(tlm::TLM_READ_COMMAND, src, buffer.data(), static_cast<unsigned>(bytes));
+  transport(tlm::TLM_WRITE_COMMAND, dst, buffer.data(), static_cast<unsigned>(bytes));
+}
+
 void TlmHal::spend(std::uint64_t picoseconds) {
   keeper_.inc(sc_core::sc_time(static_cast<double>(picoseconds), sc_core::SC_PS));
   if (keeper_.need_sync()) keeper_.sync();

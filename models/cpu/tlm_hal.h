@@ -28,6 +28,10 @@ class TlmHal final : public fw::Hal {
   std::uint64_t load64(std::uint64_t pa) override;
   void store64(std::uint64_t pa, std::uint64_t value) override;
   void store_zeros(std::uint64_t pa, std::uint64_t bytes) override;
+  void copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) override;
+  std::uint64_t now_ps() const override {
+    return static_cast<std::uint64_t>(keeper_.get_current_time().value());
+  }
   void spend(std::uint64_t picoseconds) override;
   void wait_for_interrupt() override;
 

@@ -27,6 +27,9 @@ struct MmuConfig {
   TlbGeometry l2{0, 1, ReplacementKind::Lru, 1};  // l2.entries == 0: no L2 TLB
   unsigned walk_cache_entries = 0;                 // 0: no walk cache
   AdUpdate ad_update = AdUpdate::Hardware;
+  // satp.ASID bits the MMU implements (ASIDLEN, §4.1.11: WARL, the others read as zero
+  // and SFENCE.VMA ignores them in rs2).
+  unsigned asid_bits = 16;
   sc_core::sc_time l1_latency = sc_core::sc_time(0.5, sc_core::SC_NS);
   sc_core::sc_time l2_latency = sc_core::sc_time(2, sc_core::SC_NS);
   sc_core::sc_time walk_cache_latency = sc_core::sc_time(1, sc_core::SC_NS);

@@ -97,6 +97,12 @@ constexpr Cause access_fault_cause(AccessKind kind) {
          : kind == AccessKind::Write ? Cause::StoreAccessFault
                                      : Cause::LoadAccessFault;
 }
+// The access that raised a fault.
+constexpr AccessKind access_of(Cause c) {
+  return c == Cause::InstrPageFault || c == Cause::InstrAccessFault     ? AccessKind::Fetch
+         : c == Cause::StorePageFault || c == Cause::StoreAccessFault ? AccessKind::Write
+                                                                        : AccessKind::Read;
+}
 constexpr bool is_page_fault(Cause c) {
   return c == Cause::InstrPageFault || c == Cause::LoadPageFault || c == Cause::StorePageFault;
 }

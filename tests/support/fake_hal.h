@@ -25,6 +25,7 @@ class FakeHal final : public fw::Hal {
     if (in(pa, kMmu, mmu_regs::kBlockSize)) {
       if (pa == kMmu + mmu_regs::kFaultCause) return static_cast<std::uint64_t>(fault_cause);
       if (pa == kMmu + mmu_regs::kFaultVa) return fault_va;
+      if (pa == kMmu + mmu_regs::kSatp) return satp;
       return 0;
     }
     if (in(pa, kSwap, swap_regs::kRegionSize)) return swap_reg(pa - kSwap);
@@ -33,7 +34,11 @@ class FakeHal final : public fw::Hal {
   void store64(std::uint64_t pa, std::uint64_t value) override {
     if (in(pa, kMmu, mmu_regs::kBlockSize)) {
       mmio.emplace_back(pa - kMmu, value);
-      if (pa == kMmu + mmu_regs::kSatp) satp = value;
+      // satp.ASID is WARL: only asid_bits of it stick.
+      if (pa == kMmu + mmu_regs::kSatp) {
+        const std::uint64_t asid_field = ((std::uint64_t{1} << asid_bits) - 1) << 44;
+        satp = (value & ~(std::uint64_t{0xFFFF} << 44)) | (value & asid_field);
+      }
       if (pa == kMmu + mmu_regs::kFlushCmd) ++flushes;
       return;
     }
@@ -47,8 +52,16 @@ class FakeHal final : public fw::Hal {
     for (std::uint64_t i = 0; i < bytes; i += 8) memory_.words[pa + i] = 0;
     zeroed.push_back(pa);
   }
+  void copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) override {
+    for (std::uint64_t i = 0; i < bytes; i += 8) memory_.words[dst + i] = memory_.word(src + i);
+    ++copies;
+  }
+  std::uint64_t now_ps() const override { return spent_ps; }
   void wait_for_interrupt() override { ++interrupt_waits; }
   void spend(std::uint64_t ps) override { spent_ps += ps; }
+
+  // Puts a page's worth of words on the fake device (a disk image), at `block`.
+  void load_block(std::uint64_t block, const std::vector<std::uint64_t>& words) { blocks_[block] = words; }
 
   // The last flush command as (kind, va, asid), from the MMIO writes.
   std::vector<std::uint64_t> last_flush() const {
@@ -67,6 +80,8 @@ class FakeHal final : public fw::Hal {
   std::uint64_t satp = 0;
   std::uint64_t spent_ps = 0;
   unsigned flushes = 0;
+  unsigned copies = 0;
+  unsigned asid_bits = 16;
   unsigned interrupt_waits = 0;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> mmio;
   std::vector<std::uint64_t> zeroed;

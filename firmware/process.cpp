@@ -1,0 +1,86 @@
+// Processes: spawn, switch (with ASIDs assigned on demand), exit.
+#include "kernel.h"
+
+#include <stdexcept>
+
+namespace mmusim::fw {
+
+Pid Kernel::new_process(std::unique_ptr<AddressSpace> space) {
+  if (!booted_) boot();
+  const Pid pid = static_cast<Pid>(processes_.size());
+  processes_.emplace_back();
+  Process& p = processes_.back();
+  p.alive = true;
+  p.space = std::move(space);
+  if (config_.mode != sv::Mode::Bare) {
+    const auto root = allocate_table(p);
+    if (!root) throw std::runtime_error("firmware: no frame for a page-table root");
+    p.page_table.emplace(hal_, config_.mode, *root);
+    map_kernel_region(p);
+  }
+  ++stats_.processes_created;
+  return pid;
+}
+
+Pid Kernel::spawn(std::vector<Region> regions) {
+  return new_process(std::make_unique<AddressSpace>(std::move(regions)));
+}
+
+void Kernel::switch_to(Pid pid) {
+  Process& p = processes_.at(pid);
+  if (config_.mode != sv::Mode::Bare && !asids_->current(p.asid)) {
+    bool rolled_over = false;
+    p.asid = asids_->assign(rolled_over);
+    if (rolled_over) flush(mmu_regs::FlushKind::All, 0, 0);
+    note_user_frames();
+  }
+  sv::Satp satp;
+  satp.mode = config_.mode;
+  satp.asid = p.asid.value;
+  satp.root_ppn = p.page_table ? p.page_table->root() >> sv::kPageShift : 0;
+  hal_.store64(mmu_reg(mmu_regs::kSatp), satp.encode());
+  running_ = pid;
+  ++stats_.context_switches;
+}
+
+// Drops one leaf of pid's: the frame's mapper, or the swap entry's reference.
+void Kernel::release_leaf(Pid pid, std::uint64_t va, std::uint64_t pte_addr) {
+  const std::uint64_t pte = hal_.load64(pte_addr);
+  if ((pte & sv::kPteV) != 0) {
+    remove_mapper(frame_of(pte_pa(pte)), pid, va, pte);
+  } else if (is_swap_entry(pte)) {
+    swap_space().drop(swap_slot_of(pte));
+  } else {
+    return;
+  }
+  hal_.store64(pte_addr, 0);
+}
+
+void Kernel::exit(Pid pid) {
+  Process& p = processes_.at(pid);
+  if (!p.alive) return;
+  p.alive = false;
+  if (p.page_table) {
+    // The user half only: the kernel region's tables are everyone's.
+    p.page_table->for_each_leaf(0, std::uint64_t{1} << (sv::va_bits(config_.mode) - 1),
+                                [&](std::uint64_t va, std::uint64_t pte_addr) {
+                                  release_leaf(pid, va, pte_addr);
+                                });
+  }
+  for (const Region& r : p.space->regions()) {
+    if (r.backing != Backing::Private) detach_object(r.object);
+  }
+  for (const std::uint64_t frame : p.table_frames) frames_.release(frame);
+  stats_.table_frames_in_use -= p.table_frames.size();
+  p.table_frames.clear();
+  p.page_table.reset();
+  // Nothing of this address space may survive in the TLBs once its frames and its
+  // ASID are reused.
+  flush_asid(p);
+  if (asids_) asids_->release(p.asid);
+  if (running_ == pid) running_.reset();
+  note_user_frames();
+  ++stats_.processes_exited;
+}
+
+}  // namespace mmusim::fw
