@@ -43,6 +43,8 @@ struct Layout {
   static constexpr std::uint64_t kTextBase = 0x0001'0000;
   static constexpr std::uint64_t kHeapBase = 0x1000'0000;
   static constexpr std::uint64_t kMmapTop = 0x20'0000'0000;  // mmap regions grow down from here
+  static constexpr std::uint64_t kShmBase = 0x28'0000'0000;      // where programs attach segments
+  static constexpr std::uint64_t kLibraryBase = 0x30'0000'0000;  // where programs map a library
   static constexpr std::uint64_t kStackTop = 0x3F'FFFF'F000;
   static constexpr std::uint64_t kGuardGap = 0x10'0000;  // 1 MiB below the stack's limit
 };

@@ -55,6 +55,8 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
 
   if ((pte & sv::kPteV) != 0) {
     if (access == AccessKind::Write && (pte & kPteCow) != 0) {
+      ++stats_.page_faults;
+      ++stats_.minor_faults;  // a copy-on-write break does no I/O
       return break_cow(pid, page, *pte_addr, pte, cause);
     }
     // Mapped already: under Svade the walker faults when A (or D for a store) is clear.

@@ -1,7 +1,8 @@
 // fork(): the child gets a copy of its parent's address space in page tables of its own.
 // Private writable pages are shared write-protected and marked copy-on-write in both
-// (firmware.fork=cow), or copied now (copy); read-only private pages, shared segments
-// and libraries are shared as they are; pages in swap share their slot.
+// (firmware.fork=cow), or copied now (copy: a page in swap is read into the child's
+// copy); read-only private pages, shared segments and libraries are shared as they
+// are; with cow, pages in swap share their slot.
 #include "kernel.h"
 
 namespace mmusim::fw {
@@ -40,8 +41,21 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
     }
     // Read the parent's PTE only now: making room above may have evicted its page.
     std::uint64_t pte = hal_.load64(parent_slot);
+    if (is_swap_entry(pte) && copy) {
+      // An eager copy of a page in swap: the child reads its own copy in now.
+      if (!swap_.read_page(swap_slot_of(pte), frame_pa(*copy))) {
+        free_user_frame(*copy);
+        out_of_memory = true;
+        return;
+      }
+      add_mapper(*copy, Mapper{child, va, *child_slot});
+      hal_.store64(*child_slot, sv::make_pte(frame_pa(*copy), sv::kPteV | sv::kPteU | region->perms |
+                                                                  sv::kPteA | sv::kPteD));
+      ++stats_.fork_frames_copied;
+      ++stats_.swap_ins;
+      return;
+    }
     if (is_swap_entry(pte)) {
-      if (copy) free_user_frame(*copy);
       swap_space().hold(swap_slot_of(pte));
       hal_.store64(*child_slot, pte);
       return;

@@ -108,10 +108,16 @@ bool Kernel::map_library(Pid pid, unsigned library, std::uint64_t va) {
   return true;
 }
 
+// A library nobody maps leaves memory (its pages are clean: they are dropped, and read
+// again if it is mapped again); a removed segment is destroyed with its last detach.
 void Kernel::detach_object(unsigned object) {
   SharedObject& o = objects_.at(object);
-  --o.attachments;
-  if (o.kind == SharedObject::Kind::Segment && o.removed && o.attachments == 0) {
+  if (--o.attachments != 0) return;
+  if (o.kind == SharedObject::Kind::Library) {
+    for (ObjectPage& page : o.pages) {
+      if (page.frame) free_user_frame(*page.frame);
+    }
+  } else if (o.removed) {
     destroy_object(object);
   }
 }

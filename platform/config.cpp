@@ -420,6 +420,14 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   w.zipf_alpha = r.positive("workload.zipf_alpha");
   w.seed = r.integer("workload.seed", 0, ~std::uint64_t{0});
   w.path = r.text("workload.path");
+  w.forks = static_cast<unsigned>(r.integer("workload.forks", 0, 16));
+  w.library_size = r.size("workload.library_size");
+  w.shm_size = r.size("workload.shm_size");
+  for (const char* key : {"workload.library_size", "workload.shm_size"}) {
+    if (r.size(key) % sv::kPageSize != 0 || r.size(key) > (std::uint64_t{1} << 30)) {
+      r.fail(key, "must be a multiple of 4KiB, at most 1GiB");
+    }
+  }
   if (c.kernel.replacement == fw::PageReplacementKind::Opt && !is_trace(w.type)) {
     r.fail("firmware.replacement", "opt needs the future: only trace workloads (lackey, pages) "
                                    "have one");
@@ -443,6 +451,16 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     r.fail("workload.footprint", "must stay below the mmap area at 0x2000000000");
   }
 
+  // The file store sits on the swap device after the swap area: the device grows by it.
+  if (w.type == WorkloadType::Program && w.library_size != 0) {
+    c.kernel.libraries.push_back({"libc", w.library_size, c.swap.size / swap_regs::kBytesPerBlock});
+  }
+  for (const fw::LibraryImage& lib : c.kernel.libraries) {
+    c.kernel.file_store_blocks += lib.size / swap_regs::kBytesPerBlock;
+  }
+  const std::uint64_t swap_area = c.swap.size;
+  c.swap.size += c.kernel.file_store_blocks * swap_regs::kBytesPerBlock;
+
   // Memory plus swap must hold what the synthetic processes touch, or the run is sure
   // to kill processes for lack of memory: refuse it up front.
   if (!is_trace(w.type) && c.mode != sv::Mode::Bare) {
@@ -453,12 +471,16 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                            : 0);
     const std::uint64_t user_bytes =
         (c.kernel.user_frames != 0 ? c.kernel.user_frames : dram_frames) * sv::kPageSize;
-    const std::uint64_t needed = per_process * w.processes;
-    if (needed > user_bytes + c.swap.size) {
+    // Segments are in swap too. (Forked children share their parents' pages until they
+    // write them: what they add is not sure to be needed, so it is not counted.)
+    const bool program = w.type == WorkloadType::Program;
+    const std::uint64_t needed =
+        per_process * w.processes + (program ? w.shm_size * (w.processes / 2) : 0);
+    if (needed > user_bytes + swap_area) {
       r.fail("swap.size", "too small: " + std::to_string(w.processes) + " processes touch up to " +
                               std::to_string(needed >> 10) + " KiB, memory for user pages holds " +
                               std::to_string(user_bytes >> 10) + " KiB and swap " +
-                              std::to_string(c.swap.size >> 10) + " KiB");
+                              std::to_string(swap_area >> 10) + " KiB");
     }
   }
   return c;

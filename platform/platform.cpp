@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <cstring>
+
 #include "engine_factory.h"
+#include "library_image.h"
 #include "stats.h"
 #include "trace_reader.h"
 
@@ -44,7 +47,16 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
       image.text_size = ProgramStream::kTextBytes;
       image.data_size = ProgramStream::kDataBytes;
       spec.regions = fw::standard_layout(image);
-      spec.stream = std::make_unique<ProgramStream>(w, process_seed(w.seed, pid));
+      for (unsigned lib = 0; lib < config.kernel.libraries.size(); ++lib) {
+        spec.libraries.push_back({lib, fw::Layout::kLibraryBase});
+      }
+      // Processes 2k and 2k+1 share segment k.
+      const bool paired = w.shm_size != 0 && (pid ^ 1) < w.processes;
+      if (paired) {
+        spec.segments.push_back({"shm" + std::to_string(pid / 2), w.shm_size, fw::Layout::kShmBase,
+                                 sv::kPteR | sv::kPteW, (pid & 1) != 0});
+      }
+      spec.stream = std::make_unique<ProgramStream>(w, process_seed(w.seed, pid), paired);
     } else {
       const std::uint64_t base =
           config.mode == sv::Mode::Bare ? kDramBase + pid * window : fw::Layout::kHeapBase;
@@ -104,6 +116,15 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   mmu_.set_activity_trace(activity_.get());
   swap_.set_activity_trace(activity_.get());
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config.cpu.quantum);
+  for (unsigned lib = 0; lib < config.kernel.libraries.size(); ++lib) {
+    const fw::LibraryImage& image = config.kernel.libraries[lib];
+    std::vector<std::uint8_t> bytes(image.size);
+    for (std::uint64_t offset = 0; offset < image.size; offset += 8) {
+      const std::uint64_t word = library_word(lib, offset);
+      std::memcpy(bytes.data() + offset, &word, 8);
+    }
+    swap_.load_image(image.first_block, bytes);
+  }
 }
 
 RunResult Platform::run(bool show_progress) {

@@ -71,17 +71,57 @@ void Cpu::run() {
   if (progress_shown_) std::cerr << '\n';
 }
 
+// A process of the workload starts: its address space, then what the loader maps into
+// it (libraries, shared segments), each with its view in the integrity checker.
+void Cpu::start(Process& p) {
+  p.pid = kernel_->spawn(p.spec.regions);
+  for (const LibraryMapping& lib : p.spec.libraries) {
+    if (!kernel_->map_library(p.pid, lib.library, lib.va)) {
+      throw SimulationFailure("pid " + std::to_string(p.pid) + ": cannot map library " +
+                              std::to_string(lib.library));
+    }
+    p.shadow.map_library(lib.va, lib.va + kernel_->object_size(lib.library), lib.library);
+  }
+  for (const SegmentMapping& seg : p.spec.segments) {
+    const unsigned id = kernel_->shm_get(seg.key, seg.size);
+    if (!kernel_->shm_attach(p.pid, id, seg.va, seg.perms)) {
+      throw SimulationFailure("pid " + std::to_string(p.pid) + ": cannot attach segment " + seg.key);
+    }
+    // IPC_RMID once the last sharer has it: it lives until its last detach.
+    if (seg.remove_after_attach) kernel_->shm_remove(id);
+    auto& shadow = segment_shadows_[id];
+    if (!shadow) shadow = std::make_shared<ShadowMemory>();
+    p.shadow.attach(seg.va, seg.va + kernel_->object_size(id), shadow);
+  }
+  ready_.push_back(&p);
+}
+
+// fork(): the child runs on from here, with a copy of what its parent must read back.
+void Cpu::fork(Process& parent) {
+  const auto child_pid = kernel_->fork(parent.pid);
+  parent.spec.stream->on_syscall_result(child_pid);
+  parent.has_pending = false;
+  if (!child_pid) return;
+  children_.emplace_back();
+  Process& child = children_.back();
+  child.pid = *child_pid;
+  child.spec.stream = parent.spec.stream->fork_child(0x9E3779B97F4A7C15ull * (*child_pid + 1));
+  child.shadow = parent.shadow;
+  child.brk = parent.brk;
+  child.mappings = parent.mappings;
+  planned_accesses_ += child.spec.stream->length();
+  ready_.push_back(&child);
+}
+
 // Round robin over the started processes; process i starts at i * spawn_interval.
 void Cpu::schedule() {
-  std::deque<Process*> ready;
+  std::deque<Process*>& ready = ready_;
   std::size_t next_start = 0;
   const Process* running = nullptr;
   while (failure_.empty()) {
     while (next_start < processes_.size() &&
            config_.spawn_interval * static_cast<double>(next_start) <= keeper_.get_current_time()) {
-      Process& p = processes_[next_start++];
-      p.pid = kernel_->spawn(p.spec.regions);
-      ready.push_back(&p);
+      start(processes_[next_start++]);
     }
     if (ready.empty()) {
       if (next_start == processes_.size()) return;
@@ -119,7 +159,10 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
       p.has_pending = true;
       p.traps_on_pending = 0;
     }
-    if (p.pending.op != StreamOp::Access) {
+    if (p.pending.op == StreamOp::Fork) {
+      ++stats_.syscalls;
+      fork(p);
+    } else if (p.pending.op != StreamOp::Access) {
       syscall(p);
     } else if (issue(p)) {
       p.has_pending = false;
@@ -165,7 +208,8 @@ void Cpu::syscall(Process& p) {
         p.shadow.forget(arg, arg + p.mappings[arg]);
         p.mappings.erase(arg);
         break;
-      case StreamOp::Access: break;
+      case StreamOp::Access:
+      case StreamOp::Fork: break;
     }
   }
   p.spec.stream->on_syscall_result(result);

@@ -5,6 +5,7 @@
 // thread. Every load is checked against what the process last stored there.
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,7 +18,7 @@
 #include "activity_trace.h"
 #include "kernel.h"
 #include "mem_attr.h"
-#include "shadow_memory.h"
+#include "process_shadow.h"
 #include "tlm_hal.h"
 #include "workload.h"
 
@@ -32,8 +33,24 @@ struct CpuConfig {
   unsigned max_traps_per_access = 8;   // more means the firmware is not making progress
 };
 
+// A library the loader maps into a process at start (the config's libraries, by index).
+struct LibraryMapping {
+  unsigned library = 0;
+  std::uint64_t va = 0;
+};
+// A shared-memory segment (by key; created if absent) attached at start.
+struct SegmentMapping {
+  std::string key;
+  std::uint64_t size = 0;
+  std::uint64_t va = 0;
+  std::uint64_t perms = 0;
+  bool remove_after_attach = false;  // the last process to attach it removes it
+};
+
 struct ProcessSpec {
   std::vector<fw::Region> regions;
+  std::vector<LibraryMapping> libraries;
+  std::vector<SegmentMapping> segments;
   std::unique_ptr<AccessStream> stream;
 };
 
@@ -79,7 +96,7 @@ class Cpu final : public sc_core::sc_module {
   struct Process {
     fw::Pid pid = 0;
     ProcessSpec spec;
-    ShadowMemory shadow;
+    ProcessShadow shadow;
     std::uint64_t stores = 0;  // the version of the next store's value
     std::uint64_t brk = 0;     // the heap end the kernel last granted
     std::map<std::uint64_t, std::uint64_t> mappings;  // mmap start -> length
@@ -90,6 +107,8 @@ class Cpu final : public sc_core::sc_module {
 
   void run();
   void schedule();
+  void start(Process& p);
+  void fork(Process& parent);
   // Runs p until its slice ends (false) or it finishes or dies (true).
   bool run_slice(Process& p, const sc_core::sc_time& slice_end);
   void syscall(Process& p);
@@ -99,7 +118,11 @@ class Cpu final : public sc_core::sc_module {
   void report_progress();
 
   const CpuConfig config_;
-  std::vector<Process> processes_;
+  std::vector<Process> processes_;  // the workload's, started at spawn_interval apart
+  std::deque<Process> children_;    // forked at run time
+  std::deque<Process*> ready_;      // round-robin order
+  // The integrity checker's shadow of each shared segment, by the kernel's segment id.
+  std::map<unsigned, std::shared_ptr<ShadowMemory>> segment_shadows_;
   tlm_utils::tlm_quantumkeeper keeper_;
   TlmHal hal_;
   fw::Kernel* kernel_ = nullptr;

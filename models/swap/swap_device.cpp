@@ -153,4 +153,14 @@ void SwapDevice::trace(ActivityTrace::Signal signal, const sc_core::sc_time& at,
   if (trace_ != nullptr) trace_->change(static_cast<std::uint64_t>(at.value()), signal, value);
 }
 
+void SwapDevice::load_image(std::uint64_t first_block, const std::vector<std::uint8_t>& bytes) {
+  for (std::uint64_t offset = 0; offset < bytes.size(); offset += kBytesPerBlock) {
+    auto& block = blocks_[first_block + offset / kBytesPerBlock];
+    block = std::make_unique<std::uint8_t[]>(kBytesPerBlock);
+    const std::uint64_t n = std::min<std::uint64_t>(kBytesPerBlock, bytes.size() - offset);
+    std::memset(block.get(), 0, kBytesPerBlock);
+    std::memcpy(block.get(), bytes.data() + offset, n);
+  }
+}
+
 }  // namespace mmusim

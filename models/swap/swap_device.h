@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <vector>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -50,6 +51,9 @@ class SwapDevice final : public sc_core::sc_module {
   SwapDevice& operator=(const SwapDevice&) = delete;
 
   const SwapStats& stats() const { return stats_; }
+  // Writes `bytes` (whole blocks) from `first_block` on before the run, as a disk image
+  // is put on a device: the file store's library images. Takes no simulated time.
+  void load_image(std::uint64_t first_block, const std::vector<std::uint8_t>& bytes);
   // Records busy periods and the interrupt into `trace` (null: nothing).
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
 

@@ -15,7 +15,7 @@ namespace mmusim {
 
 // What a process asks for next: a memory access, or a system call that changes its
 // address space (the argument travels in `va`).
-enum class StreamOp : std::uint8_t { Access, Brk, Mmap, Munmap };
+enum class StreamOp : std::uint8_t { Access, Brk, Mmap, Munmap, Fork };
 
 constexpr std::uint64_t kNoNextUse = ~std::uint64_t{0};
 // The largest single access (trace replay splits accesses at page boundaries).
@@ -51,6 +51,10 @@ struct WorkloadConfig {
   double zipf_alpha = 0.99;
   std::uint64_t seed = 1;
   std::string path;  // trace file (lackey, pages)
+  // program: sharing
+  unsigned forks = 0;                // children each process forks, spread over its run
+  std::uint64_t library_size = 0;    // one library mapped into every process (0: none)
+  std::uint64_t shm_size = 0;        // a segment shared by processes 2k and 2k+1 (0: none)
 };
 
 class AccessStream {
@@ -62,6 +66,9 @@ class AccessStream {
   virtual std::uint64_t length() const = 0;
   // The kernel's answer to the system call last returned by next() (nullopt: refused).
   virtual void on_syscall_result(std::optional<std::uint64_t> /*result*/) {}
+  // A forked child's stream: where this one is now, on its own random sequence
+  // (`seed`). Only streams that fork make one.
+  virtual std::unique_ptr<AccessStream> fork_child(std::uint64_t /*seed*/) const { return nullptr; }
 };
 
 // Synthetic accesses of 8 bytes, 8-byte aligned, within [base, base + footprint).
@@ -87,13 +94,17 @@ class SyntheticStream final : public AccessStream {
 // walk the text, loads and stores go to the data segment, a call stack that grows and
 // shrinks, a heap grown (and now and then shrunk) with brk, and short-lived anonymous
 // mmap regions. Heap accesses are zipf-distributed over the heap's pages. `footprint`
-// is the largest the heap gets.
+// is the largest the heap gets. With sharing configured it also fetches from and reads
+// a library, uses a shared segment (when `shares_segment`), and forks children that
+// run on from the fork with their own random sequence, for half of what their parent
+// has left (and fork no further).
 class ProgramStream final : public AccessStream {
  public:
-  ProgramStream(const WorkloadConfig& config, std::uint64_t seed);
+  ProgramStream(const WorkloadConfig& config, std::uint64_t seed, bool shares_segment = false);
   bool next(Access& out) override;
-  std::uint64_t length() const override { return config_.accesses; }
+  std::uint64_t length() const override { return config_.accesses - issued_; }
   void on_syscall_result(std::optional<std::uint64_t> result) override;
+  std::unique_ptr<AccessStream> fork_child(std::uint64_t seed) const override;
 
   static constexpr std::uint64_t kTextBytes = 64 << 10;
   static constexpr std::uint64_t kDataBytes = 64 << 10;
@@ -115,6 +126,8 @@ class ProgramStream final : public AccessStream {
   std::uint64_t heap_end_ = 0;     // the brk the kernel last granted
   std::uint64_t mmap_start_ = 0;   // 0: no mapping
   StreamOp pending_ = StreamOp::Access;
+  bool shares_segment_ = false;
+  unsigned forks_done_ = 0;
 };
 
 // Replays a parsed trace, shared read-only by every process that runs it.

@@ -125,10 +125,21 @@ constexpr std::uint64_t kMmapEvery = 32768;   // accesses between mmap / munmap
 constexpr std::uint64_t kMmapPhase = 4096;
 }  // namespace
 
-ProgramStream::ProgramStream(const WorkloadConfig& config, std::uint64_t seed)
+ProgramStream::ProgramStream(const WorkloadConfig& config, std::uint64_t seed,
+                             bool shares_segment)
     : config_(config),
       rng_(seed),
-      heap_cdf_(zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha)) {}
+      heap_cdf_(zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha)),
+      shares_segment_(shares_segment && config.shm_size != 0) {}
+
+std::unique_ptr<AccessStream> ProgramStream::fork_child(std::uint64_t seed) const {
+  auto child = std::make_unique<ProgramStream>(*this);
+  child->rng_.seed(seed);
+  child->forks_done_ = config_.forks;
+  child->config_.accesses = issued_ + (config_.accesses - issued_) / 2;
+  child->pending_ = StreamOp::Access;
+  return child;
+}
 
 // System calls at fixed points of the stream: brk every kBrkEvery accesses, mmap or
 // munmap every kMmapEvery.
@@ -137,6 +148,14 @@ bool ProgramStream::next_syscall(Access& out) {
   // One look per access count (and none while a call's result is outstanding).
   if (pending_ != StreamOp::Access || considered_ == issued_) return false;
   considered_ = issued_;
+  // Fork i happens (i + 1) / (forks + 1) of the way through.
+  if (forks_done_ < config_.forks &&
+      issued_ >= config_.accesses / (config_.forks + 1) * (forks_done_ + 1)) {
+    ++forks_done_;
+    out = Access{0, 0, AccessKind::Read, StreamOp::Fork};
+    pending_ = StreamOp::Fork;
+    return true;
+  }
   const std::uint64_t heap_max = Layout::kHeapBase + config_.footprint;
   if (issued_ % kBrkEvery == 0) {
     // Grow by an eighth of the footprint; at the top, shrink by a quarter now and then.
@@ -187,15 +206,29 @@ bool ProgramStream::next(Access& out) {
   out = Access{};
   const double u = to_unit_interval(rng_());
   if (u < config_.fetch_fraction) {
-    // Straight-line code with a branch to anywhere in the text one time in 16.
+    // Straight-line code with a branch to anywhere in the text one time in 16; a
+    // quarter of the code runs in the library.
     pc_ = (rng_() % 16 == 0) ? scale_to_range(rng_(), kTextBytes / 4) * 4 : (pc_ + 4) % kTextBytes;
-    out.va = Layout::kTextBase + pc_;
     out.size = 4;
     out.kind = AccessKind::Fetch;
+    if (config_.library_size != 0 && rng_() % 4 == 0) {
+      out.va = Layout::kLibraryBase + scale_to_range(rng_(), config_.library_size / 4) * 4;
+    } else {
+      out.va = Layout::kTextBase + pc_;
+    }
+    return true;
+  }
+  const double where = to_unit_interval(rng_());
+  if (config_.library_size != 0 && where < 0.03) {  // the library's read-only data
+    out.kind = AccessKind::Read;
+    out.va = data_address(Layout::kLibraryBase, config_.library_size);
     return true;
   }
   out.kind = data_kind();
-  const double where = to_unit_interval(rng_());
+  if (shares_segment_ && where < 0.08) {
+    out.va = data_address(Layout::kShmBase, config_.shm_size);
+    return true;
+  }
   const std::uint64_t heap_bytes = heap_end_ > Layout::kHeapBase ? heap_end_ - Layout::kHeapBase : 0;
   if (where < 0.15 || heap_bytes == 0) {
     // The call stack: calls and returns move the top by a frame at a time.

@@ -9,6 +9,10 @@ constexpr unsigned kShift = 12;
 constexpr std::uint64_t kMask = (std::uint64_t{1} << kShift) - 1;
 }  // namespace
 
+ShadowMemory::ShadowMemory(const ShadowMemory& other) {
+  for (const auto& [number, page] : other.pages_) pages_.emplace(number, std::make_unique<Page>(*page));
+}
+
 const ShadowMemory::Page* ShadowMemory::find(std::uint64_t va) const {
   const std::uint64_t number = va >> kShift;
   if (number != cached_number_) {

@@ -11,6 +11,12 @@ namespace mmusim {
 
 class ShadowMemory {
  public:
+  ShadowMemory() = default;
+  ShadowMemory(const ShadowMemory& other);  // a deep copy: a forked child's
+  ShadowMemory& operator=(const ShadowMemory& other) { return *this = ShadowMemory(other); }
+  ShadowMemory(ShadowMemory&&) noexcept = default;
+  ShadowMemory& operator=(ShadowMemory&&) noexcept = default;
+
   // [va, va + size) must lie within one 4 KiB page.
   void write(std::uint64_t va, const std::uint8_t* data, std::uint32_t size);
   // Whether `data` equals what was last written there.
