@@ -200,7 +200,7 @@ std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::ui
                                             std::uint64_t pte, sv::Cause cause) {
   ++stats_.cow_faults;
   const std::uint64_t frame = frame_of(pte_pa(pte));
-  if (exclusive(frame)) {
+  if (exclusive(frame) || config_.fault_injection == FaultInjection::CowNoCopy) {
     UserPage& shared = frames_.page(frame);
     if (shared.swap_slot) {  // about to differ from its copy in swap, which no one else needs
       swap_space().uncache(*shared.swap_slot);

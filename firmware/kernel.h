@@ -45,6 +45,7 @@ enum class FaultInjection {
   None,
   LoseDirtyPages,  // evict dirty pages without writing them to swap
   SkipFlush,       // change PTEs without flushing the TLB
+  CowNoCopy,       // a store to a copy-on-write page writes the shared page, uncopied
 };
 
 // How fork() gives the child its parent's private writable pages.

@@ -7,6 +7,7 @@
 #include "input_error.h"
 #include "json_locator.h"
 #include "tlb_cfg.h"
+#include "units.h"
 
 namespace mmusim {
 
@@ -63,8 +64,7 @@ void ConfigDocument::overlay_file(const std::string& path) {
   overlay(json_, user, "", lines, path);
 }
 
-void ConfigDocument::overlay_assignment(const std::string& assignment, std::size_t index) {
-  const std::string origin = "--set:" + std::to_string(index);
+void ConfigDocument::overlay_assignment(const std::string& assignment, const std::string& origin) {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError(origin, "expected key.path=value, got '" + assignment + "'");
@@ -151,16 +151,7 @@ bool parse_size(const json& value, std::uint64_t& bytes) {
     bytes = value.get<std::uint64_t>();
     return true;
   }
-  static const std::map<std::string, double> kUnits = {
-      {"", 1},         {"B", 1},        {"KiB", 0x1p10}, {"MiB", 0x1p20}, {"GiB", 0x1p30},
-      {"TiB", 0x1p40}, {"K", 0x1p10},   {"M", 0x1p20},   {"G", 0x1p30}};
-  double number = 0;
-  double scale = 1;
-  if (!split_quantity(value, kUnits, number, scale)) return false;
-  const double total = number * scale;
-  if (total != std::floor(total) || total >= 0x1p64) return false;
-  bytes = static_cast<std::uint64_t>(total);
-  return true;
+  return value.is_string() && parse_byte_size(value.get<std::string>(), bytes);
 }
 
 bool parse_time(const json& value, sc_core::sc_time& time) {
@@ -382,9 +373,10 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
       r.choice("firmware.replacement", {"fifo", "clock", "nru", "random", "lru", "opt"}),
       c.kernel.replacement);
   const std::string injection =
-      r.choice("firmware.fault_injection", {"none", "lose_dirty_pages", "skip_flush"});
+      r.choice("firmware.fault_injection", {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy"});
   c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
+                             : injection == "cow_no_copy"    ? fw::FaultInjection::CowNoCopy
                                                              : fw::FaultInjection::None;
   c.kernel.fork = r.choice("firmware.fork", {"cow", "copy"}) == "cow" ? fw::ForkMode::Cow
                                                                      : fw::ForkMode::Copy;
@@ -401,7 +393,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   WorkloadConfig& w = c.workload;
   parse_workload_type(
       r.choice("workload.type",
-               {"sequential", "strided", "random", "zipf", "program", "lackey", "pages"}),
+               {"sequential", "strided", "random", "zipf", "program", "lackey", "pages", "scenario"}),
       w.type);
   w.processes = static_cast<unsigned>(r.integer("workload.processes", 1, 4096));
   w.accesses = r.integer("workload.accesses", 1, ~std::uint64_t{0});
@@ -432,9 +424,11 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     r.fail("firmware.replacement", "opt needs the future: only trace workloads (lackey, pages) "
                                    "have one");
   }
-  if (is_trace(w.type) || w.type == WorkloadType::Program) {
-    if (is_trace(w.type) && w.path.empty()) {
-      r.fail("workload.path", "a trace workload needs a trace file");
+  const bool scenario = w.type == WorkloadType::Scenario;
+  if (is_trace(w.type) || w.type == WorkloadType::Program || scenario) {
+    if ((is_trace(w.type) || scenario) && w.path.empty()) {
+      r.fail("workload.path", std::string("a ") + (scenario ? "scenario" : "trace workload") +
+                                  " needs a file");
     }
     if (c.mode == sv::Mode::Bare) {
       r.fail("workload.type", std::string(to_string(w.type)) +
@@ -455,6 +449,14 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   if (w.type == WorkloadType::Program && w.library_size != 0) {
     c.kernel.libraries.push_back({"libc", w.library_size, c.swap.size / swap_regs::kBytesPerBlock});
   }
+  if (scenario) {
+    c.scenario = std::make_shared<const Scenario>(read_scenario(w.path));
+    std::uint64_t block = c.swap.size / swap_regs::kBytesPerBlock;
+    for (const auto& [name, size] : c.scenario->libraries) {
+      c.kernel.libraries.push_back({name, size, block});
+      block += size / swap_regs::kBytesPerBlock;
+    }
+  }
   for (const fw::LibraryImage& lib : c.kernel.libraries) {
     c.kernel.file_store_blocks += lib.size / swap_regs::kBytesPerBlock;
   }
@@ -463,7 +465,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
 
   // Memory plus swap must hold what the synthetic processes touch, or the run is sure
   // to kill processes for lack of memory: refuse it up front.
-  if (!is_trace(w.type) && c.mode != sv::Mode::Bare) {
+  if (!is_trace(w.type) && !scenario && c.mode != sv::Mode::Bare) {
     const std::uint64_t per_process =
         w.footprint + (w.type == WorkloadType::Program
                            ? ProgramStream::kTextBytes + ProgramStream::kDataBytes +
@@ -484,6 +486,29 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     }
   }
   return c;
+}
+
+ConfigDocument load_config_document(const std::string& config_file,
+                                    const std::vector<std::string>& sets) {
+  const auto build = [&](const Scenario* scenario) {
+    ConfigDocument doc;
+    if (!config_file.empty()) doc.overlay_file(config_file);
+    if (scenario != nullptr) {
+      for (const auto& [assignment, line] : scenario->sets) {
+        doc.overlay_assignment(assignment, scenario->path + ":" + std::to_string(line));
+      }
+    }
+    for (std::size_t i = 0; i < sets.size(); ++i) doc.overlay_assignment(sets[i], i + 1);
+    return doc;
+  };
+  ConfigDocument doc = build(nullptr);
+  const auto& type = doc.at("workload.type");
+  const auto& path = doc.at("workload.path");
+  if (type == "scenario" && path.is_string() && !path.get<std::string>().empty()) {
+    const Scenario scenario = read_scenario(path.get<std::string>());
+    if (!scenario.sets.empty()) doc = build(&scenario);
+  }
+  return doc;
 }
 
 }  // namespace mmusim

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "mmu_config.h"
 #include "swap_device.h"
+#include "scenario.h"
 #include "workload.h"
 
 namespace mmusim {
@@ -29,8 +30,12 @@ class ConfigDocument {
   // The embedded defaults.
   ConfigDocument();
   void overlay_file(const std::string& path);
-  // "key.path=value"; value is JSON if it parses as JSON, otherwise a string.
-  void overlay_assignment(const std::string& assignment, std::size_t index);
+  // "key.path=value"; value is JSON if it parses as JSON, otherwise a string. The N-th
+  // --set (origin "--set:N"), or a scenario's `set` line (origin "file:line").
+  void overlay_assignment(const std::string& assignment, std::size_t index) {
+    overlay_assignment(assignment, "--set:" + std::to_string(index));
+  }
+  void overlay_assignment(const std::string& assignment, const std::string& origin);
 
   const nlohmann::json& merged() const { return json_; }
   const nlohmann::json& at(const std::string& path) const;
@@ -55,11 +60,17 @@ struct PlatformConfig {
   CpuConfig cpu;
   fw::KernelConfig kernel;
   WorkloadConfig workload;
+  std::shared_ptr<const Scenario> scenario;  // workload.type=scenario
   nlohmann::json document;  // the merged config, recorded with the stats
 };
 
 // Validates the document and turns it into typed configs (InputError on bad values).
 PlatformConfig make_platform_config(const ConfigDocument& doc);
+
+// The defaults, then the config file (if any), then a scenario's `set` lines (when the
+// result runs a scenario), then the --set assignments.
+ConfigDocument load_config_document(const std::string& config_file,
+                                    const std::vector<std::string>& sets);
 
 // Sizes ("64MiB", "4KiB", 4096) and times ("13.33ns", "1us"), for the config and tests.
 bool parse_size(const nlohmann::json& value, std::uint64_t& bytes);

@@ -23,12 +23,6 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
-ConfigDocument load_document(const std::string& config_file, const std::vector<std::string>& sets) {
-  ConfigDocument doc;
-  if (!config_file.empty()) doc.overlay_file(config_file);
-  for (std::size_t i = 0; i < sets.size(); ++i) doc.overlay_assignment(sets[i], i + 1);
-  return doc;
-}
 
 struct WavesArgs {
   std::string path;
@@ -93,7 +87,7 @@ WavesOptions waves_options(const WavesArgs& args) {
 int run_simulation(int argc, char* argv[], const std::string& config_file,
                    const std::vector<std::string>& sets, const std::string& stats_file,
                    bool quiet, const WavesArgs& waves_args) {
-  const PlatformConfig config = make_platform_config(load_document(config_file, sets));
+  const PlatformConfig config = make_platform_config(load_config_document(config_file, sets));
   const WavesOptions waves = waves_options(waves_args);
   if (!waves.path.empty() && config.mmu.impl == MmuImpl::Model && !quiet) {
     std::cerr << "mmusim: mmu.impl=model has no RTL signals; only the platform's are recorded\n";
@@ -123,7 +117,7 @@ int translate(const std::string& satp_text, const std::string& image, const std:
               const std::string& ad, std::vector<std::string> sets) {
   if (!ad.empty()) sets.push_back("mmu.ad_update=" + ad);
   TranslateOptions options;
-  options.mmu = make_platform_config(load_document("", sets)).mmu;
+  options.mmu = make_platform_config(load_config_document("", sets)).mmu;
   options.image_path = image;
   options.requests_path = requests;
   options.satp = satp_text;

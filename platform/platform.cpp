@@ -26,6 +26,7 @@ std::uint64_t process_seed(std::uint64_t seed, unsigned pid) {
 
 std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) {
   const WorkloadConfig& w = config.workload;
+  if (w.type == WorkloadType::Scenario) return {};  // its processes start as it runs
   std::shared_ptr<const std::vector<Access>> trace;
   if (is_trace(w.type)) {
     auto accesses = w.type == WorkloadType::Lackey ? read_lackey_trace(w.path) : read_page_trace(w.path);
@@ -112,6 +113,7 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   swap_.irq.bind(swap_irq_);
   cpu_.irq.bind(swap_irq_);
   cpu_.attach_kernel(kernel_);
+  if (config.scenario) cpu_.set_scenario(config.scenario);
   cpu_.set_activity_trace(activity_.get());
   mmu_.set_activity_trace(activity_.get());
   swap_.set_activity_trace(activity_.get());

@@ -140,7 +140,7 @@ void print_summary(std::ostream& out, const json& st) {
   const double l1_lookups = l1["lookups"].get<double>();
   out << std::fixed << std::setprecision(2);
   out << "mmusim: " << st["sim"]["accesses"].get<std::uint64_t>() << " accesses by "
-      << st["config"]["workload"]["processes"].get<unsigned>() << " process(es), "
+      << st["vm"]["processes_created"].get<std::uint64_t>() << " process(es), "
       << st["config"]["mmu"]["mode"].get<std::string>() << ", simulated "
       << st["sim"]["time_ns"].get<double>() / 1e3 << " us in "
       << st["host"]["seconds"].get<double>() << " s host ("

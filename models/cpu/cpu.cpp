@@ -61,7 +61,11 @@ void Cpu::run() {
   keeper_.reset();
   started_ = last_progress_ = std::chrono::steady_clock::now();
   try {
-    schedule();
+    if (scenario_) {
+      run_scenario();
+    } else {
+      schedule();
+    }
   } catch (const SimulationFailure& e) {
     failure_ = e.what();
   }
@@ -99,8 +103,8 @@ void Cpu::start(Process& p) {
 // fork(): the child runs on from here, with a copy of what its parent must read back.
 void Cpu::fork(Process& parent) {
   const auto child_pid = kernel_->fork(parent.pid);
+  ++stats_.syscalls;
   parent.spec.stream->on_syscall_result(child_pid);
-  parent.has_pending = false;
   if (!child_pid) return;
   children_.emplace_back();
   Process& child = children_.back();
@@ -113,11 +117,20 @@ void Cpu::fork(Process& parent) {
   ready_.push_back(&child);
 }
 
+void Cpu::switch_to(Process& p) {
+  if (&p == running_) return;
+  kernel_->switch_to(p.pid);
+  if (trace_ != nullptr) {
+    trace_->change(static_cast<std::uint64_t>(keeper_.get_current_time().value()),
+                   ActivityTrace::Signal::Pid, p.pid);
+  }
+  running_ = &p;
+}
+
 // Round robin over the started processes; process i starts at i * spawn_interval.
 void Cpu::schedule() {
   std::deque<Process*>& ready = ready_;
   std::size_t next_start = 0;
-  const Process* running = nullptr;
   while (failure_.empty()) {
     while (next_start < processes_.size() &&
            config_.spawn_interval * static_cast<double>(next_start) <= keeper_.get_current_time()) {
@@ -133,62 +146,59 @@ void Cpu::schedule() {
     }
     Process* p = ready.front();
     ready.pop_front();
-    if (p != running) {
-      kernel_->switch_to(p->pid);
-      if (trace_ != nullptr) {
-        trace_->change(static_cast<std::uint64_t>(keeper_.get_current_time().value()),
-                       ActivityTrace::Signal::Pid, p->pid);
-      }
-    }
-    running = p;
+    switch_to(*p);
     if (!run_slice(*p, keeper_.get_current_time() + config_.timeslice)) ready.push_back(p);
     sample_residency();
   }
 }
 
 bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
-  // A handled trap returns into the access that faulted: the slice cannot end between
-  // the two, or other processes could take the page away again before it is used.
-  while ((keeper_.get_current_time() < slice_end || p.traps_on_pending > 0) && failure_.empty()) {
-    if (!p.has_pending) {
-      if (!p.spec.stream->next(p.pending)) {
-        kernel_->exit(p.pid);
-        ++stats_.processes_finished;
-        return true;
-      }
-      p.has_pending = true;
-      p.traps_on_pending = 0;
+  while (keeper_.get_current_time() < slice_end && failure_.empty()) {
+    if (!p.spec.stream->next(p.pending)) {
+      kernel_->exit(p.pid);
+      ++stats_.processes_finished;
+      return true;
     }
-    if (p.pending.op == StreamOp::Fork) {
-      ++stats_.syscalls;
-      fork(p);
-    } else if (p.pending.op != StreamOp::Access) {
-      syscall(p);
-    } else if (issue(p)) {
-      p.has_pending = false;
-      if (progress_ && (stats_.accesses & 0xFFFFF) == 0) report_progress();
-    } else {
-      ++stats_.traps;
-      if (++p.traps_on_pending > config_.max_traps_per_access) {
-        std::ostringstream msg;
-        msg << "pid " << p.pid << ": " << to_string(p.pending.kind) << " at VA 0x" << std::hex
-            << p.pending.va << " still traps after " << std::dec << config_.max_traps_per_access
-            << " handled faults (time " << keeper_.get_current_time() << ")";
-        failure_ = msg.str();
-        return true;
+    switch (p.pending.op) {
+      case StreamOp::Access: {
+        const AccessOutcome outcome = complete(p);
+        if (outcome == AccessOutcome::Killed || outcome == AccessOutcome::Failed) return true;
+        if (progress_ && (stats_.accesses & 0xFFFFF) == 0) report_progress();
+        break;
       }
-      if (const auto killed = kernel_->handle_trap(p.pid)) {
-        std::cerr << "mmusim: pid " << killed->pid << " killed: " << killed->reason << " ("
-                  << to_string(killed->access) << " at VA 0x" << std::hex << killed->va << std::dec
-                  << ", " << sv::to_string(killed->cause) << ", time "
-                  << keeper_.get_current_time() << ")\n";
-        ++stats_.processes_killed;
-        return true;
-      }
+      case StreamOp::Fork: fork(p); break;
+      default: syscall(p); break;
     }
     if (keeper_.need_sync()) keeper_.sync();
   }
   return !failure_.empty();
+}
+
+// A handled trap returns into the access that faulted: nothing else runs between the
+// two, or another process could take the page away again before it is used.
+Cpu::AccessOutcome Cpu::complete(Process& p) {
+  for (unsigned traps = 0;; ++traps) {
+    if (issue(p)) return failure_.empty() ? (traps == 0 ? AccessOutcome::Done : AccessOutcome::DoneAfterTraps)
+                                          : AccessOutcome::Failed;
+    ++stats_.traps;
+    if (traps == config_.max_traps_per_access) {
+      std::ostringstream msg;
+      msg << "pid " << p.pid << ": " << to_string(p.pending.kind) << " at VA 0x" << std::hex
+          << p.pending.va << " still traps after " << std::dec << config_.max_traps_per_access
+          << " handled faults (time " << keeper_.get_current_time() << ")";
+      failure_ = msg.str();
+      return AccessOutcome::Failed;
+    }
+    if (const auto killed = kernel_->handle_trap(p.pid)) {
+      std::cerr << "mmusim: pid " << killed->pid << " killed: " << killed->reason << " ("
+                << to_string(killed->access) << " at VA 0x" << std::hex << killed->va << std::dec
+                << ", " << sv::to_string(killed->cause) << ", time "
+                << keeper_.get_current_time() << ")\n";
+      ++stats_.processes_killed;
+      return AccessOutcome::Killed;
+    }
+    if (keeper_.need_sync()) keeper_.sync();
+  }
 }
 
 // Memory that leaves the address space (brk shrinking, munmap) comes back zero-filled
@@ -213,14 +223,13 @@ void Cpu::syscall(Process& p) {
     }
   }
   p.spec.stream->on_syscall_result(result);
-  p.has_pending = false;
 }
 
 bool Cpu::issue(Process& p) {
   const Access& access = p.pending;
   const bool write = access.kind == AccessKind::Write;
   if (write) {
-    const std::uint64_t value = store_value(p.pid, access.va, p.stores);
+    const std::uint64_t value = store_value_ ? *store_value_ : store_value(p.pid, access.va, p.stores);
     for (std::uint32_t i = 0; i < access.size; i += 8) {
       std::memcpy(&buffer_[i], &value, std::min<std::uint32_t>(8, access.size - i));
     }

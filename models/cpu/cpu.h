@@ -19,6 +19,7 @@
 #include "kernel.h"
 #include "mem_attr.h"
 #include "process_shadow.h"
+#include "scenario.h"
 #include "tlm_hal.h"
 #include "workload.h"
 
@@ -84,6 +85,8 @@ class Cpu final : public sc_core::sc_module {
   void attach_kernel(fw::Kernel& kernel) { kernel_ = &kernel; }
   // Records the running process into `trace` (null: nothing).
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
+  // Runs the scenario's actions in file order instead of the processes' streams.
+  void set_scenario(std::shared_ptr<const Scenario> scenario) { scenario_ = std::move(scenario); }
   // A progress line on stderr every few seconds during long runs.
   void set_progress(bool on) { progress_ = on; }
 
@@ -100,17 +103,28 @@ class Cpu final : public sc_core::sc_module {
     std::uint64_t stores = 0;  // the version of the next store's value
     std::uint64_t brk = 0;     // the heap end the kernel last granted
     std::map<std::uint64_t, std::uint64_t> mappings;  // mmap start -> length
-    Access pending;
-    bool has_pending = false;
-    unsigned traps_on_pending = 0;
+    Access pending;  // what it does now
+    // scenario only
+    std::string name;
+    std::uint64_t heap_base = 0;  // 0: no heap yet
+    std::map<std::string, std::uint64_t> attachments;  // segment name -> VA
   };
+  // How an access ended, after the traps the firmware resolved on its way.
+  enum class AccessOutcome { Done, DoneAfterTraps, Killed, Failed };
 
   void run();
   void schedule();
   void start(Process& p);
   void fork(Process& parent);
+  void switch_to(Process& p);
+  // scenario_runner.cpp
+  void run_scenario();
+  void run_action(const ScenarioAction& a, std::map<std::string, Process*>& by_name);
+  void scenario_access(const ScenarioAction& a, Process& p);
+  void scenario_fail(const ScenarioAction& a, const std::string& what);
   // Runs p until its slice ends (false) or it finishes or dies (true).
   bool run_slice(Process& p, const sc_core::sc_time& slice_end);
+  AccessOutcome complete(Process& p);
   void syscall(Process& p);
   bool issue(Process& p);
   void check_read(Process& p);
@@ -123,6 +137,10 @@ class Cpu final : public sc_core::sc_module {
   std::deque<Process*> ready_;      // round-robin order
   // The integrity checker's shadow of each shared segment, by the kernel's segment id.
   std::map<unsigned, std::shared_ptr<ShadowMemory>> segment_shadows_;
+  std::shared_ptr<const Scenario> scenario_;
+  std::map<std::string, unsigned> scenario_segments_;  // scenario name -> kernel segment id
+  std::optional<std::uint64_t> store_value_;  // the next store writes this, not its own
+  const Process* running_ = nullptr;
   tlm_utils::tlm_quantumkeeper keeper_;
   TlmHal hal_;
   fw::Kernel* kernel_ = nullptr;

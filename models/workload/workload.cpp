@@ -14,7 +14,7 @@ namespace {
 constexpr WorkloadType kAllTypes[] = {WorkloadType::Sequential, WorkloadType::Strided,
                                       WorkloadType::Random,     WorkloadType::Zipf,
                                       WorkloadType::Program,    WorkloadType::Lackey,
-                                      WorkloadType::Pages};
+                                      WorkloadType::Pages,      WorkloadType::Scenario};
 constexpr std::uint64_t kWord = 8;
 
 // P(rank k) ∝ 1 / k^alpha over `pages` pages, as a cumulative table.
@@ -55,6 +55,7 @@ const char* to_string(WorkloadType type) {
     case WorkloadType::Program: return "program";
     case WorkloadType::Lackey: return "lackey";
     case WorkloadType::Pages: return "pages";
+    case WorkloadType::Scenario: return "scenario";
   }
   return "?";
 }

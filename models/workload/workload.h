@@ -34,7 +34,7 @@ struct Access {
 // Fills in next_use for every access of a trace.
 void link_next_uses(std::vector<Access>& trace);
 
-enum class WorkloadType { Sequential, Strided, Random, Zipf, Program, Lackey, Pages };
+enum class WorkloadType { Sequential, Strided, Random, Zipf, Program, Lackey, Pages, Scenario };
 bool parse_workload_type(const std::string& name, WorkloadType& out);
 const char* to_string(WorkloadType type);
 inline bool is_trace(WorkloadType t) { return t == WorkloadType::Lackey || t == WorkloadType::Pages; }
@@ -50,7 +50,7 @@ struct WorkloadConfig {
   double fetch_fraction = 0.0;
   double zipf_alpha = 0.99;
   std::uint64_t seed = 1;
-  std::string path;  // trace file (lackey, pages)
+  std::string path;  // trace file (lackey, pages) or scenario
   // program: sharing
   unsigned forks = 0;                // children each process forks, spread over its run
   std::uint64_t library_size = 0;    // one library mapped into every process (0: none)

@@ -4,39 +4,18 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <sys/wait.h>
 
-#include "temp_file.h"
+#include "run_mmusim.h"
 
 namespace mmusim {
 namespace {
 
 using nlohmann::json;
-
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
+using test::mmusim;
+using test::Result;
+using test::slurp;
 using test::temp_path;
 using test::write_temp_file;
-
-Result mmusim(const std::string& args) {
-  const std::string out = temp_path("stdout");
-  const std::string err = temp_path("stderr");
-  const std::string cmd = std::string(MMUSIM_BIN) + " " + args + " >" + out + " 2>" + err;
-  const int raw = std::system(cmd.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
 
 json stats_of(const std::string& args) {
   const std::string path = temp_path("stats.json");
@@ -49,7 +28,7 @@ json stats_of(const std::string& args) {
 TEST(Cli, NoArgumentsRunsTheDefaultScenario) {
   const Result r = mmusim("");
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("accesses by 4 process(es), sv39"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("accesses by 8 process(es), sv39"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("tlb.l1"), std::string::npos);
   EXPECT_EQ(r.out.find("SystemC"), std::string::npos) << "banner leaked";
 }
@@ -332,7 +311,7 @@ TEST(VirtualMemory, SvadeAndSv48SwapWithoutLosingData) {
 }
 
 TEST(VirtualMemory, TheIntegrityCheckerCatchesFirmwareFaultsPutThereOnPurpose) {
-  for (const std::string fault : {"lose_dirty_pages", "skip_flush"}) {
+  for (const std::string fault : {"lose_dirty_pages", "skip_flush", "cow_no_copy"}) {
     const Result r = mmusim("run -q --set firmware.fault_injection=" + fault);
     EXPECT_EQ(r.status, 1) << fault;
     EXPECT_NE(r.err.find("mmusim: FAILED: data mismatch: pid "), std::string::npos) << r.err;

@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 #include <set>
 #include <sstream>
-#include <sys/wait.h>
 
-#include "temp_file.h"
+#include "run_mmusim.h"
 
 namespace mmusim {
 namespace {
@@ -15,15 +14,9 @@ namespace {
 using test::temp_path;
 
 int run(const std::string& args, std::string* err = nullptr) {
-  const std::string err_file = temp_path("stderr");
-  const int raw = std::system((std::string(MMUSIM_BIN) + " " + args + " >/dev/null 2>" + err_file).c_str());
-  if (err != nullptr) {
-    std::ifstream in(err_file);
-    std::stringstream s;
-    s << in.rdbuf();
-    *err = s.str();
-  }
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  const test::Result r = test::mmusim(args);
+  if (err != nullptr) *err = r.err;
+  return r.status;
 }
 
 struct Vcd {
