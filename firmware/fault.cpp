@@ -64,8 +64,10 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
     if ((pte & needed) != needed) {
       hal_.store64(*pte_addr, pte | needed);
       ++stats_.ad_faults;
+      note(pid, va, [&] { return std::string("A/D fault: the firmware sets ") + (access == AccessKind::Write ? "A and D" : "A"); });
     } else {
       ++stats_.spurious_faults;
+      note(pid, va, [] { return std::string("spurious fault: the PTE allows it (a stale TLB entry)"); });
     }
     flush_page(pid, page);
     return std::nullopt;
@@ -118,6 +120,9 @@ std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, s
       swap_space().drop(slot);  // this PTE's reference: it maps the frame now
       ++stats_.swap_cache_hits;
       ++stats_.minor_faults;
+      note(pid, page, [&] {
+        return "minor fault: swap slot " + std::to_string(slot) + " is in the swap cache, frame " + std::to_string(*frame);
+      });
     } else {
       EvictResult why = EvictResult::Done;
       frame = allocate_user_frame(UserPage{}, why);
@@ -132,6 +137,9 @@ std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, s
       swap_space().cache(slot, *frame);
       ++stats_.major_faults;
       ++stats_.swap_ins;
+      note(pid, page, [&] {
+        return "major fault: swap read slot " + std::to_string(slot) + " into frame " + std::to_string(*frame);
+      });
     }
   } else {
     EvictResult why = EvictResult::Done;
@@ -139,6 +147,7 @@ std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, s
     if (!frame) return out_of_memory(pid, page, cause, why);
     hal_.store_zeros(frame_pa(*frame), sv::kPageSize);
     ++stats_.minor_faults;
+    note(pid, page, [&] { return "minor fault: zero-filled frame " + std::to_string(*frame); });
   }
   map_page(pid, *frame, page, pte_addr, region.perms, access);
   if ((region.perms & sv::kPteW) != 0 && !exclusive(*frame)) {
@@ -156,6 +165,9 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
   if (const auto resident = objects_.at(object).pages.at(index).frame) {
     ++stats_.minor_faults;
     map_page(pid, *resident, page, pte_addr, region.perms, access);
+    note(pid, page, [&] {
+      return "minor fault: " + region.name + " page " + std::to_string(index) + " is resident, frame " + std::to_string(*resident);
+    });
     return std::nullopt;
   }
   EvictResult why = EvictResult::Done;
@@ -191,6 +203,12 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
                 std::string("I/O error reading '") + obj.name + "': " + to_string(swap_.last_error()));
   }
   map_page(pid, *frame, page, pte_addr, region.perms, access);
+  note(pid, page, [&] {
+    return std::string(obj.kind == SharedObject::Kind::Library ? "major fault: file-store read of "
+                       : frames_.page(*frame).swap_slot     ? "major fault: swap read of "
+                                                            : "minor fault: zero-filled ") +
+           region.name + " page " + std::to_string(index) + " into frame " + std::to_string(*frame);
+  });
   return std::nullopt;
 }
 
@@ -209,6 +227,7 @@ std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::ui
     }
     hal_.store64(pte_addr, (pte & ~kPteCow) | sv::kPteW | sv::kPteA | sv::kPteD);
     ++stats_.cow_reuses;
+    note(pid, page, [&] { return "COW fault: no other mapper, frame " + std::to_string(frame) + " writable again"; });
     flush_page(pid, page);
     return std::nullopt;
   }
@@ -225,6 +244,7 @@ std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::ui
   const std::uint64_t flags = (pte & (sv::kPteR | sv::kPteX)) | sv::kPteW;
   map_page(pid, *copy, page, pte_addr, flags, AccessKind::Write);
   ++stats_.cow_copies;
+  note(pid, page, [&] { return "COW fault: frame " + std::to_string(frame) + " copied to frame " + std::to_string(*copy); });
   flush_page(pid, page);
   return std::nullopt;
 }

@@ -94,6 +94,11 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
   if (parent_changed) flush_asid(processes_.at(parent_pid));
   ++stats_.forks;
   stats_.fork_time_ns += (hal_.now_ps() - started) / 1000;
+  note(parent_pid, kNoVa, [&] {
+    return "fork: child pid " + std::to_string(child) + " (" +
+           (config_.fork == ForkMode::Cow ? "copy-on-write" : "eager copy") + ", " +
+           std::to_string((hal_.now_ps() - started) / 1000) + " ns)";
+  });
   if (out_of_memory) {
     exit(child);
     return std::nullopt;

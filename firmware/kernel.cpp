@@ -85,6 +85,7 @@ void Kernel::map_kernel_region(Process& p) {
 KillReport Kernel::kill(Pid pid, std::uint64_t va, sv::Cause cause, KillKind kind,
                         std::string reason) {
   KillReport report{pid, va, sv::access_of(cause), cause, kind, std::move(reason)};
+  note(pid, va, [&] { return "killed: " + report.reason; });
   ++stats_.kills;
   ++stats_.kills_by_kind[static_cast<std::size_t>(kind)];
   if (kind == KillKind::Segfault) ++stats_.segfaults;
@@ -107,7 +108,18 @@ void Kernel::flush_page(Pid pid, std::uint64_t va) {
   const Process& p = processes_.at(pid);
   if (config_.mode == sv::Mode::Bare || !asids_->current(p.asid)) return;
   flush(mmu_regs::FlushKind::VaAsid, va, p.asid.value);
-  if (running_ != pid) ++stats_.shootdowns;
+  if (running_ != pid) {
+    ++stats_.shootdowns;
+    note(pid, va, [&] { return "shootdown: flush this page in ASID " + std::to_string(p.asid.value); });
+  }
+}
+
+std::string Kernel::mappers_of(std::uint64_t frame) const {
+  std::string out;
+  for (const Mapper& m : frames_.page(frame).mappers) {
+    out += (out.empty() ? "" : ", ") + std::string("pid ") + std::to_string(m.pid) + " at " + hex(m.va);
+  }
+  return out.empty() ? "no mapper" : out;
 }
 
 void Kernel::flush_asid(const Process& p) {

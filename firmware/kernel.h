@@ -37,6 +37,7 @@
 #include "sv.h"
 #include "swap_driver.h"
 #include "swap_space.h"
+#include "vm_log.h"
 
 namespace mmusim::fw {
 
@@ -93,6 +94,7 @@ struct KernelStats {
   std::uint64_t kills = 0;  // all kinds
   std::array<std::uint64_t, kKillKinds> kills_by_kind{};
   std::uint64_t evictions = 0;
+  std::uint64_t shared_evictions = 0;  // of frames more than one process mapped
   std::uint64_t dirty_writebacks = 0;  // evictions that wrote the page to swap
   std::uint64_t clean_drops = 0;       // clean pages with a copy in swap or the file store: no I/O
   std::uint64_t zero_drops = 0;        // evictions of never-written pages: no I/O, zero again
@@ -175,6 +177,9 @@ class Kernel final : private PteBits {
   bool wants_every_access() const { return is_oracle(config_.replacement); }
   void observe_access(Pid pid, std::uint64_t va, std::uint64_t next_use);
 
+  // Every virtual-memory event goes to `log` (null: none).
+  void set_log(VmLog* log) { log_ = log; }
+
   const KernelStats& stats() const { return stats_; }
   const std::vector<KillReport>& kills() const { return kill_log_; }
   bool alive(Pid pid) const { return pid < processes_.size() && processes_[pid].alive; }
@@ -222,7 +227,7 @@ class Kernel final : private PteBits {
   std::optional<std::uint64_t> allocate_user_frame(UserPage page, EvictResult& why);
   std::optional<std::uint64_t> allocate_table(Process& p);  // a zeroed frame, as a PA
   EvictResult evict_one();
-  EvictResult evict(std::uint64_t frame);
+  EvictResult evict(std::uint64_t frame, const char* why);
   void free_user_frame(std::uint64_t frame);
   void add_mapper(std::uint64_t frame, const Mapper& mapper);
   // Removes the mapper; a private page nobody maps any more is freed. The PTE is the
@@ -245,6 +250,12 @@ class Kernel final : private PteBits {
     return (std::uint64_t{pid} << 40) | (va >> sv::kPageShift);
   }
   void note_user_frames();
+  // A log event, its text made only when a log is attached.
+  template <typename Describe>
+  void note(Pid pid, std::uint64_t va, Describe&& describe) {
+    if (log_ != nullptr) log_->event(hal_.now_ps(), pid, va, describe());
+  }
+  std::string mappers_of(std::uint64_t frame) const;
 
   // PteBits, for the replacement policy: A and D over every mapper's PTE.
   std::uint64_t pte_of(std::uint64_t frame) override;
@@ -267,6 +278,7 @@ class Kernel final : private PteBits {
   std::uint64_t kernel_root_pte_ = 0;  // the root PTE every address space shares
   KernelStats stats_;
   std::vector<KillReport> kill_log_;
+  VmLog* log_ = nullptr;
 };
 
 }  // namespace mmusim::fw

@@ -76,6 +76,7 @@ bool Kernel::shm_attach(Pid pid, unsigned segment, std::uint64_t va, std::uint64
   r.object = segment;
   if (!s.live() || !map_region(pid, r)) return false;
   ++s.attachments;
+  note(pid, va, [&] { return "attach segment '" + s.name + "'"; });
   return true;
 }
 
@@ -88,6 +89,7 @@ bool Kernel::shm_detach(Pid pid, std::uint64_t va) {
   const Region removed = *space.remove(va);
   release_range(pid, removed.start, removed.end);
   detach_object(removed.object);
+  note(pid, va, [&] { return "detach segment '" + objects_.at(removed.object).name + "'"; });
   return true;
 }
 
@@ -105,6 +107,7 @@ bool Kernel::map_library(Pid pid, unsigned library, std::uint64_t va) {
   r.object = library;
   if (!map_region(pid, r)) return false;
   ++objects_.at(library).attachments;
+  note(pid, va, [&] { return "map library '" + lib.name + "'"; });
   return true;
 }
 

@@ -100,20 +100,24 @@ std::uint64_t ClockFace::take_at_hand() {
 
 std::uint64_t ClockReplacement::victim(PteBits& bits) {
   assert(!ring_.empty());
+  cleared_ = 0;
   for (;;) {  // ends within two turns: the first turn clears every A bit it passes
     const std::uint64_t frame = take_at_hand();
     if ((bits.pte_of(frame) & sv::kPteA) == 0) return frame;
     bits.clear_accessed(frame);
+    ++cleared_;
   }
 }
 
 std::uint64_t NruReplacement::victim(PteBits& bits) {
   assert(!ring_.empty());
   for (;;) {  // ends within four passes: pass 2 clears every A bit
+    dirty_ = false;
     for (std::size_t i = 0; i < ring_.size(); ++i) {
       const std::uint64_t frame = take_at_hand();
       if ((bits.pte_of(frame) & (sv::kPteA | sv::kPteD)) == 0) return frame;
     }
+    dirty_ = true;
     for (std::size_t i = 0; i < ring_.size(); ++i) {
       const std::uint64_t frame = take_at_hand();
       const std::uint64_t pte = bits.pte_of(frame);
@@ -157,6 +161,7 @@ std::uint64_t OptReplacement::victim(PteBits&) {
   for (auto it = next_use_.begin(); it != next_use_.end(); ++it) {
     if (it->second > best->second) best = it;
   }
+  last_next_use_ = best->second;
   return best->first;
 }
 

@@ -39,6 +39,8 @@ class PageReplacement {
   virtual void on_free(std::uint64_t frame) = 0;
   // A resident frame to evict; called only when at least one frame is resident.
   virtual std::uint64_t victim(PteBits& bits) = 0;
+  // Why the last victim was the one, in words (for --log vm).
+  virtual std::string why() const = 0;
   // Oracles only: an access to the page in `frame` at position `now` of the access
   // stream; `next_use` is the position of that page's next access.
   virtual void on_access(std::uint64_t /*frame*/, std::uint64_t /*now*/,
@@ -55,6 +57,9 @@ class OrderedReplacement final : public PageReplacement {
   void on_load(std::uint64_t frame) override;
   void on_free(std::uint64_t frame) override;
   std::uint64_t victim(PteBits& bits) override;
+  std::string why() const override {
+    return reorder_on_access_ ? "used longest ago (lru)" : "loaded longest ago (fifo)";
+  }
   void on_access(std::uint64_t frame, std::uint64_t now, std::uint64_t next_use) override;
 
  private:
@@ -82,6 +87,12 @@ class ClockFace : public PageReplacement {
 class ClockReplacement final : public ClockFace {
  public:
   std::uint64_t victim(PteBits& bits) override;
+  std::string why() const override {
+    return "A clear under the clock hand (" + std::to_string(cleared_) + " A bits cleared on the way)";
+  }
+
+ private:
+  std::uint64_t cleared_ = 0;
 };
 
 // Enhanced second chance (NRU over A and D): first a frame with (A,D) = (0,0) without
@@ -89,6 +100,12 @@ class ClockReplacement final : public ClockFace {
 class NruReplacement final : public ClockFace {
  public:
   std::uint64_t victim(PteBits& bits) override;
+  std::string why() const override {
+    return dirty_ ? "(A,D) = (0,1): no (0,0) page left (nru)" : "(A,D) = (0,0) (nru)";
+  }
+
+ private:
+  bool dirty_ = false;
 };
 
 class RandomReplacement final : public PageReplacement {
@@ -97,6 +114,7 @@ class RandomReplacement final : public PageReplacement {
   void on_load(std::uint64_t frame) override;
   void on_free(std::uint64_t frame) override;
   std::uint64_t victim(PteBits& bits) override;
+  std::string why() const override { return "picked at random"; }
 
  private:
   std::vector<std::uint64_t> frames_;
@@ -111,10 +129,16 @@ class OptReplacement final : public PageReplacement {
   void on_load(std::uint64_t frame) override { next_use_[frame] = kNeverUsedAgain; }
   void on_free(std::uint64_t frame) override { next_use_.erase(frame); }
   std::uint64_t victim(PteBits& bits) override;
+  std::string why() const override {
+    return last_next_use_ == kNeverUsedAgain
+               ? "never used again (opt)"
+               : "next used furthest ahead, at access " + std::to_string(last_next_use_) + " (opt)";
+  }
   void on_access(std::uint64_t frame, std::uint64_t now, std::uint64_t next_use) override;
 
  private:
   std::map<std::uint64_t, std::uint64_t> next_use_;  // frame -> position of its next use
+  std::uint64_t last_next_use_ = kNeverUsedAgain;
 };
 
 }  // namespace mmusim::fw

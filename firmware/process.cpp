@@ -19,6 +19,7 @@ Pid Kernel::new_process(std::unique_ptr<AddressSpace> space) {
     map_kernel_region(p);
   }
   ++stats_.processes_created;
+  note(pid, kNoVa, [] { return std::string("new process"); });
   return pid;
 }
 
@@ -31,7 +32,10 @@ void Kernel::switch_to(Pid pid) {
   if (config_.mode != sv::Mode::Bare && !asids_->current(p.asid)) {
     bool rolled_over = false;
     p.asid = asids_->assign(rolled_over);
-    if (rolled_over) flush(mmu_regs::FlushKind::All, 0, 0);
+    if (rolled_over) {
+      flush(mmu_regs::FlushKind::All, 0, 0);
+      note(pid, kNoVa, [] { return std::string("ASID rollover: no ASID free, every TLB entry flushed"); });
+    }
     note_user_frames();
   }
   sv::Satp satp;
@@ -81,6 +85,7 @@ void Kernel::exit(Pid pid) {
   if (running_ == pid) running_.reset();
   note_user_frames();
   ++stats_.processes_exited;
+  note(pid, kNoVa, [] { return std::string("exit: frames, swap slots and ASID freed"); });
 }
 
 }  // namespace mmusim::fw

@@ -73,18 +73,21 @@ void Kernel::free_user_frame(std::uint64_t frame) {
 
 Kernel::EvictResult Kernel::evict_one() {
   if (frames_.user_count() == 0) return EvictResult::SwapFull;
-  const EvictResult first = evict(policy_->victim(*this));
+  const EvictResult first = evict(policy_->victim(*this), nullptr);
   if (first != EvictResult::SwapFull) return first;
-  // The policy's choice is dirty and swap is full: any clean page will do.
   for (const std::uint64_t frame : frames_.user_frames()) {
-    if ((pte_of(frame) & sv::kPteD) == 0) return evict(frame);
+    if ((pte_of(frame) & sv::kPteD) == 0) {
+      return evict(frame, "the policy's choice is dirty and swap is full: any clean page");
+    }
   }
   return EvictResult::SwapFull;
 }
 
-Kernel::EvictResult Kernel::evict(std::uint64_t frame) {
+// `why`: the reason for this victim when it is not the policy's choice.
+Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
   UserPage& page = frames_.page(frame);
   const bool dirty = (pte_of(frame) & sv::kPteD) != 0;
+  const std::string owners = log_ != nullptr ? mappers_of(frame) : std::string();
   // Where the page's content lives once the frame is gone: a swap slot, or nowhere
   // (zero again, or the file store's copy of a library page).
   std::optional<std::uint64_t> slot = page.swap_slot;
@@ -102,6 +105,14 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame) {
   } else {
     ++stats_.zero_drops;  // never written since it was zero-filled: zero-fill it again
   }
+  note(running_.value_or(0), kNoVa, [&] {
+    return "evict frame " + std::to_string(frame) + " (" + owners + "): " +
+           (why != nullptr ? std::string(why) : policy_->why()) + "; " +
+           (dirty ? "written back: swap write to slot " + std::to_string(*slot)
+            : slot ? "dropped: clean, swap slot " + std::to_string(*slot) + " has it"
+            : page.backing == Backing::Library ? std::string("dropped: clean, the file store has it")
+                                               : std::string("dropped: never written, zero again"));
+  });
   // Every PTE that maps the frame: a private page's becomes a swap entry (each holds a
   // reference to the slot); an object page's is cleared, and the object remembers.
   const std::vector<Mapper> mappers = page.mappers;
@@ -115,7 +126,10 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame) {
     flush_page(m.pid, m.va);
     resident_.erase(resident_key(m.pid, m.va));
   }
-  if (mappers.size() > 1) --stats_.shared_frames;
+  if (mappers.size() > 1) {
+    --stats_.shared_frames;
+    ++stats_.shared_evictions;
+  }
   page.mappers.clear();
   if (page.backing == Backing::Shared && slot) {
     objects_.at(page.object).pages.at(page.index).slot = slot;

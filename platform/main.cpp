@@ -16,6 +16,7 @@
 #include "platform.h"
 #include "stats.h"
 #include "translate_command.h"
+#include "vm_log_printer.h"
 
 namespace mmusim {
 namespace {
@@ -86,7 +87,7 @@ WavesOptions waves_options(const WavesArgs& args) {
 
 int run_simulation(int argc, char* argv[], const std::string& config_file,
                    const std::vector<std::string>& sets, const std::string& stats_file,
-                   bool quiet, const WavesArgs& waves_args) {
+                   bool quiet, const WavesArgs& waves_args, const std::string& log) {
   const PlatformConfig config = make_platform_config(load_config_document(config_file, sets));
   const WavesOptions waves = waves_options(waves_args);
   if (!waves.path.empty() && config.mmu.impl == MmuImpl::Model && !quiet) {
@@ -99,6 +100,8 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
     std::remove(probe.c_str());
   }
   Platform top("top", config, waves);
+  VmLogPrinter vm_log(std::cout);
+  if (log == "vm") top.set_vm_log(&vm_log);
   const RunResult result = top.run(!quiet && isatty(STDERR_FILENO));
   if (!stats_file.empty()) write_stats_file(stats_file, result.stats);
   if (!quiet) print_summary(std::cout, result.stats);
@@ -148,6 +151,10 @@ int main_entry(int argc, char* argv[]) {
                   "record from the first fault, or up to the first lockstep mismatch")
       ->check(CLI::IsMember({"none", "fault", "mismatch"}));
   run->add_option("--waves-span", waves.span, "how much a trigger records (default 10us)");
+  std::string log;
+  run->add_option("--log", log, "print events as they happen: vm (page faults, evictions, "
+                                "swap I/O, forks, attaches, shootdowns) on stdout")
+      ->check(CLI::IsMember({"vm"}));
 
   std::string satp;
   std::string image;
@@ -172,7 +179,7 @@ int main_entry(int argc, char* argv[]) {
 
   try {
     if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets);
-    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves);
+    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log);
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';
     return kExitBadInput;

@@ -46,6 +46,9 @@ class Platform final : public sc_core::sc_module {
   // Runs to completion; call once per process (SystemC elaborates once).
   RunResult run(bool show_progress);
 
+  // Every virtual-memory event to `log` (see vm_log.h; null: none).
+  void set_vm_log(fw::VmLog* log) { kernel_.set_log(log); }
+
   Dram& dram() { return dram_; }
   Mmu& mmu() { return mmu_; }
   Bus& bus() { return bus_; }

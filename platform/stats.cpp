@@ -104,6 +104,7 @@ json to_json(const fw::KernelStats& s) {
           {"kills", s.kills},
           {"kills_by_reason", kills_by_kind},
           {"evictions", s.evictions},
+          {"shared_evictions", s.shared_evictions},
           {"dirty_writebacks", s.dirty_writebacks},
           {"clean_drops", s.clean_drops},
           {"zero_drops", s.zero_drops},

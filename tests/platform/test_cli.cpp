@@ -310,6 +310,33 @@ TEST(VirtualMemory, SvadeAndSv48SwapWithoutLosingData) {
   }
 }
 
+TEST(VirtualMemory, SharingUnderMemoryPressureLosesNothing) {
+  // Each program forks three children; every process maps the library; pairs share a
+  // segment; 1024 frames for user pages. Thousands of shared and copy-on-write pages
+  // are evicted, library pages dropped and read again: every read still checks out.
+  const std::string stress = "--set workload.forks=3 --set firmware.user_frames=1024 ";
+  for (const std::string run : {stress + "--set workload.accesses=100000",
+                                stress + "--set workload.accesses=20000 --set mmu.impl=lockstep",
+                                stress + "--set workload.accesses=100000 --set firmware.fork=copy"}) {
+    const json s = stats_of(run);
+    const json& vm = s["vm"];
+    EXPECT_EQ(s["check"]["mismatches"], 0) << run;
+    EXPECT_EQ(vm["kills"], 0) << run;
+    EXPECT_EQ(vm["forks"], 12) << run;
+    EXPECT_GT(vm["shared_evictions"].get<std::uint64_t>(), 1000u) << run;
+    EXPECT_GT(vm["library_reads"].get<std::uint64_t>(), 1000u) << run;
+    EXPECT_EQ(vm["user_frames_in_use"], 0) << run;
+    EXPECT_EQ(vm["swap_slots_in_use"], 0) << run;
+    if (run.find("copy") != std::string::npos) {
+      EXPECT_EQ(vm["cow_faults"], 0) << run;
+      EXPECT_GT(vm["fork_frames_copied"].get<std::uint64_t>(), 0u) << run;
+    } else {
+      EXPECT_GT(vm["cow_copies"].get<std::uint64_t>(), 1000u) << run;
+      EXPECT_GT(vm["swap_cache_hits"].get<std::uint64_t>(), 100u) << run;
+    }
+  }
+}
+
 TEST(VirtualMemory, TheIntegrityCheckerCatchesFirmwareFaultsPutThereOnPurpose) {
   for (const std::string fault : {"lose_dirty_pages", "skip_flush", "cow_no_copy"}) {
     const Result r = mmusim("run -q --set firmware.fault_injection=" + fault);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "run_mmusim.h"
 
@@ -145,6 +146,42 @@ TEST(Scenarios, SetLinesOverrideTheConfigAndErrorsNameTheirLine) {
   const auto s = nlohmann::json::parse(test::slurp(stats));
   EXPECT_EQ(s["config"]["mmu"]["asid_bits"], 3);
   EXPECT_EQ(s["vm"]["asid_rollovers"], 0);  // 8 ASIDs: six processes never run out
+}
+
+TEST(VmLog, PrintsEveryKindOfEventAsItHappensAndAgreesWithTheStats) {
+  const auto stats = test::temp_path("stats.json");
+  const std::string args = "run -q --log vm --set workload.type=scenario --stats " + stats +
+                           " --set workload.path=" MMUSIM_SOURCE_DIR "/scenarios/";
+  const Result r = mmusim(args + "shared_memory.txt");
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* what : {"new process", "attach segment 'scenario:S'", "minor fault: zero-filled",
+                           "fork: child pid 2 (copy-on-write", "evict frame", "written back: swap write",
+                           "major fault: swap read", "shootdown: flush this page",
+                           "detach segment 'scenario:S'", "killed: segmentation fault",
+                           "exit: frames, swap slots and ASID freed"}) {
+    EXPECT_NE(r.out.find(what), std::string::npos) << what << "\n" << r.out;
+  }
+  // Every line: time in us, pid, VA or -, what.
+  std::istringstream lines(r.out);
+  std::uint64_t evictions = 0;
+  double last = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    double us = 0;
+    std::string unit, pid;
+    words >> us >> unit >> pid;
+    EXPECT_EQ(unit, "us") << line;
+    EXPECT_EQ(pid, "pid") << line;
+    EXPECT_GE(us, last) << line;
+    last = us;
+    evictions += line.find("evict frame") != std::string::npos;
+  }
+  const auto s = nlohmann::json::parse(test::slurp(stats));
+  EXPECT_EQ(evictions, s["vm"]["evictions"].get<std::uint64_t>());
+  // The same run logs the same lines: two runs can be diffed.
+  EXPECT_EQ(mmusim(args + "shared_memory.txt").out, r.out);
+  // Without --log nothing is printed.
+  EXPECT_EQ(run_scenario(MMUSIM_SOURCE_DIR "/scenarios/shared_memory.txt").out, "");
 }
 
 }  // namespace
