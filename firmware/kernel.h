@@ -234,6 +234,8 @@ class Kernel final : private PteBits {
   // caller's to change.
   void remove_mapper(std::uint64_t frame, Pid pid, std::uint64_t va, std::uint64_t pte);
   SwapSpace& swap_space();
+  // A swap-entry PTE that named `slot` is gone.
+  void drop_swap_entry(std::uint64_t slot);
   // mmap.cpp
   void release_range(Pid pid, std::uint64_t start, std::uint64_t end);
   void detach_object(unsigned object);

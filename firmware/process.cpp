@@ -53,7 +53,7 @@ void Kernel::release_leaf(Pid pid, std::uint64_t va, std::uint64_t pte_addr) {
   if ((pte & sv::kPteV) != 0) {
     remove_mapper(frame_of(pte_pa(pte)), pid, va, pte);
   } else if (is_swap_entry(pte)) {
-    swap_space().drop(swap_slot_of(pte));
+    drop_swap_entry(swap_slot_of(pte));
   } else {
     return;
   }

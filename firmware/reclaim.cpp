@@ -55,8 +55,23 @@ void Kernel::remove_mapper(std::uint64_t frame, Pid pid, std::uint64_t va, std::
   resident_.erase(resident_key(pid, va));
   const std::size_t left = frames_.remove_mapper(frame, pid, va);
   if (left == 1) --stats_.shared_frames;
-  // A private page nobody maps is gone; an object's page stays in its page cache.
-  if (left == 0 && page.backing == Backing::Private) free_user_frame(frame);
+  // A private page nobody maps is gone, unless swap entries elsewhere still name its
+  // slot: then it stays in the swap cache for them (until evicted, or until the last of
+  // them goes). An object's page stays in its object's page cache.
+  if (left == 0 && page.backing == Backing::Private &&
+      !(page.swap_slot && swap_space().refs(*page.swap_slot) > 1)) {
+    free_user_frame(frame);
+  }
+}
+
+void Kernel::drop_swap_entry(std::uint64_t slot) {
+  SwapSpace& swap = swap_space();
+  swap.drop(slot);
+  // The last swap entry is gone: a page kept in the swap cache only for it goes too.
+  const auto cached = swap.cached(slot);
+  if (cached && swap.refs(slot) == 1 && frames_.page(*cached).mappers.empty()) {
+    free_user_frame(*cached);
+  }
 }
 
 void Kernel::free_user_frame(std::uint64_t frame) {
