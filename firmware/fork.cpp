@@ -87,8 +87,8 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
     add_mapper(frame, Mapper{child, va, *child_slot});
     hal_.store64(*child_slot, pte);
   };
-  parent.page_table->for_each_leaf(0, std::uint64_t{1} << (sv::va_bits(config_.mode) - 1),
-                                   copy_leaf);
+  // Region by region, as Linux copies VMA by VMA: the tables of the holes are never read.
+  for (const Region& r : parent.space->regions()) parent.page_table->for_each_leaf(r.start, r.end, copy_leaf);
   // Every writable page of the parent's changed: one flush of its ASID, as Linux
   // flushes the whole mm after copying it, instead of one per page.
   if (parent_changed) flush_asid(processes_.at(parent_pid));

@@ -65,11 +65,12 @@ void Kernel::exit(Pid pid) {
   if (!p.alive) return;
   p.alive = false;
   if (p.page_table) {
-    // The user half only: the kernel region's tables are everyone's.
-    p.page_table->for_each_leaf(0, std::uint64_t{1} << (sv::va_bits(config_.mode) - 1),
-                                [&](std::uint64_t va, std::uint64_t pte_addr) {
-                                  release_leaf(pid, va, pte_addr);
-                                });
+    // Region by region (the kernel region's tables are everyone's and stay).
+    for (const Region& r : p.space->regions()) {
+      p.page_table->for_each_leaf(r.start, r.end, [&](std::uint64_t va, std::uint64_t pte_addr) {
+        release_leaf(pid, va, pte_addr);
+      });
+    }
   }
   for (const Region& r : p.space->regions()) {
     if (r.backing != Backing::Private) detach_object(r.object);
