@@ -36,6 +36,9 @@ module mmu_top
   input  tlb_cfg_t     l2_cfg_i,
   input  logic [6:0]   wc_entries_i,  // 0: no walk cache
   input  logic         ad_fault_i,    // Svade (else Svadu)
+  // Ones in the satp ASID bits this MMU implements (ASIDLEN, §4.1.11: the field is WARL;
+  // SFENCE.VMA ignores the other bits of rs2 too).
+  input  logic [15:0]  asid_mask_i,
   // satp, from the shell's SATP register (only supported modes reach it).
   input  logic [63:0]  satp_i,
   // Translation request and answer, from and to the TLM shell.
@@ -77,6 +80,7 @@ module mmu_top
   tlb_cfg_t    l1_cfg_q, l2_cfg_q;
   logic        split_q, l2_en_q, ad_fault_q;
   logic [6:0]  wc_entries_q;
+  logic [15:0] asid_mask_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : config_regs
     if (!rst_ni) begin
@@ -87,6 +91,7 @@ module mmu_top
       l2_en_q      <= l2_en_i;
       ad_fault_q   <= ad_fault_i;
       wc_entries_q <= wc_entries_i;
+      asid_mask_q  <= asid_mask_i;
     end else begin
       satp_q       <= satp_i;
       l1_cfg_q     <= l1_cfg_i;
@@ -95,6 +100,7 @@ module mmu_top
       l2_en_q      <= l2_en_i;
       ad_fault_q   <= ad_fault_i;
       wc_entries_q <= wc_entries_i;
+      asid_mask_q  <= asid_mask_i;
     end
   end
 
@@ -102,7 +108,7 @@ module mmu_top
   logic [AsidBits-1:0] asid;
   logic [43:0]         root_ppn;
   assign mode     = satp_q[63:60];
-  assign asid     = satp_q[59:44];
+  assign asid     = satp_q[59:44] & asid_mask_q;
   assign root_ppn = satp_q[43:0];
 
   // §4.4.1 / §4.5.1: bits 63:VA_BITS must equal bit VA_BITS-1.
@@ -128,12 +134,19 @@ module mmu_top
 
   assign use_l1i = split_q && req_q.kind == AccFetch;
 
+  // The flush operand with only the implemented ASID bits.
+  flush_req_t flush_req;
+  always_comb begin : flush_asid_mask
+    flush_req      = flush_req_i;
+    flush_req.asid = flush_req_i.asid & asid_mask_q;
+  end
+
   tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1d (
     .clk_i, .rst_ni, .cfg_i(l1_cfg_q),
     .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1d_hit), .entry_o(l1d_entry),
     .fill_i(l1d_fill), .fill_entry_i(fill_entry),
-    .flush_i, .flush_req_i
+    .flush_i, .flush_req_i(flush_req)
   );
 
   tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1i (
@@ -141,7 +154,7 @@ module mmu_top
     .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1i_hit), .entry_o(l1i_entry),
     .fill_i(l1i_fill), .fill_entry_i(fill_entry),
-    .flush_i(flush_i && split_q), .flush_req_i
+    .flush_i(flush_i && split_q), .flush_req_i(flush_req)
   );
 
   tlb #(.MaxEntries(L2MaxEntries), .MaxWays(TlbMaxWays)) u_l2 (
@@ -149,7 +162,7 @@ module mmu_top
     .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l2_hit), .entry_o(l2_entry),
     .fill_i(l2_fill), .fill_entry_i(fill_entry),
-    .flush_i(flush_i && l2_en_q), .flush_req_i
+    .flush_i(flush_i && l2_en_q), .flush_req_i(flush_req)
   );
 
   ////////////
@@ -167,7 +180,7 @@ module mmu_top
     .done_o(walk_done), .cause_o(walk_cause), .pte_o(walk_pte), .level_o(walk_level),
     .global_o(walk_global), .wc_lookup_o(wc_lookup), .wc_hit_o(wc_hit),
     .pte_written_o(pte_written),
-    .flush_i, .flush_req_i,
+    .flush_i, .flush_req_i(flush_req),
     .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o,
     .mem_gnt_i, .mem_rvalid_i, .mem_rdata_i, .mem_err_i
   );

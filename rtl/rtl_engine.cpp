@@ -38,6 +38,7 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
       memory_(memory),
       context_(std::make_unique<VerilatedContext>()),
       top_(nullptr),
+      asid_mask_(sv::asid_mask(config.asid_bits)),
       window_(config.waves_window) {
   // Tracing must be allowed before the model exists; when off it costs nothing.
   if (!config.rtl_waves.empty()) context_->traceEverOn(true);
@@ -58,6 +59,7 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
   }
   top_->wc_entries_i = static_cast<std::uint8_t>(config.walk_cache_entries);
   top_->ad_fault_i = config.ad_update == AdUpdate::Fault;
+  top_->asid_mask_i = static_cast<std::uint16_t>(asid_mask_);
   stats_.split_l1 = config.split_l1;
   stats_.has_l2 = config.l2.entries != 0;
   stats_.has_walk_cache = config.walk_cache_entries != 0;
@@ -102,9 +104,10 @@ void RtlEngine::write_satp(std::uint64_t raw) {
   const auto decoded = sv::Satp::decode(raw);
   // §4.1.11: a write with an unsupported MODE has no effect at all.
   if (!sv::is_supported(decoded.mode)) return;
-  satp_ = decoded;
   settle();  // a pending fill carries the old ASID
-  top_->satp_i = satp_.encode();
+  top_->satp_i = raw;
+  satp_ = decoded;  // what a read of satp returns: the ASID bits the RTL keeps
+  satp_.asid &= asid_mask_;
 }
 
 void RtlEngine::flush(const FlushRequest& req) {

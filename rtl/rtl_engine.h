@@ -45,6 +45,7 @@ class RtlEngine final : public TranslationEngine {
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<Vmmu_top> top_;
   sv::Satp satp_;
+  const std::uint16_t asid_mask_;  // satp.ASID is WARL: the implemented bits
   MmuStats stats_;
   std::unique_ptr<VerilatedFstC> waves_;
   WaveWindow window_;

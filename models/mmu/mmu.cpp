@@ -7,10 +7,7 @@ namespace mmusim {
 
 Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
          const EngineFactory& make_engine)
-    : sc_core::sc_module(name),
-      asid_mask_((std::uint64_t{1} << config.asid_bits) - 1),
-      unimplemented_asid_bits_((std::uint64_t{0xFFFF} & ~asid_mask_) << 44),
-      engine_(make_engine(config, static_cast<PteMemory&>(*this))) {
+    : sc_core::sc_module(name), engine_(make_engine(config, static_cast<PteMemory&>(*this))) {
   cpu_target.register_b_transport(this, &Mmu::translate_transport);
   cpu_target.register_transport_dbg(this, &Mmu::translate_debug);
   reg_target.register_b_transport(this, &Mmu::register_transport);
@@ -124,9 +121,9 @@ std::uint64_t Mmu::read_register(std::uint64_t offset) const {
 void Mmu::write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay) {
   namespace r = mmu_regs;
   switch (offset) {
-    case r::kSatp: engine_->write_satp(value & ~unimplemented_asid_bits_); break;
+    case r::kSatp: engine_->write_satp(value); break;
     case r::kFlushVa: flush_va_ = value; break;
-    case r::kFlushAsid: flush_asid_ = value & asid_mask_; break;
+    case r::kFlushAsid: flush_asid_ = value & 0xFFFF; break;
     case r::kFlushCmd:
       if (value <= static_cast<std::uint64_t>(r::FlushKind::VaAsid)) {
         engine_->flush({static_cast<r::FlushKind>(value), flush_va_,

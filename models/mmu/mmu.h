@@ -54,10 +54,6 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   bool pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& value,
                      sc_core::sc_time& delay);
 
-  // satp.ASID is WARL: the register block keeps only the implemented bits, so the
-  // model and the RTL engine behind it see the same satp and flush operands.
-  const std::uint64_t asid_mask_;
-  const std::uint64_t unimplemented_asid_bits_;  // as satp bits 59:44
   std::unique_ptr<TranslationEngine> engine_;
   std::uint64_t fault_cause_ = 0;
   std::uint64_t fault_va_ = 0;

@@ -11,6 +11,7 @@ TlbGeometry seeded(TlbGeometry g, std::uint64_t salt) {
 
 ReferenceEngine::ReferenceEngine(const MmuConfig& config, PteMemory& memory)
     : config_(config),
+      asid_mask_(sv::asid_mask(config.asid_bits)),
       l1_(config.l1),
       l1i_(config.split_l1 ? std::make_unique<Tlb>(seeded(config.l1, 0x11)) : nullptr),
       l2_(config.l2.entries != 0 ? std::make_unique<Tlb>(seeded(config.l2, 0x22)) : nullptr),
@@ -24,12 +25,17 @@ ReferenceEngine::ReferenceEngine(const MmuConfig& config, PteMemory& memory)
 }
 
 void ReferenceEngine::write_satp(std::uint64_t raw) {
-  const auto decoded = sv::Satp::decode(raw);
-  // §4.1.11: a write with an unsupported MODE has no effect at all.
+  auto decoded = sv::Satp::decode(raw);
+  // §4.1.11: a write with an unsupported MODE has no effect at all; ASID is WARL, and
+  // only the implemented bits are kept.
+  decoded.asid &= asid_mask_;
   if (sv::is_supported(decoded.mode)) satp_ = decoded;
 }
 
-void ReferenceEngine::flush(const FlushRequest& req) {
+void ReferenceEngine::flush(const FlushRequest& request) {
+  // §4.2.1: bits of rs2 beyond ASIDLEN are ignored.
+  FlushRequest req = request;
+  req.asid &= asid_mask_;
   ++stats_.flushes;
   l1_.flush(req);
   if (l1i_) l1i_->flush(req);

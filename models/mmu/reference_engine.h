@@ -30,6 +30,7 @@ class ReferenceEngine final : public TranslationEngine {
 
   MmuConfig config_;
   sv::Satp satp_;
+  const std::uint16_t asid_mask_;  // satp.ASID is WARL: the implemented bits
   MmuStats stats_;
   Tlb l1_;                        // unified L1, or the data side when split
   std::unique_ptr<Tlb> l1i_;      // instruction side when split

@@ -83,6 +83,11 @@ struct Satp {
   }
 };
 
+// Ones in the ASID bits an MMU with ASIDLEN = bits implements (§4.1.11).
+constexpr std::uint16_t asid_mask(unsigned bits) {
+  return static_cast<std::uint16_t>((std::uint32_t{1} << bits) - 1);
+}
+
 constexpr bool is_supported(Mode mode) {
   return mode == Mode::Bare || mode == Mode::Sv39 || mode == Mode::Sv48;
 }
