@@ -2,6 +2,7 @@
 // error reports, the golden `translate` command, and replay of a real valgrind trace.
 
 #include <fstream>
+#include <sstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -308,6 +309,38 @@ TEST(VirtualMemory, SvadeAndSv48SwapWithoutLosingData) {
     EXPECT_GT(s["vm"]["major_faults"].get<std::uint64_t>(), 0u) << set;
     EXPECT_EQ(s["check"]["mismatches"], 0) << set;
   }
+}
+
+TEST(VirtualMemory, ProcessesStartedAfterOthersExitedGetCleanPageTables) {
+  // Each process exits before the next starts, so every new root is a recycled frame:
+  // unless it is zeroed, the dead process's PTEs lead the walker astray and the kernel
+  // kills the newcomer ("out of memory for page tables").
+  json s = stats_of("--set workload.type=random --set workload.accesses=3000 "
+                    "--set workload.processes=3 --set cpu.spawn_interval=500us");
+  EXPECT_EQ(s["vm"]["kills"], 0);
+  EXPECT_EQ(s["check"]["mismatches"], 0);
+  s = stats_of("--set workload.type=random --set workload.accesses=100 --set workload.footprint=4KiB "
+               "--set workload.processes=4096 --set cpu.spawn_interval=1us");
+  EXPECT_EQ(s["vm"]["processes_created"], 4096);
+  EXPECT_EQ(s["vm"]["kills"], 0);
+}
+
+TEST(VirtualMemory, AKillTheWorkloadDidNotAskForFailsTheRunAndSaysWhy) {
+  std::string trace;
+  for (int page = 0; page < 20; ++page) {
+    std::ostringstream line;
+    line << " S " << std::hex << 0x10000000 + page * 4096 << ",8\n";
+    trace += line.str();
+  }
+  const auto path = write_temp_file("stores.trace", trace);
+  const Result r = mmusim("run --set workload.type=lackey --set workload.processes=1 "
+                          "--set firmware.user_frames=4 --set swap.size=8KiB --set workload.path=" + path);
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("1 process(es) killed (out of memory 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("mmusim: FAILED: 1 process(es) killed by the kernel (first: pid 0, out of "
+                       "memory: swap is full and no clean page can be evicted)"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(VirtualMemory, SharingUnderMemoryPressureLosesNothing) {
