@@ -168,6 +168,8 @@ class Kernel final : private PteBits {
 
   // The kernel region: supervisor-only, global mappings at the bottom of the upper half.
   std::uint64_t kernel_base() const { return ~std::uint64_t{0} << (sv::va_bits(config_.mode) - 1); }
+  // The end of the user half (the lowest non-canonical VA).
+  std::uint64_t user_top() const { return std::uint64_t{1} << (sv::va_bits(config_.mode) - 1); }
   bool in_kernel_half(std::uint64_t va) const {
     return config_.mode != sv::Mode::Bare && va >= kernel_base();
   }

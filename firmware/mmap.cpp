@@ -29,6 +29,8 @@ std::optional<std::uint64_t> Kernel::syscall(Pid pid, Syscall call, std::uint64_
 bool Kernel::map_region(Pid pid, const Region& region) {
   ++stats_.syscalls;
   hal_.spend(config_.trap_cost_ps);
+  // User memory lives in the lower half (the upper half is the kernel's).
+  if (config_.mode != sv::Mode::Bare && region.end > user_top()) return false;
   return processes_.at(pid).space->map_fixed(region);
 }
 

@@ -85,20 +85,22 @@ void Cpu::run_action(const ScenarioAction& a, std::map<std::string, Process*>& b
     case Op::Fetch: scenario_access(a, p); return;
     case Op::Mmap: {
       fw::Region r{"mmap", fw::RegionKind::Mmap, va, va + a.size, a.perms};
-      if (!kernel_->map_region(p.pid, r)) scenario_fail(a, "mmap refused: the range overlaps a region");
+      if (!kernel_->map_region(p.pid, r)) {
+        scenario_fail(a, "mmap refused: the range overlaps a region or leaves the user half");
+      }
       return;
     }
     case Op::Stack: {
       fw::Region r{"stack", fw::RegionKind::Stack, va - sv::kPageSize, va, sv::kPteR | sv::kPteW,
                    va - a.size};
-      if (!kernel_->map_region(p.pid, r)) scenario_fail(a, "stack refused: the range overlaps a region");
+      if (!kernel_->map_region(p.pid, r)) scenario_fail(a, "stack refused: the range overlaps a region or leaves the user half");
       return;
     }
     case Op::Brk: {
       if (p.heap_base == 0) {
         fw::Region r{"heap", fw::RegionKind::Heap, va, va + a.size, sv::kPteR | sv::kPteW};
         if (!kernel_->map_region(p.pid, r)) {
-          scenario_fail(a, "brk refused: the heap overlaps a region");
+          scenario_fail(a, "brk refused: the heap overlaps a region or leaves the user half");
           return;
         }
         p.heap_base = va;
@@ -147,7 +149,7 @@ void Cpu::run_action(const ScenarioAction& a, std::map<std::string, Process*>& b
     case Op::Attach: {
       const unsigned id = scenario_segments_.at(a.name);
       if (!kernel_->shm_attach(p.pid, id, va, a.perms)) {
-        scenario_fail(a, "attach refused: the range overlaps a region");
+        scenario_fail(a, "attach refused: the range overlaps a region or leaves the user half");
         return;
       }
       p.shadow.attach(va, va + kernel_->object_size(id), segment_shadows_.at(id));
@@ -165,7 +167,7 @@ void Cpu::run_action(const ScenarioAction& a, std::map<std::string, Process*>& b
       unsigned library = 0;
       while (scenario_->libraries.at(library).first != a.name) ++library;
       if (!kernel_->map_library(p.pid, library, va)) {
-        scenario_fail(a, "maplib refused: the range overlaps a region");
+        scenario_fail(a, "maplib refused: the range overlaps a region or leaves the user half");
         return;
       }
       p.shadow.map_library(va, va + kernel_->object_size(library), library);
