@@ -16,8 +16,8 @@ std::vector<Region> standard_layout(const ProgramImage& image) {
       {"heap", RegionKind::Heap, Layout::kHeapBase,
        Layout::kHeapBase + sv::page_round_up(image.heap_size), kPteR | kPteW},
       // The stack starts one page deep and grows on demand down to kStackTop - stack_max.
-      {"stack", RegionKind::Stack, Layout::kStackTop - kPageSize, Layout::kStackTop,
-       kPteR | kPteW, Layout::kStackTop - sv::page_round_up(image.stack_max)},
+      {"stack", RegionKind::Stack, Layout::kStackTop - kPageSize, Layout::kStackTop, kPteR | kPteW,
+       Layout::kStackTop - sv::page_round_up(image.stack_max)},
   };
 }
 

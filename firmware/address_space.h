@@ -25,8 +25,8 @@ struct Region {
   std::string name;
   RegionKind kind = RegionKind::Anonymous;
   std::uint64_t start = 0;
-  std::uint64_t end = 0;    // exclusive
-  std::uint64_t perms = 0;  // sv::kPteR | kPteW | kPteX
+  std::uint64_t end = 0;            // exclusive
+  std::uint64_t perms = 0;          // sv::kPteR | kPteW | kPteX
   std::uint64_t grows_down_to = 0;  // a stack: the lowest start it may grow to (0: fixed)
   Backing backing = Backing::Private;
   unsigned object = 0;              // Shared, Library: which object
@@ -42,7 +42,7 @@ struct Region {
 struct Layout {
   static constexpr std::uint64_t kTextBase = 0x0001'0000;
   static constexpr std::uint64_t kHeapBase = 0x1000'0000;
-  static constexpr std::uint64_t kMmapTop = 0x20'0000'0000;  // mmap regions grow down from here
+  static constexpr std::uint64_t kMmapTop = 0x20'0000'0000;      // mmap regions grow down from here
   static constexpr std::uint64_t kShmBase = 0x28'0000'0000;      // where programs attach segments
   static constexpr std::uint64_t kLibraryBase = 0x30'0000'0000;  // where programs map a library
   static constexpr std::uint64_t kStackTop = 0x3F'FFFF'F000;
@@ -52,8 +52,8 @@ struct Layout {
 struct ProgramImage {
   std::uint64_t text_size = 64 << 10;
   std::uint64_t data_size = 64 << 10;
-  std::uint64_t heap_size = 0;           // initial brk - heap base
-  std::uint64_t stack_max = 8 << 20;     // the stack may grow down this far
+  std::uint64_t heap_size = 0;        // initial brk - heap base
+  std::uint64_t stack_max = 8 << 20;  // the stack may grow down this far
 };
 
 // text (RX) | data (RW) | ... heap (RW, brk) ... | ... mmap (RW) ... | guard | stack (RW)

@@ -42,7 +42,8 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
                 "segmentation fault: region '" + found->name + "' forbids " + to_string(access));
   }
   if (!p.page_table) {
-    return kill(pid, va, cause, KillKind::Segfault, "segmentation fault: page fault without paging");
+    return kill(pid, va, cause, KillKind::Segfault,
+                "segmentation fault: page fault without paging");
   }
   const Region& region = *found;  // stays put: nothing below changes this address space
 
@@ -64,10 +65,14 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
     if ((pte & needed) != needed) {
       hal_.store64(*pte_addr, pte | needed);
       ++stats_.ad_faults;
-      note(pid, va, [&] { return std::string("A/D fault: the firmware sets ") + (access == AccessKind::Write ? "A and D" : "A"); });
+      note(pid, va, [&] {
+        return std::string("A/D fault: the firmware sets ") +
+               (access == AccessKind::Write ? "A and D" : "A");
+      });
     } else {
       ++stats_.spurious_faults;
-      note(pid, va, [] { return std::string("spurious fault: the PTE allows it (a stale TLB entry)"); });
+      note(pid, va,
+           [] { return std::string("spurious fault: the PTE allows it (a stale TLB entry)"); });
     }
     flush_page(pid, page);
     return std::nullopt;
@@ -121,7 +126,8 @@ std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, s
       ++stats_.swap_cache_hits;
       ++stats_.minor_faults;
       note(pid, page, [&] {
-        return "minor fault: swap slot " + std::to_string(slot) + " is in the swap cache, frame " + std::to_string(*frame);
+        return "minor fault: swap slot " + std::to_string(slot) + " is in the swap cache, frame " +
+               std::to_string(*frame);
       });
     } else {
       EvictResult why = EvictResult::Done;
@@ -138,7 +144,8 @@ std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, s
       ++stats_.major_faults;
       ++stats_.swap_ins;
       note(pid, page, [&] {
-        return "major fault: swap read slot " + std::to_string(slot) + " into frame " + std::to_string(*frame);
+        return "major fault: swap read slot " + std::to_string(slot) + " into frame " +
+               std::to_string(*frame);
       });
     }
   } else {
@@ -166,7 +173,8 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
     ++stats_.minor_faults;
     map_page(pid, *resident, page, pte_addr, region.perms, access);
     note(pid, page, [&] {
-      return "minor fault: " + region.name + " page " + std::to_string(index) + " is resident, frame " + std::to_string(*resident);
+      return "minor fault: " + region.name + " page " + std::to_string(index) +
+             " is resident, frame " + std::to_string(*resident);
     });
     return std::nullopt;
   }
@@ -199,14 +207,15 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
   record.frame = frame;
   if (!read_ok) {
     free_user_frame(*frame);
-    return kill(pid, page, cause, KillKind::IoError,
-                std::string("I/O error reading '") + obj.name + "': " + to_string(swap_.last_error()));
+    return kill(
+        pid, page, cause, KillKind::IoError,
+        std::string("I/O error reading '") + obj.name + "': " + to_string(swap_.last_error()));
   }
   map_page(pid, *frame, page, pte_addr, region.perms, access);
   note(pid, page, [&] {
     return std::string(obj.kind == SharedObject::Kind::Library ? "major fault: file-store read of "
-                       : frames_.page(*frame).swap_slot     ? "major fault: swap read of "
-                                                            : "minor fault: zero-filled ") +
+                       : frames_.page(*frame).swap_slot        ? "major fault: swap read of "
+                                                               : "minor fault: zero-filled ") +
            region.name + " page " + std::to_string(index) + " into frame " + std::to_string(*frame);
   });
   return std::nullopt;
@@ -227,7 +236,9 @@ std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::ui
     }
     hal_.store64(pte_addr, (pte & ~kPteCow) | sv::kPteW | sv::kPteA | sv::kPteD);
     ++stats_.cow_reuses;
-    note(pid, page, [&] { return "COW fault: no other mapper, frame " + std::to_string(frame) + " writable again"; });
+    note(pid, page, [&] {
+      return "COW fault: no other mapper, frame " + std::to_string(frame) + " writable again";
+    });
     flush_page(pid, page);
     return std::nullopt;
   }
@@ -244,7 +255,10 @@ std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::ui
   const std::uint64_t flags = (pte & (sv::kPteR | sv::kPteX)) | sv::kPteW;
   map_page(pid, *copy, page, pte_addr, flags, AccessKind::Write);
   ++stats_.cow_copies;
-  note(pid, page, [&] { return "COW fault: frame " + std::to_string(frame) + " copied to frame " + std::to_string(*copy); });
+  note(pid, page, [&] {
+    return "COW fault: frame " + std::to_string(frame) + " copied to frame " +
+           std::to_string(*copy);
+  });
   flush_page(pid, page);
   return std::nullopt;
 }

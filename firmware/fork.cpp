@@ -49,8 +49,9 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
         return;
       }
       add_mapper(*copy, Mapper{child, va, *child_slot});
-      hal_.store64(*child_slot, sv::make_pte(frame_pa(*copy), sv::kPteV | sv::kPteU | region->perms |
-                                                                  sv::kPteA | sv::kPteD));
+      hal_.store64(*child_slot,
+                   sv::make_pte(frame_pa(*copy),
+                                sv::kPteV | sv::kPteU | region->perms | sv::kPteA | sv::kPteD));
       ++stats_.fork_frames_copied;
       ++stats_.swap_ins;
       return;
@@ -88,7 +89,8 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
     hal_.store64(*child_slot, pte);
   };
   // Region by region, as Linux copies VMA by VMA: the tables of the holes are never read.
-  for (const Region& r : parent.space->regions()) parent.page_table->for_each_leaf(r.start, r.end, copy_leaf);
+  for (const Region& r : parent.space->regions())
+    parent.page_table->for_each_leaf(r.start, r.end, copy_leaf);
   // Every writable page of the parent's changed: one flush of its ASID, as Linux
   // flushes the whole mm after copying it, instead of one per page.
   if (parent_changed) flush_asid(processes_.at(parent_pid));

@@ -61,7 +61,9 @@ class FrameTable {
   const UserPage& page(std::uint64_t frame) const { return user_.at(frame); }
   std::uint64_t user_count() const { return user_.size(); }
 
-  void add_mapper(std::uint64_t frame, const Mapper& mapper) { page(frame).mappers.push_back(mapper); }
+  void add_mapper(std::uint64_t frame, const Mapper& mapper) {
+    page(frame).mappers.push_back(mapper);
+  }
   // Removes pid's mapping at va; returns how many mappers are left.
   std::size_t remove_mapper(std::uint64_t frame, Pid pid, std::uint64_t va);
   // The frames of user pages in ascending order (a stable order for fallbacks).

@@ -110,14 +110,16 @@ void Kernel::flush_page(Pid pid, std::uint64_t va) {
   flush(mmu_regs::FlushKind::VaAsid, va, p.asid.value);
   if (running_ != pid) {
     ++stats_.shootdowns;
-    note(pid, va, [&] { return "shootdown: flush this page in ASID " + std::to_string(p.asid.value); });
+    note(pid, va,
+         [&] { return "shootdown: flush this page in ASID " + std::to_string(p.asid.value); });
   }
 }
 
 std::string Kernel::mappers_of(std::uint64_t frame) const {
   std::string out;
   for (const Mapper& m : frames_.page(frame).mappers) {
-    out += (out.empty() ? "" : ", ") + std::string("pid ") + std::to_string(m.pid) + " at " + hex(m.va);
+    out += (out.empty() ? "" : ", ") + std::string("pid ") + std::to_string(m.pid) + " at " +
+           hex(m.va);
   }
   return out.empty() ? "no mapper" : out;
 }

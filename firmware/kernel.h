@@ -85,10 +85,10 @@ struct KernelStats {
   std::uint64_t processes_exited = 0;
   std::uint64_t traps = 0;
   std::uint64_t syscalls = 0;
-  std::uint64_t page_faults = 0;   // minor + major
-  std::uint64_t minor_faults = 0;  // no I/O: a zeroed frame, or a page already resident
-  std::uint64_t major_faults = 0;  // the page read from swap or the file store
-  std::uint64_t ad_faults = 0;     // Svade: A or D set by the firmware
+  std::uint64_t page_faults = 0;      // minor + major
+  std::uint64_t minor_faults = 0;     // no I/O: a zeroed frame, or a page already resident
+  std::uint64_t major_faults = 0;     // the page read from swap or the file store
+  std::uint64_t ad_faults = 0;        // Svade: A or D set by the firmware
   std::uint64_t spurious_faults = 0;  // the PTE already allowed the access (a stale TLB entry)
   std::uint64_t segfaults = 0;
   std::uint64_t kills = 0;  // all kinds
@@ -99,8 +99,8 @@ struct KernelStats {
   std::uint64_t clean_drops = 0;       // clean pages with a copy in swap or the file store: no I/O
   std::uint64_t zero_drops = 0;        // evictions of never-written pages: no I/O, zero again
   std::uint64_t swap_ins = 0;
-  std::uint64_t swap_cache_hits = 0;   // a swap entry whose page another mapper had read back
-  std::uint64_t library_reads = 0;     // library pages read from the file store
+  std::uint64_t swap_cache_hits = 0;  // a swap entry whose page another mapper had read back
+  std::uint64_t library_reads = 0;    // library pages read from the file store
   std::uint64_t forks = 0;
   std::uint64_t fork_frames_copied = 0;  // firmware.fork=copy: pages copied at fork time
   std::uint64_t fork_time_ns = 0;        // simulated time spent in fork()
@@ -109,7 +109,7 @@ struct KernelStats {
   std::uint64_t cow_reuses = 0;          // ... whose page had no other mapper: writable again
   std::uint64_t shared_frames = 0;       // frames with more than one mapper now
   std::uint64_t shared_frames_peak = 0;
-  std::uint64_t shootdowns = 0;  // flushes for PTE changes in an address space not running
+  std::uint64_t shootdowns = 0;    // flushes for PTE changes in an address space not running
   std::uint64_t shm_segments = 0;  // created
   std::uint64_t asid_rollovers = 0;
   std::uint64_t context_switches = 0;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
-#include "uniform.h"
 #include "sv.h"
+#include "uniform.h"
 
 namespace mmusim::fw {
 

@@ -88,7 +88,8 @@ class ClockReplacement final : public ClockFace {
  public:
   std::uint64_t victim(PteBits& bits) override;
   std::string why() const override {
-    return "A clear under the clock hand (" + std::to_string(cleared_) + " A bits cleared on the way)";
+    return "A clear under the clock hand (" + std::to_string(cleared_) +
+           " A bits cleared on the way)";
   }
 
  private:

@@ -1,7 +1,7 @@
 // Processes: spawn, switch (with ASIDs assigned on demand), exit.
-#include "kernel.h"
-
 #include <stdexcept>
+
+#include "kernel.h"
 
 namespace mmusim::fw {
 
@@ -34,7 +34,8 @@ void Kernel::switch_to(Pid pid) {
     p.asid = asids_->assign(rolled_over);
     if (rolled_over) {
       flush(mmu_regs::FlushKind::All, 0, 0);
-      note(pid, kNoVa, [] { return std::string("ASID rollover: no ASID free, every TLB entry flushed"); });
+      note(pid, kNoVa,
+           [] { return std::string("ASID rollover: no ASID free, every TLB entry flushed"); });
     }
     note_user_frames();
   }

@@ -121,12 +121,13 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
     ++stats_.zero_drops;  // never written since it was zero-filled: zero-fill it again
   }
   note(running_.value_or(0), kNoVa, [&] {
-    return "evict frame " + std::to_string(frame) + " (" + owners + "): " +
-           (why != nullptr ? std::string(why) : policy_->why()) + "; " +
-           (dirty ? "written back: swap write to slot " + std::to_string(*slot)
+    return "evict frame " + std::to_string(frame) + " (" + owners +
+           "): " + (why != nullptr ? std::string(why) : policy_->why()) + "; " +
+           (dirty  ? "written back: swap write to slot " + std::to_string(*slot)
             : slot ? "dropped: clean, swap slot " + std::to_string(*slot) + " has it"
-            : page.backing == Backing::Library ? std::string("dropped: clean, the file store has it")
-                                               : std::string("dropped: never written, zero again"));
+            : page.backing == Backing::Library
+                ? std::string("dropped: clean, the file store has it")
+                : std::string("dropped: never written, zero again"));
   });
   // Every PTE that maps the frame: a private page's becomes a swap entry (each holds a
   // reference to the slot); an object page's is cleared, and the object remembers.

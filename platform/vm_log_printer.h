@@ -12,10 +12,12 @@ namespace mmusim {
 class VmLogPrinter final : public fw::VmLog {
  public:
   explicit VmLogPrinter(std::ostream& out) : out_(out) {}
-  void event(std::uint64_t time_ps, fw::Pid pid, std::uint64_t va, const std::string& what) override {
+  void event(std::uint64_t time_ps, fw::Pid pid, std::uint64_t va,
+             const std::string& what) override {
     char head[96];
-    std::snprintf(head, sizeof head, "%14.6f us  pid %-3u %-14s ", static_cast<double>(time_ps) / 1e6,
-                  pid, va == fw::kNoVa ? "-" : fw::hex(va).c_str());
+    std::snprintf(head, sizeof head, "%14.6f us  pid %-3u %-14s ",
+                  static_cast<double>(time_ps) / 1e6, pid,
+                  va == fw::kNoVa ? "-" : fw::hex(va).c_str());
     out_ << head << what << '\n';
   }
 

@@ -10,7 +10,8 @@ constexpr std::uint64_t kMask = (std::uint64_t{1} << kShift) - 1;
 }  // namespace
 
 ShadowMemory::ShadowMemory(const ShadowMemory& other) {
-  for (const auto& [number, page] : other.pages_) pages_.emplace(number, std::make_unique<Page>(*page));
+  for (const auto& [number, page] : other.pages_)
+    pages_.emplace(number, std::make_unique<Page>(*page));
 }
 
 const ShadowMemory::Page* ShadowMemory::find(std::uint64_t va) const {

@@ -23,14 +23,16 @@ std::uint64_t store_value(fw::Pid pid, std::uint64_t va, std::uint64_t version) 
 std::string hex_bytes(const unsigned char* bytes, std::uint32_t size) {
   std::ostringstream s;
   s << "0x" << std::hex << std::setfill('0');
-  for (std::uint32_t i = std::min<std::uint32_t>(size, 16); i-- > 0;) s << std::setw(2) << unsigned(bytes[i]);
+  for (std::uint32_t i = std::min<std::uint32_t>(size, 16); i-- > 0;)
+    s << std::setw(2) << unsigned(bytes[i]);
   if (size > 16) s << "...";
   return s.str();
 }
 
 fw::Syscall syscall_of(StreamOp op) {
-  return op == StreamOp::Brk ? fw::Syscall::Brk : op == StreamOp::Mmap ? fw::Syscall::Mmap
-                                                                     : fw::Syscall::Munmap;
+  return op == StreamOp::Brk    ? fw::Syscall::Brk
+         : op == StreamOp::Mmap ? fw::Syscall::Mmap
+                                : fw::Syscall::Munmap;
 }
 }  // namespace
 
@@ -89,7 +91,8 @@ void Cpu::start(Process& p) {
   for (const SegmentMapping& seg : p.spec.segments) {
     const unsigned id = kernel_->shm_get(seg.key, seg.size);
     if (!kernel_->shm_attach(p.pid, id, seg.va, seg.perms)) {
-      throw SimulationFailure("pid " + std::to_string(p.pid) + ": cannot attach segment " + seg.key);
+      throw SimulationFailure("pid " + std::to_string(p.pid) + ": cannot attach segment " +
+                              seg.key);
     }
     // IPC_RMID once the last sharer has it: it lives until its last detach.
     if (seg.remove_after_attach) kernel_->shm_remove(id);
@@ -178,8 +181,9 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
 // two, or another process could take the page away again before it is used.
 Cpu::AccessOutcome Cpu::complete(Process& p) {
   for (unsigned traps = 0;; ++traps) {
-    if (issue(p)) return failure_.empty() ? (traps == 0 ? AccessOutcome::Done : AccessOutcome::DoneAfterTraps)
-                                          : AccessOutcome::Failed;
+    if (issue(p))
+      return failure_.empty() ? (traps == 0 ? AccessOutcome::Done : AccessOutcome::DoneAfterTraps)
+                              : AccessOutcome::Failed;
     ++stats_.traps;
     if (traps == config_.max_traps_per_access) {
       std::ostringstream msg;
@@ -192,8 +196,8 @@ Cpu::AccessOutcome Cpu::complete(Process& p) {
     if (const auto killed = kernel_->handle_trap(p.pid)) {
       std::cerr << "mmusim: pid " << killed->pid << " killed: " << killed->reason << " ("
                 << to_string(killed->access) << " at VA 0x" << std::hex << killed->va << std::dec
-                << ", " << sv::to_string(killed->cause) << ", time "
-                << keeper_.get_current_time() << ")\n";
+                << ", " << sv::to_string(killed->cause) << ", time " << keeper_.get_current_time()
+                << ")\n";
       ++stats_.processes_killed;
       return AccessOutcome::Killed;
     }
@@ -229,7 +233,8 @@ bool Cpu::issue(Process& p) {
   const Access& access = p.pending;
   const bool write = access.kind == AccessKind::Write;
   if (write) {
-    const std::uint64_t value = store_value_ ? *store_value_ : store_value(p.pid, access.va, p.stores);
+    const std::uint64_t value =
+        store_value_ ? *store_value_ : store_value(p.pid, access.va, p.stores);
     for (std::uint32_t i = 0; i < access.size; i += 8) {
       std::memcpy(&buffer_[i], &value, std::min<std::uint32_t>(8, access.size - i));
     }

@@ -4,6 +4,9 @@
 // the mmu; when one traps, or a process makes a system call, the firmware runs in this
 // thread. Every load is checked against what the process last stored there.
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include <chrono>
 #include <deque>
 #include <map>
@@ -11,8 +14,6 @@
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
 #include "activity_trace.h"
@@ -29,9 +30,9 @@ struct CpuConfig {
   sc_core::sc_time access_time = sc_core::sc_time(0.5, sc_core::SC_NS);  // compute per access
   sc_core::sc_time timeslice = sc_core::sc_time(100, sc_core::SC_US);
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);  // loosely-timed sync
-  sc_core::sc_time spawn_interval = sc_core::SC_ZERO_TIME;  // process i starts at i * this
-  bool check_reads = true;             // compare every load with the shadow copy
-  unsigned max_traps_per_access = 8;   // more means the firmware is not making progress
+  sc_core::sc_time spawn_interval = sc_core::SC_ZERO_TIME;         // process i starts at i * this
+  bool check_reads = true;            // compare every load with the shadow copy
+  unsigned max_traps_per_access = 8;  // more means the firmware is not making progress
 };
 
 // A library the loader maps into a process at start (the config's libraries, by index).
@@ -100,13 +101,13 @@ class Cpu final : public sc_core::sc_module {
     fw::Pid pid = 0;
     ProcessSpec spec;
     ProcessShadow shadow;
-    std::uint64_t stores = 0;  // the version of the next store's value
-    std::uint64_t brk = 0;     // the heap end the kernel last granted
+    std::uint64_t stores = 0;                         // the version of the next store's value
+    std::uint64_t brk = 0;                            // the heap end the kernel last granted
     std::map<std::uint64_t, std::uint64_t> mappings;  // mmap start -> length
-    Access pending;  // what it does now
+    Access pending;                                   // what it does now
     // scenario only
     std::string name;
-    std::uint64_t heap_base = 0;  // 0: no heap yet
+    std::uint64_t heap_base = 0;                       // 0: no heap yet
     std::map<std::string, std::uint64_t> attachments;  // segment name -> VA
   };
   // How an access ended, after the traps the firmware resolved on its way.
@@ -139,7 +140,7 @@ class Cpu final : public sc_core::sc_module {
   std::map<unsigned, std::shared_ptr<ShadowMemory>> segment_shadows_;
   std::shared_ptr<const Scenario> scenario_;
   std::map<std::string, unsigned> scenario_segments_;  // scenario name -> kernel segment id
-  std::optional<std::uint64_t> store_value_;  // the next store writes this, not its own
+  std::optional<std::uint64_t> store_value_;           // the next store writes this, not its own
   const Process* running_ = nullptr;
   tlm_utils::tlm_quantumkeeper keeper_;
   TlmHal hal_;

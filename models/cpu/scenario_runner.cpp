@@ -91,9 +91,11 @@ void Cpu::run_action(const ScenarioAction& a, std::map<std::string, Process*>& b
       return;
     }
     case Op::Stack: {
-      fw::Region r{"stack", fw::RegionKind::Stack, va - sv::kPageSize, va, sv::kPteR | sv::kPteW,
-                   va - a.size};
-      if (!kernel_->map_region(p.pid, r)) scenario_fail(a, "stack refused: the range overlaps a region or leaves the user half");
+      fw::Region r{"stack", fw::RegionKind::Stack, va - sv::kPageSize,
+                   va,      sv::kPteR | sv::kPteW, va - a.size};
+      if (!kernel_->map_region(p.pid, r)) {
+        scenario_fail(a, "stack refused: the range overlaps a region or leaves the user half");
+      }
       return;
     }
     case Op::Brk: {
@@ -195,13 +197,12 @@ void Cpu::scenario_access(const ScenarioAction& a, Process& p) {
     return;
   }
   const bool killed = outcome == AccessOutcome::Killed;
-  const char* got = killed ? "a segfault" : outcome == AccessOutcome::DoneAfterTraps
-                                                ? "a fault the firmware resolved"
-                                                : "no fault";
-  const bool as_expected =
-      a.expect == Expect::Segfault ? killed
-      : a.expect == Expect::Fault  ? outcome == AccessOutcome::DoneAfterTraps
-                                   : !killed;
+  const char* got = killed                                     ? "a segfault"
+                    : outcome == AccessOutcome::DoneAfterTraps ? "a fault the firmware resolved"
+                                                               : "no fault";
+  const bool as_expected = a.expect == Expect::Segfault ? killed
+                           : a.expect == Expect::Fault  ? outcome == AccessOutcome::DoneAfterTraps
+                                                        : !killed;
   if (!as_expected) {
     std::string what = std::string("expected ") + outcome_word(a.expect) + ", got " + got;
     if (killed && !kernel_->kills().empty()) what += " (" + kernel_->kills().back().reason + ")";
@@ -211,7 +212,8 @@ void Cpu::scenario_access(const ScenarioAction& a, Process& p) {
   if (a.check_value && !killed) {
     std::uint64_t got_value = 0;
     std::memcpy(&got_value, buffer_.data(), 8);
-    if (got_value != a.value) scenario_fail(a, "expected = " + hex(a.value) + ", got " + hex(got_value));
+    if (got_value != a.value)
+      scenario_fail(a, "expected = " + hex(a.value) + ", got " + hex(got_value));
   }
 }
 

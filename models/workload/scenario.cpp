@@ -75,8 +75,12 @@ class Line {
   std::uint64_t perms(std::size_t i) const {
     std::uint64_t p = 0;
     for (const char c : (*this)[i]) {
-      const std::uint64_t bit = c == 'r' ? sv::kPteR : c == 'w' ? sv::kPteW : c == 'x' ? sv::kPteX : 0;
-      if (bit == 0 || (p & bit) != 0) fail("permissions are some of r, w, x, got '" + (*this)[i] + "'");
+      const std::uint64_t bit = c == 'r'   ? sv::kPteR
+                                : c == 'w' ? sv::kPteW
+                                : c == 'x' ? sv::kPteX
+                                           : 0;
+      if (bit == 0 || (p & bit) != 0)
+        fail("permissions are some of r, w, x, got '" + (*this)[i] + "'");
       p |= bit;
     }
     return p;
@@ -105,8 +109,8 @@ struct Names {
 };
 
 const std::map<std::string, Op> kProcessOps = {
-    {"mmap", Op::Mmap},   {"stack", Op::Stack},   {"brk", Op::Brk},       {"munmap", Op::Munmap},
-    {"read", Op::Read},   {"write", Op::Write},   {"fetch", Op::Fetch},   {"fork", Op::Fork},
+    {"mmap", Op::Mmap},     {"stack", Op::Stack},   {"brk", Op::Brk},       {"munmap", Op::Munmap},
+    {"read", Op::Read},     {"write", Op::Write},   {"fetch", Op::Fetch},   {"fork", Op::Fork},
     {"attach", Op::Attach}, {"detach", Op::Detach}, {"maplib", Op::MapLib}, {"exit", Op::Exit}};
 
 bool is_name(const std::string& w) {
@@ -128,7 +132,8 @@ ScenarioAction parse_action(Line& line, std::size_t number, Names& names) {
       line.need(3, first == "shm" ? "shm NAME SIZE" : "lib NAME SIZE");
     }
     a.name = line[1];
-    if (!is_name(a.name)) line.fail("'" + a.name + "' is not a name (a letter, then letters, digits, _ or -)");
+    if (!is_name(a.name))
+      line.fail("'" + a.name + "' is not a name (a letter, then letters, digits, _ or -)");
     if (first == "process") {
       a.op = Op::Process;
       if (names.processes.count(a.name)) line.fail("process '" + a.name + "' exists already");
@@ -170,7 +175,8 @@ ScenarioAction parse_action(Line& line, std::size_t number, Names& names) {
       line.need(4, "A brk BASE +SIZE");
       a.va = line.address(2, a.kernel_relative);
       const std::string& change = line[3];
-      if (change.empty() || (change[0] != '+' && change[0] != '-')) line.fail("expected +SIZE or -SIZE");
+      if (change.empty() || (change[0] != '+' && change[0] != '-'))
+        line.fail("expected +SIZE or -SIZE");
       a.grow = change[0] == '+';
       if (!parse_byte_size(change.substr(1), a.size) || !page_aligned(a.size)) {
         line.fail("bad size '" + change.substr(1) + "' (a multiple of 4KiB)");
@@ -215,7 +221,8 @@ ScenarioAction parse_action(Line& line, std::size_t number, Names& names) {
       line.need(5, "A attach SEGMENT VA PERMS");
       a.name = line[2];
       if (!names.segments.count(a.name)) line.fail("unknown segment '" + a.name + "'");
-      if (p.attached.count(a.name)) line.fail("'" + a.name + "' is attached to " + a.process + " already");
+      if (p.attached.count(a.name))
+        line.fail("'" + a.name + "' is attached to " + a.process + " already");
       a.va = line.address(3, a.kernel_relative);
       a.perms = line.perms(4);
       p.attached.insert(a.name);
@@ -242,8 +249,8 @@ ScenarioAction parse_action(Line& line, std::size_t number, Names& names) {
                           a.op == Op::Munmap || a.op == Op::Attach || a.op == Op::MapLib;
   if (needs_page && !page_aligned(a.va)) line.fail("the address must be 4KiB aligned");
   if (access && a.va % (a.op == Op::Fetch ? 4 : 8) != 0) {
-    line.fail(std::string("a ") + (a.op == Op::Fetch ? "fetch" : "read or write") +
-              " must be " + (a.op == Op::Fetch ? "4" : "8") + "-byte aligned");
+    line.fail(std::string("a ") + (a.op == Op::Fetch ? "fetch" : "read or write") + " must be " +
+              (a.op == Op::Fetch ? "4" : "8") + "-byte aligned");
   }
   if (a.expect == Expect::Segfault) {
     p.alive = false;

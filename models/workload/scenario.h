@@ -32,8 +32,21 @@ namespace mmusim {
 
 struct ScenarioAction {
   enum class Op {
-    Process, Mmap, Stack, Brk, Munmap, Read, Write, Fetch, Fork, Shm, Attach, Detach, Lib,
-    MapLib, Exit
+    Process,
+    Mmap,
+    Stack,
+    Brk,
+    Munmap,
+    Read,
+    Write,
+    Fetch,
+    Fork,
+    Shm,
+    Attach,
+    Detach,
+    Lib,
+    MapLib,
+    Exit
   };
   // What an access must end in.
   enum class Expect { Complete, Ok, Fault, Segfault };

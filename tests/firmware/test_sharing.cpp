@@ -27,9 +27,9 @@ TEST_F(KernelTest, ForkSharesPagesCopyOnWriteAndCopiesOnlyWhatIsWritten) {
   EXPECT_EQ(kernel.stats().user_frames_in_use, 4u);  // nothing copied
   EXPECT_EQ(kernel.stats().shared_frames, 4u);
   // The parent's PTEs are write-protected: its TLB entries for them must go.
-  EXPECT_EQ(hal.last_flush(), (std::vector<std::uint64_t>{
-                                  static_cast<std::uint64_t>(regs::FlushKind::Asid), 0,
-                                  kernel.asid_of(parent)}));
+  EXPECT_EQ(hal.last_flush(),
+            (std::vector<std::uint64_t>{static_cast<std::uint64_t>(regs::FlushKind::Asid), 0,
+                                        kernel.asid_of(parent)}));
   kernel.switch_to(*child);
   for (std::uint64_t page = 0; page < 4; ++page) EXPECT_EQ(read(*child, page_va(page)), 10 + page);
   write(*child, page_va(0), 99);  // a store page fault: the child gets its own copy
@@ -185,7 +185,8 @@ TEST_F(KernelTest, TheKernelRegionIsGlobalSupervisorOnlyAndInEveryAddressSpace) 
     ReferenceEngine engine(mmu, memory);
     engine.write_satp(hal.satp);
     sc_core::sc_time d;
-    const auto r = engine.translate({kernel.kernel_base() + 8, {AccessKind::Read, Privilege::Supervisor}}, d);
+    const auto r =
+        engine.translate({kernel.kernel_base() + 8, {AccessKind::Read, Privilege::Supervisor}}, d);
     ASSERT_TRUE(r.ok());
     EXPECT_NE(r.pte & kPteG, 0u);
     EXPECT_EQ(r.pte & kPteU, 0u);
@@ -200,7 +201,8 @@ TEST_F(KernelTest, TheKernelRegionIsGlobalSupervisorOnlyAndInEveryAddressSpace) 
   ReferenceEngine engine(mmu, memory);
   engine.write_satp(hal.satp);
   sc_core::sc_time d;
-  EXPECT_TRUE(engine.translate({kernel.kernel_base(), {AccessKind::Write, Privilege::Supervisor}}, d).ok());
+  EXPECT_TRUE(
+      engine.translate({kernel.kernel_base(), {AccessKind::Write, Privilege::Supervisor}}, d).ok());
 }
 
 TEST_F(KernelTest, WithTwoAsidBitsAsidsAreRecycledAfterAFlushOfEverything) {
@@ -211,7 +213,8 @@ TEST_F(KernelTest, WithTwoAsidBitsAsidsAreRecycledAfterAFlushOfEverything) {
   EXPECT_EQ(kernel.stats().asid_rollovers, 1u);  // the fifth process found none free
   bool flushed_all = false;
   for (const auto& [offset, value] : hal.mmio) {
-    flushed_all |= offset == regs::kFlushCmd && value == static_cast<std::uint64_t>(regs::FlushKind::All);
+    flushed_all |=
+        offset == regs::kFlushCmd && value == static_cast<std::uint64_t>(regs::FlushKind::All);
   }
   EXPECT_TRUE(flushed_all);
   for (const fw::Pid pid : pids) EXPECT_LT(kernel.asid_of(pid), 4u);

@@ -3,9 +3,10 @@
 // are refused before anything runs, and expectations that do not hold fail the run at
 // their line.
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -46,16 +47,21 @@ TEST(Scenarios, FlushAndCopyOnWriteExamplesFailWhenTheFirmwareIsBroken) {
   // A firmware that skips TLB flushes lets stale translations through; one that does
   // not copy a shared page on a store lets one side change the other's data.
   const std::pair<const char*, const char*> cases[] = {
-      {"shootdown.txt", "skip_flush"},          {"shootdown_freed_tables.txt", "skip_flush"},
-      {"protect_cow.txt", "skip_flush"},        {"asid_reuse.txt", "skip_flush"},
-      {"larger_than_memory.txt", "lose_dirty_pages"}, {"protect_cow.txt", "cow_no_copy"},
+      {"shootdown.txt", "skip_flush"},
+      {"shootdown_freed_tables.txt", "skip_flush"},
+      {"protect_cow.txt", "skip_flush"},
+      {"asid_reuse.txt", "skip_flush"},
+      {"larger_than_memory.txt", "lose_dirty_pages"},
+      {"protect_cow.txt", "cow_no_copy"},
       {"fork_cow.txt", "cow_no_copy"}};
   for (const auto& [file, fault] : cases) {
     for (const std::string impl : {"model", "rtl"}) {
-      const Result r = run_scenario(std::string(MMUSIM_SOURCE_DIR "/scenarios/") + file,
-                                    "--set mmu.impl=" + impl + " --set firmware.fault_injection=" + fault);
+      const Result r =
+          run_scenario(std::string(MMUSIM_SOURCE_DIR "/scenarios/") + file,
+                       "--set mmu.impl=" + impl + " --set firmware.fault_injection=" + fault);
       EXPECT_EQ(r.status, 1) << file << " " << fault << " " << impl;
-      EXPECT_NE(r.err.find(std::string("mmusim: FAILED: ") + MMUSIM_SOURCE_DIR "/scenarios/" + file + ":"),
+      EXPECT_NE(r.err.find(std::string("mmusim: FAILED: ") + MMUSIM_SOURCE_DIR "/scenarios/" +
+                           file + ":"),
                 std::string::npos)
           << r.err;
     }
@@ -86,8 +92,10 @@ TEST(Scenarios, AnExpectationThatDoesNotHoldFailsAtItsLine) {
   const auto segv = write_temp_file("segv.txt", "process A\nA read 0x10000000\n");
   r = run_scenario(segv);
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find(segv + ":2: expected ok, got a segfault (segmentation fault: address in no region)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(segv +
+                 ":2: expected ok, got a segfault (segmentation fault: address in no region)"),
+      std::string::npos)
       << r.err;
 
   const auto alive = write_temp_file("alive.txt",
@@ -154,11 +162,11 @@ TEST(VmLog, PrintsEveryKindOfEventAsItHappensAndAgreesWithTheStats) {
                            " --set workload.path=" MMUSIM_SOURCE_DIR "/scenarios/";
   const Result r = mmusim(args + "shared_memory.txt");
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* what : {"new process", "attach segment 'scenario:S'", "minor fault: zero-filled",
-                           "fork: child pid 2 (copy-on-write", "evict frame", "written back: swap write",
-                           "major fault: swap read", "shootdown: flush this page",
-                           "detach segment 'scenario:S'", "killed: segmentation fault",
-                           "exit: frames, swap slots and ASID freed"}) {
+  for (const char* what :
+       {"new process", "attach segment 'scenario:S'", "minor fault: zero-filled",
+        "fork: child pid 2 (copy-on-write", "evict frame", "written back: swap write",
+        "major fault: swap read", "shootdown: flush this page", "detach segment 'scenario:S'",
+        "killed: segmentation fault", "exit: frames, swap slots and ASID freed"}) {
     EXPECT_NE(r.out.find(what), std::string::npos) << what << "\n" << r.out;
   }
   // Every line: time in us, pid, VA or -, what.

@@ -4,6 +4,7 @@
 // retries, exactly as the platform's cpu does.
 
 #include <gtest/gtest.h>
+
 #include <variant>
 
 #include "fake_hal.h"
@@ -73,7 +74,8 @@ class KernelTest : public ::testing::Test {
   fw::KillReport killed(fw::Pid pid, std::uint64_t va, AccessKind kind) {
     const auto r = access(pid, va, kind, 1);
     EXPECT_TRUE(std::holds_alternative<fw::KillReport>(r)) << "not killed";
-    return std::holds_alternative<fw::KillReport>(r) ? std::get<fw::KillReport>(r) : fw::KillReport{};
+    return std::holds_alternative<fw::KillReport>(r) ? std::get<fw::KillReport>(r)
+                                                     : fw::KillReport{};
   }
   fw::Pid start(std::vector<fw::Region> regions = heap()) {
     const fw::Pid pid = kernel.spawn(std::move(regions));
