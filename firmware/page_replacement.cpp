@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
-#include "sv.h"
 #include "uniform.h"
+#include "sv.h"
 
 namespace mmusim::fw {
 

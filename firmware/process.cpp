@@ -1,7 +1,7 @@
 // Processes: spawn, switch (with ASIDs assigned on demand), exit.
-#include <stdexcept>
-
 #include "kernel.h"
+
+#include <stdexcept>
 
 namespace mmusim::fw {
 

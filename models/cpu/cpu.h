@@ -4,9 +4,6 @@
 // the mmu; when one traps, or a process makes a system call, the firmware runs in this
 // thread. Every load is checked against what the process last stored there.
 
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
-
 #include <chrono>
 #include <deque>
 #include <map>
@@ -14,6 +11,8 @@
 #include <string>
 #include <systemc>
 #include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
 #include "activity_trace.h"

@@ -93,9 +93,8 @@ void Cpu::run_action(const ScenarioAction& a, std::map<std::string, Process*>& b
     case Op::Stack: {
       fw::Region r{"stack", fw::RegionKind::Stack, va - sv::kPageSize,
                    va,      sv::kPteR | sv::kPteW, va - a.size};
-      if (!kernel_->map_region(p.pid, r)) {
+      if (!kernel_->map_region(p.pid, r))
         scenario_fail(a, "stack refused: the range overlaps a region or leaves the user half");
-      }
       return;
     }
     case Op::Brk: {

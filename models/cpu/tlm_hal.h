@@ -3,11 +3,10 @@
 // initiator socket (straight to the bus), timed by the cpu's quantum keeper; waiting for
 // the external interrupt suspends the cpu's thread until the line rises.
 
-#include <tlm_utils/tlm_quantumkeeper.h>
-
 #include <stdexcept>
 #include <systemc>
 #include <tlm>
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "hal.h"
 #include "simulation_failure.h"

@@ -348,7 +348,7 @@ TEST(VirtualMemory, SharingUnderMemoryPressureLosesNothing) {
   // segment; 1024 frames for user pages. Thousands of shared and copy-on-write pages
   // are evicted, library pages dropped and read again: every read still checks out.
   const std::string stress = "--set workload.forks=3 --set firmware.user_frames=1024 ";
-  for (const std::string run : {stress + "--set workload.accesses=100000",
+  for (const std::string& run : {stress + "--set workload.accesses=100000",
                                 stress + "--set workload.accesses=20000 --set mmu.impl=lockstep",
                                 stress + "--set workload.accesses=100000 --set firmware.fork=copy"}) {
     const json s = stats_of(run);

@@ -3,10 +3,9 @@
 // are refused before anything runs, and expectations that do not hold fail the run at
 // their line.
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <filesystem>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 

@@ -4,7 +4,6 @@
 // retries, exactly as the platform's cpu does.
 
 #include <gtest/gtest.h>
-
 #include <variant>
 
 #include "fake_hal.h"

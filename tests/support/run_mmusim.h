@@ -1,12 +1,11 @@
 #pragma once
 // Runs the mmusim binary as a user would, capturing its exit status and output.
 
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 
 #include "temp_file.h"
 
