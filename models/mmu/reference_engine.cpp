@@ -47,16 +47,18 @@ bool ReferenceEngine::usable(const TlbEntry* e, const TranslationRequest& req) {
   return e != nullptr && !(req.ctx.kind == AccessKind::Write && (e->pte & sv::kPteD) == 0);
 }
 
-TranslationResult ReferenceEngine::fault(sv::Cause cause) {
+TranslationResult ReferenceEngine::fault(sv::Cause cause, sv::Rule rule) {
   ++stats_.faults_by_cause[static_cast<unsigned>(cause)];
   TranslationResult r;
   r.cause = cause;
+  r.rule = rule;
   return r;
 }
 
 TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const TranslationRequest& req) {
-  if (!sv::leaf_permits(e.pte, req.ctx)) {
-    auto r = fault(sv::page_fault_cause(req.ctx.kind));
+  const sv::Rule permission = sv::permission_rule(e.pte, req.ctx);
+  if (permission != sv::Rule::Translated) {
+    auto r = fault(sv::page_fault_cause(req.ctx.kind), permission);
     r.tlb_hit = true;
     return r;
   }
@@ -74,9 +76,12 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   if (satp_.mode == sv::Mode::Bare) {
     TranslationResult r;
     r.pa = req.va;
+    r.rule = sv::Rule::Bare;
     return r;
   }
-  if (!sv::is_canonical(req.va, satp_.mode)) return fault(sv::page_fault_cause(req.ctx.kind));
+  if (!sv::is_canonical(req.va, satp_.mode)) {
+    return fault(sv::page_fault_cause(req.ctx.kind), sv::Rule::NonCanonical);
+  }
 
   const bool fetch = req.ctx.kind == AccessKind::Fetch;
   Tlb& l1 = (l1i_ && fetch) ? *l1i_ : l1_;
@@ -103,7 +108,7 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   const sc_core::sc_time start = delay;
   const WalkOutcome walked = walker_.walk(satp_, req, delay);
   stats_.walk_latency.record((delay - start).to_seconds() * 1e9);
-  if (walked.cause != sv::Cause::None) return fault(walked.cause);  // faults never fill
+  if (walked.cause != sv::Cause::None) return fault(walked.cause, walked.rule);  // never fill
 
   TlbEntry entry;
   entry.vpn = req.va >> sv::page_shift(walked.level);

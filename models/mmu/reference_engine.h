@@ -26,7 +26,7 @@ class ReferenceEngine final : public TranslationEngine {
   // that store must walk so that D gets set in memory (or faults).
   static bool usable(const TlbEntry* e, const TranslationRequest& req);
   TranslationResult from_entry(const TlbEntry& e, const TranslationRequest& req);
-  TranslationResult fault(sv::Cause cause);
+  TranslationResult fault(sv::Cause cause, sv::Rule rule);
 
   MmuConfig config_;
   sv::Satp satp_;

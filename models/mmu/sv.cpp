@@ -15,6 +15,30 @@ const char* to_string(Cause cause) {
   return "unknown";
 }
 
+const char* to_string(Rule rule) {
+  switch (rule) {
+    case Rule::Translated: return "translated";
+    case Rule::Bare: return "bare";
+    case Rule::NonCanonical: return "non_canonical";
+    case Rule::AccessFault: return "access_fault";
+    case Rule::Invalid: return "invalid";
+    case Rule::WriteWithoutRead: return "w_without_r";
+    case Rule::ReservedBits: return "reserved_bits";
+    case Rule::NonLeafAdu: return "non_leaf_adu";
+    case Rule::NoLeaf: return "no_leaf";
+    case Rule::SupervisorPageFromU: return "s_page_from_u";
+    case Rule::UserPageFromS: return "u_page_from_s";
+    case Rule::UserFetchFromS: return "u_fetch_from_s";
+    case Rule::NoRead: return "no_read";
+    case Rule::NoWrite: return "no_write";
+    case Rule::NoExecute: return "no_execute";
+    case Rule::MisalignedSuperpage: return "misaligned_superpage";
+    case Rule::AccessedClear: return "a_clear";
+    case Rule::DirtyClear: return "d_clear";
+  }
+  return "?";
+}
+
 const char* to_string(Mode mode) {
   switch (mode) {
     case Mode::Bare: return "bare";

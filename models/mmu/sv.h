@@ -114,6 +114,31 @@ constexpr bool is_page_fault(Cause c) {
 const char* to_string(Cause cause);
 const char* to_string(Mode mode);
 
+// Which rule of the translation algorithm (§4.3.2) decided an access: what a coverage
+// model counts and what an explanation names.
+enum class Rule : std::uint8_t {
+  Translated,           // step 8: a physical address
+  Bare,                 // satp.MODE = Bare: no translation
+  NonCanonical,         // §4.4.1: bits 63:VA_BITS differ from bit VA_BITS-1
+  AccessFault,          // step 2: the PTE read hit no memory
+  Invalid,              // step 3: V = 0
+  WriteWithoutRead,     // step 3: W = 1, R = 0 (reserved)
+  ReservedBits,         // step 3 / §4.4.1: bits 63:54 set
+  NonLeafAdu,           // step 4 / §4.3.1: D, A or U set in a non-leaf PTE
+  NoLeaf,               // step 4: a pointer at level 0
+  SupervisorPageFromU,  // step 5: U-mode access to a page with U = 0
+  UserPageFromS,        // step 5: S-mode load or store to a U page with SUM = 0
+  UserFetchFromS,       // step 5: S-mode fetch from a U page (never allowed)
+  NoRead,               // step 5: load without R (and without MXR on an X page)
+  NoWrite,              // step 5: store without W
+  NoExecute,            // step 5: fetch without X
+  MisalignedSuperpage,  // step 6: low PPN fields of a superpage not zero
+  AccessedClear,        // step 7 under Svade: A = 0
+  DirtyClear,           // step 7 under Svade: a store with D = 0
+};
+constexpr unsigned kRules = 18;
+const char* to_string(Rule rule);
+
 // Leaf permission check (§4.3.2 step 5, with SUM and MXR from §4.3.1 / §3.1.6.3).
 struct AccessContext {
   AccessKind kind = AccessKind::Read;
@@ -121,19 +146,26 @@ struct AccessContext {
   bool sum = false;
   bool mxr = false;
 };
-constexpr bool leaf_permits(std::uint64_t pte, const AccessContext& ctx) {
+// Rule::Translated when the leaf allows the access, else the rule it breaks.
+constexpr Rule permission_rule(std::uint64_t pte, const AccessContext& ctx) {
   const bool user_page = (pte & kPteU) != 0;
-  if (ctx.priv == Privilege::User && !user_page) return false;
+  if (ctx.priv == Privilege::User && !user_page) return Rule::SupervisorPageFromU;
   if (ctx.priv == Privilege::Supervisor && user_page) {
     // S-mode never executes U pages; it reads and writes them only with SUM=1.
-    if (ctx.kind == AccessKind::Fetch || !ctx.sum) return false;
+    if (ctx.kind == AccessKind::Fetch) return Rule::UserFetchFromS;
+    if (!ctx.sum) return Rule::UserPageFromS;
   }
   switch (ctx.kind) {
-    case AccessKind::Fetch: return (pte & kPteX) != 0;
-    case AccessKind::Write: return (pte & kPteW) != 0;
-    case AccessKind::Read: return (pte & kPteR) != 0 || (ctx.mxr && (pte & kPteX) != 0);
+    case AccessKind::Fetch: return (pte & kPteX) != 0 ? Rule::Translated : Rule::NoExecute;
+    case AccessKind::Write: return (pte & kPteW) != 0 ? Rule::Translated : Rule::NoWrite;
+    case AccessKind::Read:
+      return (pte & kPteR) != 0 || (ctx.mxr && (pte & kPteX) != 0) ? Rule::Translated
+                                                                    : Rule::NoRead;
   }
-  return false;
+  return Rule::NoRead;
+}
+constexpr bool leaf_permits(std::uint64_t pte, const AccessContext& ctx) {
+  return permission_rule(pte, ctx) == Rule::Translated;
 }
 
 }  // namespace mmusim::sv

@@ -30,20 +30,20 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
     // Step 2: pte = mem[a + va.vpn[i] × PTESIZE]; a failed read is an access fault.
     const std::uint64_t pte_addr = table + vpn(req.va, static_cast<unsigned>(i)) * kPteSize;
     const auto read = memory_.read_pte(pte_addr, delay);
-    if (!read) return {access_fault_cause(req.ctx.kind)};
+    if (!read) return {access_fault_cause(req.ctx.kind), Rule::AccessFault};
     std::uint64_t pte = *read;
 
     // Step 3: invalid, W without R, or reserved bits 63:54 set (§4.4.1).
-    if ((pte & kPteV) == 0 || ((pte & kPteR) == 0 && (pte & kPteW) != 0) ||
-        (pte & kPteReservedMask) != 0) {
-      return {page_fault};
-    }
+    if ((pte & kPteV) == 0) return {page_fault, Rule::Invalid};
+    if ((pte & kPteR) == 0 && (pte & kPteW) != 0) return {page_fault, Rule::WriteWithoutRead};
+    if ((pte & kPteReservedMask) != 0) return {page_fault, Rule::ReservedBits};
     global = global || (pte & kPteG) != 0;
 
     if (!pte_is_leaf(pte)) {
       // Step 4: a pointer to the next level. §4.3.1: D, A and U of a non-leaf PTE are
       // reserved and must be zero; we fault rather than ignore them.
-      if ((pte & (kPteD | kPteA | kPteU)) != 0 || i == 0) return {page_fault};
+      if ((pte & (kPteD | kPteA | kPteU)) != 0) return {page_fault, Rule::NonLeafAdu};
+      if (i == 0) return {page_fault, Rule::NoLeaf};
       if (cache_ != nullptr) {
         TlbEntry entry;
         entry.vpn = req.va >> page_shift(static_cast<unsigned>(i));
@@ -58,19 +58,24 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
     }
 
     // Step 5: permissions, with SUM and MXR.
-    if (!leaf_permits(pte, req.ctx)) return {page_fault};
+    const Rule permission = permission_rule(pte, req.ctx);
+    if (permission != Rule::Translated) return {page_fault, permission};
     // Step 6: a superpage's low PPN fields must be zero.
     const std::uint64_t low_ppn_mask = (std::uint64_t{1} << (kVpnBits * i)) - 1;
-    if ((pte_ppn(pte) & low_ppn_mask) != 0) return {page_fault};
+    if ((pte_ppn(pte) & low_ppn_mask) != 0) return {page_fault, Rule::MisalignedSuperpage};
     // Step 7: A, and D for stores.
     const std::uint64_t needed = kPteA | (req.ctx.kind == AccessKind::Write ? kPteD : 0);
     if ((pte & needed) != needed) {
-      if (ad_update_ == AdUpdate::Fault) return {page_fault};
+      if (ad_update_ == AdUpdate::Fault) {
+        return {page_fault, (pte & kPteA) == 0 ? Rule::AccessedClear : Rule::DirtyClear};
+      }
       pte |= needed;
-      if (!memory_.write_pte(pte_addr, pte, delay)) return {access_fault_cause(req.ctx.kind)};
+      if (!memory_.write_pte(pte_addr, pte, delay)) {
+        return {access_fault_cause(req.ctx.kind), Rule::AccessFault};
+      }
       ++stats_.pte_writes;
     }
-    return {Cause::None, pte, static_cast<unsigned>(i), global};
+    return {Cause::None, Rule::Translated, pte, static_cast<unsigned>(i), global};
   }
 }
 

@@ -12,6 +12,7 @@ namespace mmusim {
 
 struct WalkOutcome {
   sv::Cause cause = sv::Cause::None;
+  sv::Rule rule = sv::Rule::Translated;  // what decided
   std::uint64_t pte = 0;  // the leaf PTE, after any hardware A/D update
   unsigned level = 0;
   bool global = false;  // G set in the leaf or in any non-leaf PTE above it
