@@ -16,6 +16,7 @@
 #include "platform.h"
 #include "stats.h"
 #include "translate_command.h"
+#include "verify_command.h"
 #include "vm_log_printer.h"
 
 namespace mmusim {
@@ -170,6 +171,23 @@ int main_entry(int argc, char* argv[]) {
       ->check(CLI::IsMember({"hw", "fault"}));
   tr->add_option("--set", translate_sets, "override one config key")->allow_extra_args(false);
 
+  VerifyOptions verify;
+  std::string verify_impl = "rtl";
+  std::vector<std::string> verify_sets;
+  CLI::App* vf = app.add_subcommand(
+      "verify", "constrained-random campaign: the RTL against the reference model, with coverage");
+  vf->add_option("--seeds", verify.seeds, "how many seeds (cases) to run (default 20)");
+  vf->add_option("--seed", verify.first_seed, "the first seed (default 1)");
+  vf->add_option("--requests", verify.requests, "operations per seed (default 2000)");
+  vf->add_option("--impl", verify_impl, "what is checked: rtl (against the model) or model")
+      ->check(CLI::IsMember({"rtl", "model"}));
+  vf->add_option("--set", verify_sets, "override an mmu key (TLB geometry, walk cache...)")
+      ->allow_extra_args(false);
+  vf->add_option("--coverage", verify.coverage_path,
+                 "write the coverage here (default coverage.json; \"\" for none)");
+  vf->add_option("--merge", verify.merge, "add these coverage files to this run's")
+      ->allow_extra_args(true);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -179,6 +197,17 @@ int main_entry(int argc, char* argv[]) {
 
   try {
     if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets);
+    if (vf->parsed()) {
+      verify.rtl = verify_impl == "rtl";
+      verify.sets = verify_sets;
+      ConfigDocument doc;
+      for (const auto& g : kVerifyGeometry) doc.overlay_assignment(g, std::string("verify"));
+      for (std::size_t i = 0; i < verify_sets.size(); ++i) doc.overlay_assignment(verify_sets[i], i + 1);
+      verify.mmu = make_platform_config(doc).mmu;
+      if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only
+      verify.progress = isatty(STDERR_FILENO);
+      return run_verify(verify, std::cout, std::cerr);
+    }
     return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log);
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';

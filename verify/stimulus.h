@@ -24,9 +24,11 @@ struct Operation {
   TranslationRequest request;  // Translate
   std::uint64_t satp = 0;      // Satp
   FlushRequest flush;          // Flush
-  std::uint64_t pte_addr = 0;  // Edit: software stores `value` there...
+  std::uint64_t pte_addr = 0;  // Edit: software stores `value` in a leaf PTE there...
   std::uint64_t value = 0;
-  bool flushed = false;  // ...and a Flush operation that covers it follows
+  bool flushed = false;       // ...and a Flush operation that covers it follows
+  std::uint64_t leaf_va = 0;  // Edit: the page the leaf maps, and its level
+  unsigned leaf_level = 0;
 };
 
 struct Case {

@@ -1,0 +1,99 @@
+#include "verify_command.h"
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "campaign.h"
+#include "input_error.h"
+#include "json_locator.h"
+#include "stats.h"
+
+namespace mmusim {
+
+namespace {}  // namespace
+
+// A small TLB and walk cache, so that a short campaign fills, hits and evicts at every
+// level; --set changes them.
+const std::vector<std::string> kVerifyGeometry = {"mmu.tlb.l1.entries=8", "mmu.tlb.l1.ways=2",
+                                                  "mmu.tlb.l2.entries=32", "mmu.tlb.l2.ways=4",
+                                                  "mmu.walk_cache.entries=4"};
+
+namespace {
+
+std::string replay_command(const VerifyOptions& o, std::uint64_t seed) {
+  std::ostringstream s;
+  s << "mmusim verify --seed " << seed << " --seeds 1 --requests " << o.requests << " --impl "
+    << (o.rtl ? "rtl" : "model");
+  for (const auto& set : o.sets) s << " --set " << set;
+  return s.str();
+}
+
+void add_coverage_file(verify::Coverage& coverage, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open coverage file");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("bins")) {
+    throw InputError(path, 1, "not a coverage file (a JSON object with \"bins\")");
+  }
+  try {
+    coverage.merge(doc["bins"]);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(path, e.what());
+  }
+}
+
+}  // namespace
+
+int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
+  verify::Coverage coverage;
+  for (const auto& path : o.merge) add_coverage_file(coverage, path);
+  const auto started = std::chrono::steady_clock::now();
+  auto last_progress = started;
+  std::uint64_t operations = 0;
+  int status = 0;
+  for (std::uint64_t n = 0; n < o.seeds; ++n) {
+    const std::uint64_t seed = o.first_seed + n;
+    const verify::Case c = verify::generate_case(seed, o.requests);
+    operations += c.operations.size();
+    if (const auto failure =
+            verify::run_case(c, o.mmu, o.rtl ? verify::rtl_dut() : nullptr, coverage)) {
+      err << "mmusim: FAILED: seed " << failure->seed << ", operation " << failure->operation
+          << " (" << sv::to_string(c.mode) << ", "
+          << (verify::ad_policy_of(seed) == AdUpdate::Hardware ? "Svadu" : "Svade")
+          << "): " << failure->what << "\n  to replay: " << replay_command(o, seed) << '\n';
+      status = 1;
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (o.progress && now - last_progress >= std::chrono::seconds(1)) {
+      last_progress = now;
+      const double seconds = std::chrono::duration<double>(now - started).count();
+      err << "\rmmusim verify: seed " << n + 1 << " of " << o.seeds << ", " << operations
+          << " operations, coverage " << std::fixed << std::setprecision(1) << coverage.percent()
+          << "%, " << std::setprecision(0)
+          << seconds / static_cast<double>(n + 1) * static_cast<double>(o.seeds - n - 1)
+          << " s left   " << std::flush;
+    }
+  }
+  if (o.progress) err << '\n';
+  nlohmann::json doc = {{"seeds", {{"first", o.first_seed}, {"count", o.seeds}}},
+                        {"requests_per_seed", o.requests},
+                        {"impl", o.rtl ? "rtl" : "model"},
+                        {"merged", o.merge},
+                        {"percent", coverage.percent()},
+                        {"missed", coverage.missed()},
+                        {"bins", coverage.to_json()}};
+  if (!o.coverage_path.empty()) write_stats_file(o.coverage_path, doc);
+  out << "mmusim verify: " << (status == 0 ? "passed" : "FAILED") << ", " << operations
+      << " operations on " << (o.rtl ? "the RTL against the model" : "the model")
+      << " and the model against the spec\n";
+  coverage.print(out);
+  return status;
+}
+
+}  // namespace mmusim

@@ -1,0 +1,180 @@
+#include "campaign.h"
+
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "reference_engine.h"
+#include "rtl_engine.h"
+
+namespace mmusim::verify {
+
+namespace {
+
+std::string describe(const TranslationRequest& req, std::uint64_t satp) {
+  std::ostringstream s;
+  s << to_string(req.ctx.kind) << " of VA 0x" << std::hex << req.va << " ("
+    << (req.ctx.priv == Privilege::User ? "U" : "S") << (req.ctx.sum ? ", SUM" : "")
+    << (req.ctx.mxr ? ", MXR" : "") << ") under satp 0x" << satp;
+  return s.str();
+}
+
+std::string describe(const TranslationResult& r, const std::vector<PteAccess>* log) {
+  std::ostringstream s;
+  s << std::hex;
+  if (r.ok()) {
+    s << "pa 0x" << r.pa << " level " << std::dec << r.level << std::hex << " pte 0x" << r.pte;
+  } else {
+    s << "fault " << sv::to_string(r.cause);
+  }
+  s << (r.tlb_hit ? ", TLB hit" : ", TLB miss");
+  if (r.rule != sv::Rule::Translated) s << ", rule " << sv::to_string(r.rule);
+  if (log != nullptr) {
+    s << ", PTE accesses [";
+    for (std::size_t i = 0; i < log->size(); ++i) {
+      const PteAccess& a = (*log)[i];
+      s << (i ? ", " : "") << (a.write ? "write 0x" : "read 0x") << a.pa << "=0x" << a.value
+        << (a.ok ? "" : " (bus error)");
+    }
+    s << "]";
+  }
+  return s.str();
+}
+
+// What an implementation must match the reference in: everything it reports.
+bool same_answer(const TranslationResult& a, const TranslationResult& b) {
+  return a.cause == b.cause && a.tlb_hit == b.tlb_hit &&
+         (!a.ok() || (a.pa == b.pa && a.level == b.level && a.pte == b.pte));
+}
+
+// What the architecture defines: the outcome and where it goes.
+bool same_outcome(const TranslationResult& a, const TranslationResult& b) {
+  return a.cause == b.cause && (!a.ok() || (a.pa == b.pa && a.level == b.level));
+}
+
+// The spec's answer: the reference with nothing cached (one TLB entry, flushed before
+// each translation, no L2, no walk cache).
+MmuConfig spec_config(MmuConfig mmu) {
+  mmu.l1 = {1, 1, ReplacementKind::Lru, 1};
+  mmu.split_l1 = false;
+  mmu.l2 = {0, 1, ReplacementKind::Lru, 1};
+  mmu.walk_cache_entries = 0;
+  return mmu;
+}
+
+TranslationResult spec_answer(ReferenceEngine& spec, const TranslationRequest& req) {
+  spec.flush({mmu_regs::FlushKind::All, 0, 0});
+  sc_core::sc_time d;
+  return spec.translate(req, d);
+}
+
+// The memory as it was before an edit that no flush has covered yet: a translation may
+// still be answered from it (§4.2.1: without the fence, the old PTE may be used).
+struct StaleView {
+  VerifyMemory::Words words;
+  std::uint64_t va = 0;
+  unsigned level = 0;
+};
+
+}  // namespace
+
+DutFactory rtl_dut() {
+  return [](const MmuConfig& mmu, PteMemory& memory) {
+    return std::make_unique<RtlEngine>(mmu, memory);
+  };
+}
+
+AdUpdate ad_policy_of(std::uint64_t seed) {
+  return (seed / 3) % 2 == 0 ? AdUpdate::Hardware : AdUpdate::Fault;
+}
+
+std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFactory& make_dut,
+                                    Coverage& coverage) {
+  mmu.ad_update = ad_policy_of(c.seed);
+  VerifyMemory dut_memory(c.memory), ref_memory(c.memory), spec_memory(c.memory);
+  const std::unique_ptr<TranslationEngine> dut = make_dut ? make_dut(mmu, dut_memory) : nullptr;
+  ReferenceEngine ref(mmu, ref_memory);
+  const MmuConfig bare_mmu = spec_config(mmu);
+  ReferenceEngine spec(bare_mmu, spec_memory);
+  std::vector<StaleView> stale;
+  std::uint64_t satp = 0;
+
+  for (std::size_t i = 0; i < c.operations.size(); ++i) {
+    const Operation& op = c.operations[i];
+    const auto fail = [&](const std::string& what) { return CaseFailure{c.seed, i, what}; };
+    switch (op.kind) {
+      case Operation::Kind::Satp: {
+        const bool same_tables =
+            satp != 0 && (satp & sv::kPtePpnMask) == (op.satp & sv::kPtePpnMask);
+        satp = op.satp;
+        if (dut) dut->write_satp(satp);
+        ref.write_satp(satp);
+        spec.write_satp(satp);
+        coverage.satp(same_tables);
+        break;
+      }
+      case Operation::Kind::Flush: {
+        if (dut) dut->flush(op.flush);
+        ref.flush(op.flush);
+        coverage.flush(op.flush);
+        // What the flush covers, the old translation no longer answers.
+        const auto covered = [&](const StaleView& v) {
+          if (op.flush.kind == mmu_regs::FlushKind::All) return true;
+          if (op.flush.kind != mmu_regs::FlushKind::Va) return false;  // other ASIDs may keep it
+          const unsigned shift = sv::page_shift(v.level);
+          return (op.flush.va >> shift) == (v.va >> shift);
+        };
+        std::vector<StaleView> kept;
+        for (auto& v : stale) {
+          if (!covered(v)) kept.push_back(std::move(v));
+        }
+        stale = std::move(kept);
+        break;
+      }
+      case Operation::Kind::Edit:
+        if (!op.flushed) stale.push_back({spec_memory.words(), op.leaf_va, op.leaf_level});
+        dut_memory.store(op.pte_addr, op.value);
+        ref_memory.store(op.pte_addr, op.value);
+        spec_memory.store(op.pte_addr, op.value);
+        coverage.edit(op.flushed);
+        break;
+      case Operation::Kind::Translate: {
+        sc_core::sc_time d;
+        const MmuStats before = ref.stats();
+        ref_memory.log.clear();
+        const TranslationResult model = ref.translate(op.request, d);
+        coverage.translation(op.request, model, sv::Satp::decode(satp).asid, before, ref.stats(),
+                             ref_memory.log);
+        if (dut) {
+          dut_memory.log.clear();
+          sc_core::sc_time dd;
+          const TranslationResult got = dut->translate(op.request, dd);
+          if (!same_answer(got, model) || !(dut_memory.log == ref_memory.log)) {
+            return fail("the implementation and the model differ on " + describe(op.request, satp) +
+                        "\n  impl:  " + describe(got, &dut_memory.log) +
+                        "\n  model: " + describe(model, &ref_memory.log));
+          }
+        }
+        const TranslationResult want = spec_answer(spec, op.request);
+        if (same_outcome(model, want)) break;
+        bool allowed = false;
+        for (const StaleView& v : stale) {
+          VerifyMemory old(v.words);
+          ReferenceEngine then(bare_mmu, old);
+          then.write_satp(satp);
+          if (same_outcome(model, spec_answer(then, op.request))) allowed = true;
+        }
+        if (!allowed) {
+          return fail("the TLBs changed the architectural answer to " + describe(op.request, satp) +
+                      "\n  with TLBs:    " + describe(model, nullptr) +
+                      "\n  the spec says: " + describe(want, nullptr));
+        }
+        coverage.stale_answer();
+        break;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace mmusim::verify

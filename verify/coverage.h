@@ -1,0 +1,57 @@
+#pragma once
+// Functional coverage of the MMU, as named bins: which rule decided each translation,
+// crossed with the access kind where the rule depends on it; TLB hits by level and page
+// size; the walk cache; hardware A/D updates; the four flush forms and whether an entry
+// a flush should remove (or keep) was removed (or kept); page-table edits with and
+// without their flush, and stale answers the spec allows. Every bin is declared up
+// front, so bins never hit can be listed by name; counts merge across seeds and runs.
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "lockstep_engine.h"
+#include "mmu_config.h"
+#include "translation_engine.h"
+
+namespace mmusim::verify {
+
+class Coverage {
+ public:
+  Coverage();
+
+  // One translation as the reference engine answered it; `before`/`after` are its
+  // stats around the call, `log` its PTE accesses.
+  void translation(const TranslationRequest& req, const TranslationResult& result,
+                   std::uint16_t asid, const MmuStats& before, const MmuStats& after,
+                   const std::vector<PteAccess>& log);
+  void flush(const FlushRequest& req);
+  void satp(bool same_tables);
+  void edit(bool flushed);
+  void stale_answer();
+
+  // Adds another run's counts (a coverage.json object); unknown bins are an error.
+  void merge(const nlohmann::json& counts);
+  nlohmann::json to_json() const;
+  std::vector<std::string> missed() const;
+  double percent() const;
+  // A table: each group of bins, how many were hit, and the bins never hit.
+  void print(std::ostream& out) const;
+
+ private:
+  void hit(const std::string& bin);
+  std::map<std::string, std::uint64_t> bins_;
+  // TLB entries that hit, as (ASID, level, VA >> the level's page shift): since the last
+  // flush; and before it, with what the flush should have done to each (until a lookup
+  // in their span shows what it did).
+  using EntryKey = std::tuple<std::uint16_t, unsigned, std::uint64_t>;
+  std::map<EntryKey, bool> hit_since_flush_;          // -> global
+  std::map<EntryKey, std::string> hit_before_flush_;  // -> "<form>.<removed|kept>.<why>"
+};
+
+}  // namespace mmusim::verify
