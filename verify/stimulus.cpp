@@ -159,7 +159,10 @@ class Generator {
 
   void build_stream() {
     const VerifyMemory::Words tables = c_.memory;  // edits below change the generator's view
-    c_.operations.push_back(Operation{Operation::Kind::Satp, {}, satp_of(0)});
+    Operation first;
+    first.kind = Operation::Kind::Satp;
+    first.satp = satp_of(0);
+    c_.operations.push_back(first);
     std::uint16_t asid = roots_[0].second;
     while (c_.operations.size() < requests_) {
       const unsigned roll = static_cast<unsigned>(pick(100));
