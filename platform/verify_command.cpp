@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "campaign.h"
+#include "rtl_engine.h"
 #include "input_error.h"
 #include "json_locator.h"
 #include "stats.h"
@@ -50,6 +51,9 @@ void add_coverage_file(verify::Coverage& coverage, const std::string& path) {
 }  // namespace
 
 int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
+  const verify::DutFactory rtl_dut = [](const MmuConfig& mmu, PteMemory& memory) {
+    return std::make_unique<RtlEngine>(mmu, memory);
+  };
   verify::Coverage coverage;
   for (const auto& path : o.merge) add_coverage_file(coverage, path);
   const auto started = std::chrono::steady_clock::now();
@@ -60,8 +64,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     const std::uint64_t seed = o.first_seed + n;
     const verify::Case c = verify::generate_case(seed, o.requests);
     operations += c.operations.size();
-    if (const auto failure =
-            verify::run_case(c, o.mmu, o.rtl ? verify::rtl_dut() : nullptr, coverage)) {
+    if (const auto failure = verify::run_case(c, o.mmu, o.rtl ? rtl_dut : nullptr, coverage)) {
       err << "mmusim: FAILED: seed " << failure->seed << ", operation " << failure->operation
           << " (" << sv::to_string(c.mode) << ", "
           << (verify::ad_policy_of(seed) == AdUpdate::Hardware ? "Svadu" : "Svade")

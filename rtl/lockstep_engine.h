@@ -15,17 +15,6 @@
 
 namespace mmusim {
 
-// One PTE access of a walker.
-struct PteAccess {
-  bool write = false;
-  std::uint64_t pa = 0;
-  std::uint64_t value = 0;
-  bool ok = true;
-  bool operator==(const PteAccess& o) const {
-    return write == o.write && pa == o.pa && value == o.value && ok == o.ok;
-  }
-};
-
 class LockstepEngine final : public TranslationEngine {
  public:
   // `inject_ad_divergence` gives the RTL the other A/D policy than the model, to show the

@@ -114,7 +114,11 @@ package mmu_pkg;
   // Leaf permission check (§4.3.2 step 5, SUM and MXR from §4.3.1).
   function automatic logic leaf_permits(logic [63:0] pte, xlate_req_t req);
     if (req.user && !pte[PteU]) return 1'b0;
+`ifdef MMU_BUG_SUM_IGNORED
+    if (!req.user && pte[PteU] && req.kind == AccFetch) return 1'b0;
+`else
     if (!req.user && pte[PteU] && (req.kind == AccFetch || !req.sum)) return 1'b0;
+`endif
     unique case (req.kind)
       AccFetch: return pte[PteX];
       AccWrite: return pte[PteW];
@@ -134,7 +138,11 @@ package mmu_pkg;
   // (The PTE field of an entry plays no part in matching or flushing.)
   // Whether `e` translates `va` for `asid` (global entries match every ASID).
   function automatic logic entry_matches(tlb_entry_t e, logic [63:0] va, logic [AsidBits-1:0] asid);
+`ifdef MMU_BUG_NO_ASID_COMPARE
+    return e.valid && e.vpn == vpn_of(va, e.level);
+`else
     return e.valid && e.vpn == vpn_of(va, e.level) && (e.global || e.asid == asid);
+`endif
   endfunction
 
   // Whether two entries could both hit one lookup: their pages overlap (one contains the
@@ -153,8 +161,16 @@ package mmu_pkg;
   function automatic logic flush_removes(tlb_entry_t e, flush_req_t f);
     logic asid_hit;
     logic va_hit;
+`ifdef MMU_BUG_ASID_FLUSH_DROPS_GLOBAL
+    asid_hit = e.global || e.asid == f.asid;
+`else
     asid_hit = !e.global && e.asid == f.asid;
+`endif
+`ifdef MMU_BUG_VA_FLUSH_MISSES_SUPERPAGES
+    va_hit   = e.level == 2'd0 && e.vpn == vpn_of(f.va, e.level);
+`else
     va_hit   = e.vpn == vpn_of(f.va, e.level);
+`endif
     unique case (f.kind)
       FlushAll:    return e.valid;
       FlushAsid:   return e.valid && asid_hit;
@@ -167,7 +183,11 @@ package mmu_pkg;
   // The physical address of va under a leaf at `level` (§4.3.2 step 8).
   function automatic logic [63:0] leaf_pa(logic [63:0] pte, logic [1:0] level, logic [63:0] va);
     logic [63:0] offset_mask;
+`ifdef MMU_BUG_SUPERPAGE_OFFSET
+    offset_mask = (64'd1 << PageShift) - 64'd1;
+`else
     offset_mask = (64'd1 << page_shift(level)) - 64'd1;
+`endif
     return (({20'd0, pte[53:10]} << PageShift) & ~offset_mask) | (va & offset_mask);
   endfunction
 

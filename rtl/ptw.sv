@@ -187,7 +187,11 @@ module ptw
           pte_d         = pte;
           if (mem_err_i) begin
             cause_d = access_fault(req_i.kind);
+`ifdef MMU_BUG_RESERVED_IGNORED
+          end else if (!pte[PteV] || (!pte[PteR] && pte[PteW])) begin
+`else
           end else if (!pte[PteV] || (!pte[PteR] && pte[PteW]) || (pte & ReservedMask) != 0) begin
+`endif
             // Step 3: invalid, W without R, or reserved bits set.
             cause_d = page_fault(req_i.kind);
           end else if (!pte[PteR] && !pte[PteX]) begin
@@ -213,14 +217,22 @@ module ptw
             needed       = (64'd1 << PteA) | (req_i.kind == AccWrite ? (64'd1 << PteD) : 64'd0);
             if (!leaf_permits(pte, req_i)) begin
               cause_d = page_fault(req_i.kind);  // step 5
+`ifndef MMU_BUG_MISALIGNED_OK
             end else if (({20'd0, pte[53:10]} & low_ppn_mask) != 0) begin
               cause_d = page_fault(req_i.kind);  // step 6: misaligned superpage
+`endif
             end else if ((pte & needed) != needed) begin
               // Step 7: A, and D for stores.
               if (ad_fault_i) begin
                 cause_d = page_fault(req_i.kind);
               end else begin
+`ifdef MMU_BUG_NO_A_UPDATE
+                pte_d   = pte | (needed & ~(64'd1 << PteA));
+`elsif MMU_BUG_NO_D_ON_STORE
+                pte_d   = pte | (needed & ~(64'd1 << PteD));
+`else
                 pte_d   = pte | needed;
+`endif
                 state_d = StWrite;
               end
             end
@@ -279,11 +291,13 @@ module ptw
     found       = 1'b0;
     touch       = 1'b0;
     way         = '0;
+`ifndef MMU_BUG_STALE_WALK_CACHE
     if (flush_i) begin
       for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
         if (flush_removes({wc_valid_q[w], wc_q[w][134:0]}, flush_req_i)) wc_valid_d[w] = 1'b0;
       end
     end
+`endif
     if (wc_fill) begin
       // The lowest invalid entry, else the least recently used.
       for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin

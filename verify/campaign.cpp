@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "reference_engine.h"
-#include "rtl_engine.h"
 
 namespace mmusim::verify {
 
@@ -78,12 +77,6 @@ struct StaleView {
 
 }  // namespace
 
-DutFactory rtl_dut() {
-  return [](const MmuConfig& mmu, PteMemory& memory) {
-    return std::make_unique<RtlEngine>(mmu, memory);
-  };
-}
-
 AdUpdate ad_policy_of(std::uint64_t seed) {
   return (seed / 3) % 2 == 0 ? AdUpdate::Hardware : AdUpdate::Fault;
 }
@@ -152,7 +145,8 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
           if (!same_answer(got, model) || !(dut_memory.log == ref_memory.log)) {
             return fail("the implementation and the model differ on " + describe(op.request, satp) +
                         "\n  impl:  " + describe(got, &dut_memory.log) +
-                        "\n  model: " + describe(model, &ref_memory.log));
+                        "\n  model: " + describe(model, &ref_memory.log) +
+                        "\n  coverage bin: " + Coverage::outcome_bin(op.request, model));
           }
         }
         const TranslationResult want = spec_answer(spec, op.request);

@@ -26,7 +26,6 @@ struct CaseFailure {
 // Builds the implementation under test over its memory (null: none, the model alone is
 // held to the spec).
 using DutFactory = std::function<std::unique_ptr<TranslationEngine>(const MmuConfig&, PteMemory&)>;
-DutFactory rtl_dut();
 
 // Runs one case with `mmu` (the TLB geometry and policies under test).
 std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFactory& dut,

@@ -79,9 +79,8 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
                            std::uint16_t asid, const MmuStats& before, const MmuStats& after,
                            const std::vector<PteAccess>& log) {
   if (r.rule == Rule::Bare) return;
-  const std::string kind = kind_name(req.ctx.kind);
+  hit(outcome_bin(req, r));
   if (r.ok()) {
-    hit("ok." + kind);
     if (req.ctx.kind == AccessKind::Read && (r.pte & sv::kPteR) == 0) hit("ok.mxr");
     if (req.ctx.priv == Privilege::Supervisor && (r.pte & sv::kPteU) != 0) hit("ok.sum");
     const std::string size = size_name(r.level);
@@ -93,8 +92,6 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
       hit("tlb.miss." + size);
     }
     if (r.tlb_hit && (r.pte & sv::kPteG) != 0) hit("global.hit");
-  } else {
-    hit("fault." + kind + "." + sv::to_string(r.rule));
   }
   if (after.walk_cache.hits > before.walk_cache.hits) hit("walk_cache.hit");
   if (after.walk_cache.misses > before.walk_cache.misses) hit("walk_cache.miss");
@@ -117,6 +114,11 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
     const unsigned level = r.ok() ? r.level : 0;
     hit_since_flush_[{asid, level, req.va >> sv::page_shift(level)}] = (r.pte & sv::kPteG) != 0;
   }
+}
+
+std::string Coverage::outcome_bin(const TranslationRequest& req, const TranslationResult& r) {
+  const std::string kind = kind_name(req.ctx.kind);
+  return r.ok() ? "ok." + kind : "fault." + kind + "." + sv::to_string(r.rule);
 }
 
 void Coverage::flush(const FlushRequest& req) {

@@ -15,7 +15,6 @@
 #include <tuple>
 #include <vector>
 
-#include "lockstep_engine.h"
 #include "mmu_config.h"
 #include "translation_engine.h"
 
@@ -31,6 +30,8 @@ class Coverage {
                    std::uint16_t asid, const MmuStats& before, const MmuStats& after,
                    const std::vector<PteAccess>& log);
   void flush(const FlushRequest& req);
+  // The bin a translation's outcome falls in: ok.<kind> or fault.<kind>.<rule>.
+  static std::string outcome_bin(const TranslationRequest& req, const TranslationResult& result);
   void satp(bool same_tables);
   void edit(bool flushed);
   void stale_answer();

@@ -8,7 +8,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "lockstep_engine.h"
 #include "translation_engine.h"
 
 namespace mmusim::verify {

@@ -35,6 +35,17 @@ struct FlushRequest {
   std::uint16_t asid = 0;
 };
 
+// One PTE access of a walker, as checkers log them.
+struct PteAccess {
+  bool write = false;
+  std::uint64_t pa = 0;
+  std::uint64_t value = 0;
+  bool ok = true;
+  bool operator==(const PteAccess& o) const {
+    return write == o.write && pa == o.pa && value == o.value && ok == o.ok;
+  }
+};
+
 // How the walker reaches memory (after riscv-vp's mmu_memory_if): the TLM shell binds
 // it to its initiator socket, the `translate` command to a host image. A read that
 // fails (nothing at that address) returns nullopt and becomes an access fault.

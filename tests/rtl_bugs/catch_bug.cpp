@@ -1,0 +1,38 @@
+// A campaign against one RTL variant with a bug put in on purpose (rtl/bugs.cmake):
+// exits 0 when `mmusim verify`'s checks catch it within the budget, printing the seed,
+// the operation, both answers and the coverage bin of the failing translation; exits 1
+// (a bug in the campaign) when they do not.
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "campaign.h"
+#include "rtl_engine.h"
+
+// No SystemC banner: a static initialiser runs before libsystemc's main.
+static const int kNoBanner = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+
+int sc_main(int argc, char* argv[]) {
+  using namespace mmusim;
+  const std::string name = argc > 1 ? argv[1] : "?";
+  const std::uint64_t seeds = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 200;
+  MmuConfig mmu;  // the geometry `mmusim verify` uses by default
+  mmu.l1 = {8, 2, ReplacementKind::Lru, 1};
+  mmu.l2 = {32, 4, ReplacementKind::Lru, 1};
+  mmu.walk_cache_entries = 4;
+  const verify::DutFactory rtl = [](const MmuConfig& c, PteMemory& m) {
+    return std::make_unique<RtlEngine>(c, m);
+  };
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    verify::Coverage coverage;
+    if (const auto failure =
+            verify::run_case(verify::generate_case(seed, 2000), mmu, rtl, coverage)) {
+      std::cout << "bug " << name << " caught: seed " << failure->seed << ", operation "
+                << failure->operation << ": " << failure->what << '\n';
+      return 0;
+    }
+  }
+  std::cout << "bug " << name << " NOT caught in " << seeds << " seeds\n";
+  return 1;
+}
