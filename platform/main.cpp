@@ -185,6 +185,9 @@ int main_entry(int argc, char* argv[]) {
       ->allow_extra_args(false);
   vf->add_option("--coverage", verify.coverage_path,
                  "write the coverage here (default coverage.json; \"\" for none)");
+  vf->add_flag("--shrink", verify.shrink,
+               "on a failure, cut the seed down to the fewest operations and PTEs that still "
+               "fail and write them as a translate image + requests pair");
   vf->add_option("--merge", verify.merge, "add these coverage files to this run's")
       ->allow_extra_args(true);
 

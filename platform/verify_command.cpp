@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "campaign.h"
+#include "shrink.h"
 #include "rtl_engine.h"
 #include "input_error.h"
 #include "json_locator.h"
@@ -48,6 +49,32 @@ void add_coverage_file(verify::Coverage& coverage, const std::string& path) {
   }
 }
 
+// --shrink: the fewest operations and PTEs that still fail, as files, and how to run them.
+void report_shrunk(const VerifyOptions& o, const verify::Case& c, const verify::CaseFailure& f,
+                   const verify::DutFactory& dut, std::ostream& err) {
+  const verify::Shrunk s = verify::shrink(c, f, o.mmu, dut);
+  const auto files = verify::write_shrunk(s, "shrunk_seed" + std::to_string(c.seed));
+  err << "  shrunk to " << s.c.operations.size() << " operations and " << s.c.memory.size()
+      << " memory words:";
+  for (const auto& file : files) err << ' ' << file;
+  err << '\n';
+  if (!s.translate_pair) {
+    err << "  (it needs more than one satp and translations, so no translate pair)\n";
+    return;
+  }
+  std::ostringstream sets;
+  for (const auto& g : kVerifyGeometry) sets << " --set " << g;
+  for (const auto& set : o.sets) sets << " --set " << set;
+  std::ostringstream satp;
+  satp << std::hex << s.c.operations.front().satp;
+  for (const char* impl : {"model", "rtl"}) {
+    err << "  mmusim translate --satp " << satp.str() << " --image " << files[0] << " --requests "
+        << files[1] << " --ad "
+        << (verify::ad_policy_of(c.seed) == AdUpdate::Hardware ? "hw" : "fault") << sets.str()
+        << " --set mmu.impl=" << impl << '\n';
+  }
+}
+
 }  // namespace
 
 int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
@@ -69,6 +96,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
           << " (" << sv::to_string(c.mode) << ", "
           << (verify::ad_policy_of(seed) == AdUpdate::Hardware ? "Svadu" : "Svade")
           << "): " << failure->what << "\n  to replay: " << replay_command(o, seed) << '\n';
+      if (o.shrink) report_shrunk(o, c, *failure, o.rtl ? rtl_dut : nullptr, err);
       status = 1;
       break;
     }

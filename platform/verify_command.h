@@ -22,6 +22,7 @@ struct VerifyOptions {
   std::string coverage_path = "coverage.json";
   std::vector<std::string> merge;  // coverage files to add to this run's
   bool progress = false;
+  bool shrink = false;  // on a failure, write the shrunk case (shrunk_seed<S>.*)
 };
 
 // The TLB geometry a campaign runs with unless --set says otherwise.

@@ -1,13 +1,14 @@
 // A campaign against one RTL variant with a bug put in on purpose (rtl/bugs.cmake):
 // exits 0 when `mmusim verify`'s checks catch it within the budget, printing the seed,
-// the operation, both answers and the coverage bin of the failing translation; exits 1
-// (a bug in the campaign) when they do not.
+// the operation, both answers and the coverage bin of the failing translation, and the
+// failure shrunk; exits 1 (a bug in the campaign) when they do not.
 
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "campaign.h"
+#include "shrink.h"
 #include "rtl_engine.h"
 
 // No SystemC banner: a static initialiser runs before libsystemc's main.
@@ -30,6 +31,10 @@ int sc_main(int argc, char* argv[]) {
             verify::run_case(verify::generate_case(seed, 2000), mmu, rtl, coverage)) {
       std::cout << "bug " << name << " caught: seed " << failure->seed << ", operation "
                 << failure->operation << ": " << failure->what << '\n';
+      const verify::Case c = verify::generate_case(seed, 2000);
+      const verify::Shrunk s = verify::shrink(c, *failure, mmu, rtl);
+      std::cout << "shrunk to " << s.c.operations.size() << " operations and " << s.c.memory.size()
+                << " memory words: " << s.failure.what << '\n';
       return 0;
     }
   }

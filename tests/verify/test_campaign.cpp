@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "campaign.h"
+#include "shrink.h"
 #include "reference_engine.h"
 #include "run_mmusim.h"
 
@@ -89,6 +90,36 @@ TEST(Verify, EachBrokenRuleIsCaughtAsAMismatchWithinTheBudget) {
     EXPECT_NE(failure->what.find("\n  impl:  "), std::string::npos) << failure->what;
     EXPECT_NE(failure->what.find("\n  model: "), std::string::npos) << failure->what;
   }
+}
+
+TEST(Verify, AFailureShrinksToAFewRequestsAndPtesThatTranslateReplays) {
+  const verify::DutFactory buggy = [](const MmuConfig& c, PteMemory& m) {
+    return std::make_unique<BuggyEngine>(c, m, Bug::AcceptMisalignedSuperpage);
+  };
+  std::optional<verify::CaseFailure> failure;
+  verify::Case c;
+  for (std::uint64_t seed = 1; seed <= 200 && !failure; ++seed) {
+    c = verify::generate_case(seed, 2000);
+    verify::Coverage coverage;
+    failure = verify::run_case(c, small_geometry(), buggy, coverage);
+  }
+  ASSERT_TRUE(failure.has_value());
+  const verify::Shrunk s = verify::shrink(c, *failure, small_geometry(), buggy);
+  EXPECT_LE(s.c.operations.size(), 3u);  // satp, perhaps one more, the failing request
+  EXPECT_LE(s.c.memory.size(), 4u);      // the PTEs of one walk
+  EXPECT_NE(s.failure.what.find("rule misaligned_superpage"), std::string::npos) << s.failure.what;
+  ASSERT_TRUE(s.translate_pair);
+  const auto files = verify::write_shrunk(s, test::temp_path("shrunk"));
+  ASSERT_EQ(files.size(), 2u);
+  char satp[24];
+  std::snprintf(satp, sizeof satp, "%llx", static_cast<unsigned long long>(s.c.operations[0].satp));
+  const Result r = mmusim(std::string("translate --satp ") + satp + " --image " + files[0] +
+                          " --requests " + files[1] + " --ad " +
+                          (verify::ad_policy_of(s.c.seed) == AdUpdate::Hardware ? "hw" : "fault"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The reference answers the failing request with the fault the broken engine skipped.
+  const std::string last = r.out.substr(r.out.rfind('{'));
+  EXPECT_NE(last.find("\"cause\""), std::string::npos) << r.out;
 }
 
 TEST(Verify, TheSpecCheckCatchesATranslationAFlushShouldHaveRemoved) {
