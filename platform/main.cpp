@@ -118,13 +118,14 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
 }
 
 int translate(const std::string& satp_text, const std::string& image, const std::string& requests,
-              const std::string& ad, std::vector<std::string> sets) {
+              const std::string& ad, std::vector<std::string> sets, bool explain) {
   if (!ad.empty()) sets.push_back("mmu.ad_update=" + ad);
   TranslateOptions options;
   options.mmu = make_platform_config(load_config_document("", sets)).mmu;
   options.image_path = image;
   options.requests_path = requests;
   options.satp = satp_text;
+  options.explain = explain;
   run_translate(options, std::cout);
   return 0;
 }
@@ -170,6 +171,10 @@ int main_entry(int argc, char* argv[]) {
   tr->add_option("--ad", ad, "A/D update policy (default: mmu.ad_update)")
       ->check(CLI::IsMember({"hw", "fault"}));
   tr->add_option("--set", translate_sets, "override one config key")->allow_extra_args(false);
+  bool explain = false;
+  tr->add_flag("--explain", explain,
+               "after each answer, the walk step by step: TLB lookups, each level's PTE and "
+               "bits, the rule that decided and its spec section");
 
   VerifyOptions verify;
   std::string verify_impl = "rtl";
@@ -199,7 +204,7 @@ int main_entry(int argc, char* argv[]) {
   }
 
   try {
-    if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets);
+    if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets, explain);
     if (vf->parsed()) {
       verify.rtl = verify_impl == "rtl";
       verify.sets = verify_sets;

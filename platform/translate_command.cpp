@@ -11,6 +11,7 @@
 
 #include "input_error.h"
 #include "engine_factory.h"
+#include "reference_engine.h"
 
 namespace mmusim {
 
@@ -72,9 +73,11 @@ std::map<std::uint64_t, std::uint64_t> read_image(const std::string& path) {
     std::uint64_t pa = 0;
     std::uint64_t value = 0;
     if (t.size() != 2 || !parse_hex(t[0], true, pa) || !parse_hex(t[1], true, value)) {
-      throw InputError(path, number, "expected `<pa> <value>`, both hex with 0x, got '" + line + "'");
+      throw InputError(path, number,
+                       "expected `<pa> <value>`, both hex with 0x, got '" + line + "'");
     }
-    if (pa % 8 != 0) throw InputError(path, number, "physical address " + t[0] + " is not 8-byte aligned");
+    if (pa % 8 != 0)
+      throw InputError(path, number, "physical address " + t[0] + " is not 8-byte aligned");
     words[pa] = value;
   }
   return words;
@@ -127,6 +130,50 @@ std::string hex(std::uint64_t v) {
   return s.str();
 }
 
+// "V R W - U - A D" and the fields beyond the flags.
+std::string decode_pte(std::uint64_t pte) {
+  std::string bits;
+  const char names[] = "VRWXUGAD";
+  for (unsigned b = 0; b < 8; ++b) {
+    bits += (pte >> b & 1) ? names[b] : '-';
+    bits += ' ';
+  }
+  std::ostringstream s;
+  s << bits << "ppn 0x" << std::hex << sv::pte_ppn(pte);
+  if ((pte >> 8 & 3) != 0) s << " rsw " << (pte >> 8 & 3);
+  if ((pte & sv::kPteReservedMask) != 0) s << " reserved 0x" << (pte >> 54);
+  return s.str();
+}
+
+void explain(std::ostream& out, const ReferenceEngine& model, const MmuStats& before,
+             const TranslationResult& r, const std::vector<WalkStep>& steps) {
+  const MmuStats& after = model.stats();
+  if (after.l1.lookups > before.l1.lookups) {
+    out << "  L1 TLB " << (after.l1.hits > before.l1.hits ? "hit" : "miss");
+    if (after.l2.lookups > before.l2.lookups) {
+      out << ", L2 TLB " << (after.l2.hits > before.l2.hits ? "hit" : "miss");
+    }
+    out << '\n';
+  }
+  for (const WalkStep& step : steps) {
+    if (step.from_walk_cache) {
+      out << "  walk cache: hit, the level " << step.level << " pointer 0x" << std::hex << step.pte
+          << std::dec << " gives the level " << step.level - 1 << " table\n";
+      continue;
+    }
+    out << "  level " << step.level << ": PTE at " << hex(step.pte_addr) << " = " << hex(step.pte)
+        << "  " << decode_pte(step.pte) << '\n';
+  }
+  out << "  decided: " << sv::to_string(r.rule) << " (" << sv::spec_reference(r.rule) << ")";
+  if (r.ok()) {
+    static const char* const kSizes[] = {"4 KiB", "2 MiB", "1 GiB", "512 GiB"};
+    out << ": pa " << hex(r.pa) << ", a " << kSizes[r.level] << " page";
+  } else {
+    out << ": " << sv::to_string(r.cause);
+  }
+  out << '\n';
+}
+
 }  // namespace
 
 void run_translate(const TranslateOptions& options, std::ostream& out) {
@@ -153,6 +200,12 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
   const auto engine_owner = make_engine(options.mmu, memory);
   TranslationEngine& engine = *engine_owner;
   engine.write_satp(satp_value);
+  // The explanation is the reference model's, on its own copy of the image.
+  ImageMemory explained_memory(read_image(options.image_path));
+  ReferenceEngine model(options.mmu, explained_memory);
+  std::vector<WalkStep> steps;
+  model.write_satp(satp_value);
+  model.record_walk_steps(&steps);
   for (const Request& r : requests) {
     sc_core::sc_time delay;
     const TranslationResult result = engine.translate({r.va, r.ctx}, delay);
@@ -166,6 +219,13 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
       line["cause"] = static_cast<unsigned>(result.cause);
     }
     out << line.dump() << '\n';
+    if (options.explain) {
+      const MmuStats before = model.stats();
+      steps.clear();
+      sc_core::sc_time d;
+      const TranslationResult why = model.translate({r.va, r.ctx}, d);
+      explain(out, model, before, why, steps);
+    }
   }
 }
 

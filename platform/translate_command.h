@@ -16,6 +16,9 @@ struct TranslateOptions {
   std::string image_path;
   std::string requests_path;
   MmuConfig mmu;  // from the config and --set; --ad overrides mmu.ad_update
+  // After each answer, the reference model's account of it: TLB lookups, each level's
+  // PTE address, value and bits, and the rule that decided, with its spec section.
+  bool explain = false;
 };
 
 // Throws InputError on a malformed image or request file.

@@ -20,6 +20,8 @@ class ReferenceEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return satp_.encode(); }
   void flush(const FlushRequest& req) override;
   const MmuStats& stats() const override { return stats_; }
+  // Every walk step of the following translations goes to `steps` (null: none).
+  void record_walk_steps(std::vector<WalkStep>* steps) { walker_.record_steps(steps); }
 
  private:
   // A TLB entry can answer the access unless it is a store and the entry's D is clear:

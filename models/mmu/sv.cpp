@@ -39,6 +39,30 @@ const char* to_string(Rule rule) {
   return "?";
 }
 
+const char* spec_reference(Rule rule) {
+  switch (rule) {
+    case Rule::Translated: return "§4.3.2 step 8: the physical address is the leaf's PPN and the VA's offset";
+    case Rule::Bare: return "§4.1.11: satp.MODE = Bare, no translation";
+    case Rule::NonCanonical: return "§4.4.1/§4.5.1: VA bits 63:VA_BITS must equal bit VA_BITS-1";
+    case Rule::AccessFault: return "§4.3.2 step 2: the PTE read hit no memory (access fault)";
+    case Rule::Invalid: return "§4.3.2 step 3: V = 0";
+    case Rule::WriteWithoutRead: return "§4.3.2 step 3: W = 1 with R = 0 is reserved";
+    case Rule::ReservedBits: return "§4.3.2 step 3, §4.4.1: bits 63:54 are reserved";
+    case Rule::NonLeafAdu: return "§4.3.1, §4.3.2 step 4: D, A and U of a non-leaf PTE must be 0";
+    case Rule::NoLeaf: return "§4.3.2 step 4: a pointer at level 0";
+    case Rule::SupervisorPageFromU: return "§4.3.2 step 5, §4.3.1: U-mode may only use pages with U = 1";
+    case Rule::UserPageFromS: return "§4.3.2 step 5, §4.3.1: S-mode uses U pages only with SUM = 1";
+    case Rule::UserFetchFromS: return "§4.3.2 step 5, §4.3.1: S-mode never executes U pages";
+    case Rule::NoRead: return "§4.3.2 step 5: a load needs R (or X with MXR = 1)";
+    case Rule::NoWrite: return "§4.3.2 step 5: a store needs W";
+    case Rule::NoExecute: return "§4.3.2 step 5: a fetch needs X";
+    case Rule::MisalignedSuperpage: return "§4.3.2 step 6: a superpage's low PPN fields must be 0";
+    case Rule::AccessedClear: return "§4.3.2 step 7 (Svade): A = 0 faults";
+    case Rule::DirtyClear: return "§4.3.2 step 7 (Svade): a store with D = 0 faults";
+  }
+  return "?";
+}
+
 const char* to_string(Mode mode) {
   switch (mode) {
     case Mode::Bare: return "bare";

@@ -138,6 +138,8 @@ enum class Rule : std::uint8_t {
 };
 constexpr unsigned kRules = 18;
 const char* to_string(Rule rule);
+// Where the spec says it, and what it says: "§4.3.2 step 3: V = 0".
+const char* spec_reference(Rule rule);
 
 // Leaf permission check (§4.3.2 step 5, with SUM and MXR from §4.3.1 / §3.1.6.3).
 struct AccessContext {

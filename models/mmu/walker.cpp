@@ -23,6 +23,7 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
       i = hit->level - 1;
       table = pte_ppn(hit->pte) << kPageShift;
       global = hit->global;
+      if (steps_ != nullptr) steps_->push_back({hit->level, 0, hit->pte, true});
     }
   }
 
@@ -32,6 +33,7 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
     const auto read = memory_.read_pte(pte_addr, delay);
     if (!read) return {access_fault_cause(req.ctx.kind), Rule::AccessFault};
     std::uint64_t pte = *read;
+    if (steps_ != nullptr) steps_->push_back({static_cast<unsigned>(i), pte_addr, pte, false});
 
     // Step 3: invalid, W without R, or reserved bits 63:54 set (§4.4.1).
     if ((pte & kPteV) == 0) return {page_fault, Rule::Invalid};

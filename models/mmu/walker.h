@@ -3,6 +3,7 @@
 // spec v1.12, §4.3.2, for Sv39 (§4.4) and Sv48 (§4.5), reading PTEs through PteMemory.
 
 #include <cstdint>
+#include <vector>
 
 #include "mmu_config.h"
 #include "translation_engine.h"
@@ -18,6 +19,15 @@ struct WalkOutcome {
   bool global = false;  // G set in the leaf or in any non-leaf PTE above it
 };
 
+// One step of a walk, for explanations: a PTE read at `level`, or (from_walk_cache) the
+// walk cache giving the table for `level` directly.
+struct WalkStep {
+  unsigned level = 0;
+  std::uint64_t pte_addr = 0;
+  std::uint64_t pte = 0;
+  bool from_walk_cache = false;
+};
+
 class PageTableWalker {
  public:
   // `cache` may be null (no walk cache); `stats` receives walk-cache and PTE-write counts.
@@ -29,8 +39,11 @@ class PageTableWalker {
         stats_(stats) {}
 
   WalkOutcome walk(const sv::Satp& satp, const TranslationRequest& req, sc_core::sc_time& delay);
+  // Records every step of the following walks into `steps` (null: none, the default).
+  void record_steps(std::vector<WalkStep>* steps) { steps_ = steps; }
 
  private:
+  std::vector<WalkStep>* steps_ = nullptr;
   PteMemory& memory_;
   AdUpdate ad_update_;
   sc_core::sc_time cache_latency_;

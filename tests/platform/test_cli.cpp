@@ -133,6 +133,31 @@ TEST(Cli, BadInputExitsTwoWithFileAndLine) {
   EXPECT_EQ(r.status, 2);
 }
 
+TEST(Translate, ExplainShowsEachStepTheRuleAndItsSection) {
+  const auto image = write_temp_file("image.txt",
+                                     "0x80000000 0x20000401\n0x80001000 0x20000801\n"
+                                     "0x80001008 0x240000cf\n0x80002008 0x200010d7\n");
+  const auto requests = write_temp_file("req.txt", "0x1234 r u\n0x1234 x u\n0x200010 r u\n");
+  const Result r = mmusim("translate --satp 8000000000080000 --explain --image " + image +
+                          " --requests " + requests);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* line :
+       {"{\"va\":\"0x1234\",\"pa\":\"0x80004234\",\"level\":0,\"pte\":\"0x200010d7\"}\n"
+        "  L1 TLB miss, L2 TLB miss\n"
+        "  level 2: PTE at 0x80000000 = 0x20000401  V - - - - - - - ppn 0x80001\n"
+        "  level 1: PTE at 0x80001000 = 0x20000801  V - - - - - - - ppn 0x80002\n"
+        "  level 0: PTE at 0x80002008 = 0x200010d7  V R W - U - A D ppn 0x80004\n"
+        "  decided: translated (§4.3.2 step 8",
+        "{\"va\":\"0x1234\",\"cause\":12}\n  L1 TLB hit\n"
+        "  decided: no_execute (§4.3.2 step 5: a fetch needs X): instruction_page_fault\n",
+        "  walk cache: hit, the level 2 pointer 0x20000401 gives the level 1 table\n"
+        "  level 1: PTE at 0x80001008 = 0x240000cf  V R W X - - A D ppn 0x90000\n"
+        "  decided: s_page_from_u (§4.3.2 step 5, §4.3.1: U-mode may only use pages with U = 1): "
+        "load_page_fault\n"}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
+  }
+}
+
 TEST(Cli, SegfaultingProcessIsKilledAndReported) {
   // Sv39 VAs stop at 2^38: page 0x4000000 (VA 2^38) is not canonical; the firmware
   // cannot map it, and the process is killed while the others finish.
