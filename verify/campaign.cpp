@@ -5,46 +5,11 @@
 #include <vector>
 
 #include "reference_engine.h"
+#include "translation_report.h"
 
 namespace mmusim::verify {
 
 namespace {
-
-std::string describe(const TranslationRequest& req, std::uint64_t satp) {
-  std::ostringstream s;
-  s << to_string(req.ctx.kind) << " of VA 0x" << std::hex << req.va << " ("
-    << (req.ctx.priv == Privilege::User ? "U" : "S") << (req.ctx.sum ? ", SUM" : "")
-    << (req.ctx.mxr ? ", MXR" : "") << ") under satp 0x" << satp;
-  return s.str();
-}
-
-std::string describe(const TranslationResult& r, const std::vector<PteAccess>* log) {
-  std::ostringstream s;
-  s << std::hex;
-  if (r.ok()) {
-    s << "pa 0x" << r.pa << " level " << std::dec << r.level << std::hex << " pte 0x" << r.pte;
-  } else {
-    s << "fault " << sv::to_string(r.cause);
-  }
-  s << (r.tlb_hit ? ", TLB hit" : ", TLB miss");
-  if (r.rule != sv::Rule::Translated) s << ", rule " << sv::to_string(r.rule);
-  if (log != nullptr) {
-    s << ", PTE accesses [";
-    for (std::size_t i = 0; i < log->size(); ++i) {
-      const PteAccess& a = (*log)[i];
-      s << (i ? ", " : "") << (a.write ? "write 0x" : "read 0x") << a.pa << "=0x" << a.value
-        << (a.ok ? "" : " (bus error)");
-    }
-    s << "]";
-  }
-  return s.str();
-}
-
-// What an implementation must match the reference in: everything it reports.
-bool same_answer(const TranslationResult& a, const TranslationResult& b) {
-  return a.cause == b.cause && a.tlb_hit == b.tlb_hit &&
-         (!a.ok() || (a.pa == b.pa && a.level == b.level && a.pte == b.pte));
-}
 
 // What the architecture defines: the outcome and where it goes.
 bool same_outcome(const TranslationResult& a, const TranslationResult& b) {
@@ -144,8 +109,9 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
           const TranslationResult got = dut->translate(op.request, dd);
           if (!same_answer(got, model) || !(dut_memory.log == ref_memory.log)) {
             return fail("the implementation and the model differ on " + describe(op.request, satp) +
-                        "\n  impl:  " + describe(got, &dut_memory.log) +
-                        "\n  model: " + describe(model, &ref_memory.log) +
+                        "\n  impl:  " + describe(got) + ", PTE accesses " +
+                        describe(dut_memory.log) + "\n  model: " + describe(model) +
+                        ", PTE accesses " + describe(ref_memory.log) +
                         "\n  coverage bin: " + Coverage::outcome_bin(op.request, model));
           }
         }
@@ -160,8 +126,8 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
         }
         if (!allowed) {
           return fail("the TLBs changed the architectural answer to " + describe(op.request, satp) +
-                      "\n  with TLBs:    " + describe(model, nullptr) +
-                      "\n  the spec says: " + describe(want, nullptr));
+                      "\n  with TLBs:    " + describe(model) +
+                      "\n  the spec says: " + describe(want));
         }
         coverage.stale_answer();
         break;

@@ -16,15 +16,6 @@ const char* size_name(unsigned level) {
   static const char* const kSizes[] = {"4K", "2M", "1G", "512G"};
   return kSizes[level];
 }
-const char* flush_name(mmu_regs::FlushKind k) {
-  switch (k) {
-    case mmu_regs::FlushKind::All: return "all";
-    case mmu_regs::FlushKind::Asid: return "asid";
-    case mmu_regs::FlushKind::Va: return "va";
-    case mmu_regs::FlushKind::VaAsid: return "va_asid";
-  }
-  return "?";
-}
 
 // Rules every access kind can meet, and those that belong to one kind.
 const Rule kAnyKind[] = {
@@ -123,7 +114,7 @@ std::string Coverage::outcome_bin(const TranslationRequest& req, const Translati
 
 void Coverage::flush(const FlushRequest& req) {
   using mmu_regs::FlushKind;
-  const std::string form = flush_name(req.kind);
+  const std::string form = mmu_regs::to_string(req.kind);
   hit("flush." + form + ".issued");
   hit_before_flush_.clear();
   for (const auto& [key, global] : hit_since_flush_) {

@@ -28,16 +28,6 @@ std::string hex(std::uint64_t x) {
   return text;
 }
 
-const char* flush_name(mmu_regs::FlushKind k) {
-  switch (k) {
-    case mmu_regs::FlushKind::All: return "all";
-    case mmu_regs::FlushKind::Asid: return "asid";
-    case mmu_regs::FlushKind::Va: return "va";
-    case mmu_regs::FlushKind::VaAsid: return "va_asid";
-  }
-  return "?";
-}
-
 std::string request_line(const TranslationRequest& r) {
   const char kind = r.ctx.kind == AccessKind::Read    ? 'r'
                     : r.ctx.kind == AccessKind::Write ? 'w'
@@ -137,8 +127,8 @@ std::vector<std::string> write_shrunk(const Shrunk& s, const std::string& prefix
     switch (op.kind) {
       case Operation::Kind::Satp: out << "satp " << hex(op.satp) << '\n'; break;
       case Operation::Kind::Flush:
-        out << "flush " << flush_name(op.flush.kind) << " va " << hex(op.flush.va) << " asid "
-            << hex(op.flush.asid) << '\n';
+        out << "flush " << mmu_regs::to_string(op.flush.kind) << " va " << hex(op.flush.va)
+            << " asid " << hex(op.flush.asid) << '\n';
         break;
       case Operation::Kind::Edit:
         out << "edit " << hex(op.pte_addr) << " = " << hex(op.value)

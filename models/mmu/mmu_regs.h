@@ -29,5 +29,9 @@ enum class FlushKind : std::uint64_t {
   Va = 2,     // rs1=va, rs2=x0: that page in every ASID, global entries too
   VaAsid = 3  // rs1=va, rs2=asid: that page in that ASID, global entries kept
 };
+constexpr const char* to_string(FlushKind kind) {
+  return kind == FlushKind::All ? "all" : kind == FlushKind::Asid ? "asid"
+         : kind == FlushKind::Va ? "va" : "va_asid";
+}
 
 }  // namespace mmusim::mmu_regs
