@@ -193,6 +193,9 @@ int main_entry(int argc, char* argv[]) {
   vf->add_flag("--shrink", verify.shrink,
                "on a failure, cut the seed down to the fewest operations and PTEs that still "
                "fail and write them as a translate image + requests pair");
+  vf->add_option("--waves", verify.waves,
+                 "on a failure, record the RTL's signals (FILE.fst) for the operations before it");
+  vf->add_option("--around", verify.around, "how many operations --waves records (default 20)");
   vf->add_option("--merge", verify.merge, "add these coverage files to this run's")
       ->allow_extra_args(true);
 
@@ -207,6 +210,10 @@ int main_entry(int argc, char* argv[]) {
     if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets, explain);
     if (vf->parsed()) {
       verify.rtl = verify_impl == "rtl";
+      const std::string& w = verify.waves;
+      if (!w.empty() && (w.size() < 5 || w.compare(w.size() - 4, 4, ".fst") != 0)) {
+        throw InputError("--waves", "the file must end in .fst, got '" + verify.waves + "'");
+      }
       verify.sets = verify_sets;
       ConfigDocument doc;
       for (const auto& g : kVerifyGeometry) doc.overlay_assignment(g, std::string("verify"));

@@ -75,6 +75,24 @@ void report_shrunk(const VerifyOptions& o, const verify::Case& c, const verify::
   }
 }
 
+// --waves FILE --around N: the failing seed again, with the RTL's signals recorded for
+// the N operations up to the failure (operation i starts at i ns).
+void record_waves(const VerifyOptions& o, const verify::Case& c, const verify::CaseFailure& f,
+                  std::ostream& err) {
+  MmuConfig mmu = o.mmu;
+  mmu.rtl_waves = o.waves;
+  const std::uint64_t first = f.operation > o.around ? f.operation - o.around : 0;
+  mmu.waves_window.from_ps = first * verify::kOperationTimePs;
+  mmu.waves_window.to_ps = (f.operation + 1) * verify::kOperationTimePs;
+  verify::Coverage coverage;
+  verify::run_case(
+      c, mmu,
+      [](const MmuConfig& m, PteMemory& memory) { return std::make_unique<RtlEngine>(m, memory); },
+      coverage);
+  err << "  RTL waves of operations " << first << " to " << f.operation << ": " << o.waves
+      << " (operation i starts at i ns; the failing one at " << f.operation << " ns)\n";
+}
+
 }  // namespace
 
 int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
@@ -97,6 +115,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
           << (verify::ad_policy_of(seed) == AdUpdate::Hardware ? "Svadu" : "Svade")
           << "): " << failure->what << "\n  to replay: " << replay_command(o, seed) << '\n';
       if (o.shrink) report_shrunk(o, c, *failure, o.rtl ? rtl_dut : nullptr, err);
+      if (!o.waves.empty() && o.rtl) record_waves(o, c, *failure, err);
       status = 1;
       break;
     }

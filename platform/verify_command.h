@@ -23,6 +23,8 @@ struct VerifyOptions {
   std::vector<std::string> merge;  // coverage files to add to this run's
   bool progress = false;
   bool shrink = false;  // on a failure, write the shrunk case (shrunk_seed<S>.*)
+  std::string waves;        // on a failure, the RTL's FST of the operations before it
+  std::uint64_t around = 20;
 };
 
 // The TLB geometry a campaign runs with unless --set says otherwise.

@@ -105,7 +105,8 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
                              ref_memory.log);
         if (dut) {
           dut_memory.log.clear();
-          sc_core::sc_time dd;
+          // Operation i starts at i ns of the RTL's waveform time (kOperationTime).
+          sc_core::sc_time dd(static_cast<double>(i * kOperationTimePs), sc_core::SC_PS);
           const TranslationResult got = dut->translate(op.request, dd);
           if (!same_answer(got, model) || !(dut_memory.log == ref_memory.log)) {
             return fail("the implementation and the model differ on " + describe(op.request, satp) +

@@ -31,6 +31,10 @@ using DutFactory = std::function<std::unique_ptr<TranslationEngine>(const MmuCon
 std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFactory& dut,
                                     Coverage& coverage);
 
+// In the RTL's waveforms, operation i of a case starts at i x this (a walk takes a few
+// dozen evaluation steps of 1 ps each).
+constexpr std::uint64_t kOperationTimePs = 1000;
+
 // The A/D policy a seed runs with: both policies get their share of seeds.
 AdUpdate ad_policy_of(std::uint64_t seed);
 

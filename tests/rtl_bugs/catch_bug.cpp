@@ -4,6 +4,7 @@
 // failure shrunk; exits 1 (a bug in the campaign) when they do not.
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -35,6 +36,18 @@ int sc_main(int argc, char* argv[]) {
       const verify::Shrunk s = verify::shrink(c, *failure, mmu, rtl);
       std::cout << "shrunk to " << s.c.operations.size() << " operations and " << s.c.memory.size()
                 << " memory words: " << s.failure.what << '\n';
+      if (argc > 3) {  // the RTL's waves of the 20 operations up to the failure
+        MmuConfig traced = mmu;
+        traced.rtl_waves = argv[3];
+        traced.waves_window.from_ps =
+            (failure->operation > 20 ? failure->operation - 20 : 0) * verify::kOperationTimePs;
+        traced.waves_window.to_ps = (failure->operation + 1) * verify::kOperationTimePs;
+        verify::Coverage again;
+        if (!verify::run_case(c, traced, rtl, again)) return 1;  // the failure must recur
+        std::ifstream fst(argv[3], std::ios::binary | std::ios::ate);
+        std::cout << "waves: " << argv[3] << ", " << fst.tellg() << " bytes\n";
+        if (!fst || fst.tellg() <= 0) return 1;
+      }
       return 0;
     }
   }
