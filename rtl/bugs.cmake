@@ -2,16 +2,20 @@
 # linked into its own small campaign executable (tests/rtl_bugs); nothing else uses them.
 foreach(bug ${MMUSIM_RTL_BUG_LIST})
   string(TOLOWER ${bug} name)
-  add_library(mmusim_rtl_bug_${name} STATIC rtl_engine.cpp tlb_cfg.cpp)
-  verilate(mmusim_rtl_bug_${name}
-    SOURCES ${RTL_SOURCES}
-    TOP_MODULE mmu_top
-    PREFIX Vmmu_top
-    TRACE_FST
-    # -Wno-fatal: a bug can leave a signal unused.
-    VERILATOR_ARGS ${RTL_VERILATOR_ARGS} ${RTL_PARAMS} -DMMU_BUG_${bug} -Wno-fatal
-    OPT_FAST -O2)
-  target_include_directories(mmusim_rtl_bug_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(mmusim_rtl_bug_${name} PUBLIC mmusim_mmu)
-  target_compile_options(mmusim_rtl_bug_${name} PRIVATE -Wno-unused-parameter)
+  # -Wno-fatal: a bug can leave a signal unused.
+  mmusim_add_mmu_rtl(mmusim_rtl_bug_${name} ${CMAKE_CURRENT_SOURCE_DIR} -DMMU_BUG_${bug} -Wno-fatal)
 endforeach()
+
+# "Bring your own RTL", tried as a user would: a second RTL directory (ours, copied, with
+# a bug defined at the top of its package) verilated the way -DMMUSIM_RTL_DIR=DIR does.
+set(example ${CMAKE_BINARY_DIR}/user_rtl_example)
+file(STRINGS ${CMAKE_CURRENT_SOURCE_DIR}/sources.txt example_files)
+foreach(f ${example_files})
+  file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${f} text)
+  if(f STREQUAL "mmu_pkg.sv")
+    set(text "`define MMU_BUG_NO_ASID_COMPARE\n${text}")
+  endif()
+  file(WRITE ${example}/${f} "${text}")
+endforeach()
+file(COPY ${CMAKE_CURRENT_SOURCE_DIR}/sources.txt DESTINATION ${example})
+mmusim_add_mmu_rtl(mmusim_rtl_user_example ${example} -Wno-fatal)
