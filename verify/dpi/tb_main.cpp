@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "Vmmu_ref_tb.h"
+#include "reset.h"
 #include "verilated.h"
 
 // The reference library uses SystemC's time type, and libsystemc owns main(): the entry
@@ -14,13 +15,7 @@ extern "C" int sc_main(int argc, char** argv) {
   VerilatedContext context;
   context.commandArgs(argc, argv);
   Vmmu_ref_tb tb(&context);
-  tb.clk_i = 0;
-  tb.rst_ni = 1;
-  tb.eval();
-  tb.rst_ni = 0;
-  tb.eval();
-  tb.rst_ni = 1;
-  tb.eval();
+  mmusim::rtl::reset(tb);
   for (unsigned cycle = 0; cycle < 1'000'000 && !tb.done_o; ++cycle) {
     tb.clk_i = 0;
     tb.eval();
