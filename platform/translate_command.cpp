@@ -186,7 +186,8 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
     throw InputError("--satp", "MODE " + std::to_string(static_cast<unsigned>(satp.mode)) +
                                    " is not supported (0 Bare, 8 Sv39, 9 Sv48)");
   }
-  ImageMemory memory(read_image(options.image_path));
+  const auto image = read_image(options.image_path);
+  ImageMemory memory(image);
   // Parse every request before answering any, so bad input produces no partial output.
   std::vector<Request> requests;
   {
@@ -200,12 +201,17 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
   const auto engine_owner = make_engine(options.mmu, memory);
   TranslationEngine& engine = *engine_owner;
   engine.write_satp(satp_value);
-  // The explanation is the reference model's, on its own copy of the image.
-  ImageMemory explained_memory(read_image(options.image_path));
-  ReferenceEngine model(options.mmu, explained_memory);
+  // The explanation is the reference model's, on its own copy of the image (only built
+  // when asked for).
+  std::optional<ImageMemory> explained_memory;
+  std::optional<ReferenceEngine> model;
   std::vector<WalkStep> steps;
-  model.write_satp(satp_value);
-  model.record_walk_steps(&steps);
+  if (options.explain) {
+    explained_memory.emplace(image);
+    model.emplace(options.mmu, *explained_memory);
+    model->write_satp(satp_value);
+    model->record_walk_steps(&steps);
+  }
   for (const Request& r : requests) {
     sc_core::sc_time delay;
     const TranslationResult result = engine.translate({r.va, r.ctx}, delay);
@@ -219,12 +225,12 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
       line["cause"] = static_cast<unsigned>(result.cause);
     }
     out << line.dump() << '\n';
-    if (options.explain) {
-      const MmuStats before = model.stats();
+    if (model) {
+      const MmuStats before = model->stats();
       steps.clear();
       sc_core::sc_time d;
-      const TranslationResult why = model.translate({r.va, r.ctx}, d);
-      explain(out, model, before, why, steps);
+      const TranslationResult why = model->translate({r.va, r.ctx}, d);
+      explain(out, *model, before, why, steps);
     }
   }
 }
