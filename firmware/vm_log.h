@@ -5,8 +5,9 @@
 // when a log is attached, so the log costs nothing when it is off.
 
 #include <cstdint>
-#include <sstream>
 #include <string>
+
+#include "hex.h"
 
 namespace mmusim::fw {
 
@@ -20,10 +21,6 @@ class VmLog {
   virtual void event(std::uint64_t time_ps, Pid pid, std::uint64_t va, const std::string& what) = 0;
 };
 
-inline std::string hex(std::uint64_t x) {
-  std::ostringstream s;
-  s << "0x" << std::hex << x;
-  return s.str();
-}
+using mmusim::hex;
 
 }  // namespace mmusim::fw

@@ -11,6 +11,7 @@
 
 #include "input_error.h"
 #include "engine_factory.h"
+#include "hex.h"
 #include "reference_engine.h"
 
 namespace mmusim {
@@ -122,12 +123,6 @@ Request parse_request(const std::string& path, std::size_t number, const std::st
     }
   }
   return r;
-}
-
-std::string hex(std::uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
 }
 
 // "V R W - U - A D" and the fields beyond the flags.

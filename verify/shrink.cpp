@@ -1,9 +1,10 @@
 #include "shrink.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <map>
+
+#include "hex.h"
 
 namespace mmusim::verify {
 
@@ -20,12 +21,6 @@ std::optional<CaseFailure> fails(const Case& c, const MmuConfig& mmu, const DutF
   auto f = run_case(c, mmu, dut, coverage);
   if (f && kind_of(*f) != kind) f.reset();
   return f;
-}
-
-std::string hex(std::uint64_t x) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(x));
-  return text;
 }
 
 std::string request_line(const TranslationRequest& r) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cpu.h"
+#include "hex.h"
 
 namespace mmusim {
 
@@ -13,12 +14,6 @@ namespace {
 
 using Op = ScenarioAction::Op;
 using Expect = ScenarioAction::Expect;
-
-std::string hex(std::uint64_t x) {
-  std::ostringstream s;
-  s << "0x" << std::hex << x;
-  return s.str();
-}
 
 const char* outcome_word(Expect e) {
   switch (e) {
