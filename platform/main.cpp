@@ -216,7 +216,7 @@ int main_entry(int argc, char* argv[]) {
       }
       verify.sets = verify_sets;
       ConfigDocument doc;
-      for (const auto& g : kVerifyGeometry) doc.overlay_assignment(g, std::string("verify"));
+      for (const auto& g : verify_geometry()) doc.overlay_assignment(g, std::string("verify"));
       for (std::size_t i = 0; i < verify_sets.size(); ++i) doc.overlay_assignment(verify_sets[i], i + 1);
       verify.mmu = make_platform_config(doc).mmu;
       if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only

@@ -17,11 +17,14 @@ namespace mmusim {
 
 namespace {}  // namespace
 
-// A small TLB and walk cache, so that a short campaign fills, hits and evicts at every
-// level; --set changes them.
-const std::vector<std::string> kVerifyGeometry = {"mmu.tlb.l1.entries=8", "mmu.tlb.l1.ways=2",
-                                                  "mmu.tlb.l2.entries=32", "mmu.tlb.l2.ways=4",
-                                                  "mmu.walk_cache.entries=4"};
+std::vector<std::string> verify_geometry() {
+  const MmuConfig g = verify::campaign_geometry();
+  return {"mmu.tlb.l1.entries=" + std::to_string(g.l1.entries),
+          "mmu.tlb.l1.ways=" + std::to_string(g.l1.ways),
+          "mmu.tlb.l2.entries=" + std::to_string(g.l2.entries),
+          "mmu.tlb.l2.ways=" + std::to_string(g.l2.ways),
+          "mmu.walk_cache.entries=" + std::to_string(g.walk_cache_entries)};
+}
 
 namespace {
 
@@ -63,7 +66,7 @@ void report_shrunk(const VerifyOptions& o, const verify::Case& c, const verify::
     return;
   }
   std::ostringstream sets;
-  for (const auto& g : kVerifyGeometry) sets << " --set " << g;
+  for (const auto& g : verify_geometry()) sets << " --set " << g;
   for (const auto& set : o.sets) sets << " --set " << set;
   std::ostringstream satp;
   satp << std::hex << s.c.operations.front().satp;

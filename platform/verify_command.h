@@ -27,8 +27,9 @@ struct VerifyOptions {
   std::uint64_t around = 20;
 };
 
-// The TLB geometry a campaign runs with unless --set says otherwise.
-extern const std::vector<std::string> kVerifyGeometry;
+// verify::campaign_geometry() as config assignments: what a campaign runs with unless
+// --set says otherwise.
+std::vector<std::string> verify_geometry();
 
 // Exit status: 0 every seed passed, 1 a mismatch (reported on `err`). Throws InputError
 // on a bad coverage file.

@@ -42,6 +42,14 @@ struct StaleView {
 
 }  // namespace
 
+MmuConfig campaign_geometry() {
+  MmuConfig mmu;
+  mmu.l1 = {8, 2, ReplacementKind::Lru, 1};
+  mmu.l2 = {32, 4, ReplacementKind::Lru, 1};
+  mmu.walk_cache_entries = 4;
+  return mmu;
+}
+
 AdUpdate ad_policy_of(std::uint64_t seed) {
   return (seed / 3) % 2 == 0 ? AdUpdate::Hardware : AdUpdate::Fault;
 }

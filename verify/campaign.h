@@ -31,6 +31,11 @@ using DutFactory = std::function<std::unique_ptr<TranslationEngine>(const MmuCon
 std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFactory& dut,
                                     Coverage& coverage);
 
+// The TLB geometry a campaign runs with unless told otherwise: small (L1 8 entries
+// 2-way, L2 32 4-way, walk cache 4), so that a short campaign fills, hits and evicts at
+// every level.
+MmuConfig campaign_geometry();
+
 // In the RTL's waveforms, operation i of a case starts at i x this (a walk takes a few
 // dozen evaluation steps of 1 ps each).
 constexpr std::uint64_t kOperationTimePs = 1000;

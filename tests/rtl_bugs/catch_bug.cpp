@@ -19,10 +19,7 @@ int sc_main(int argc, char* argv[]) {
   using namespace mmusim;
   const std::string name = argc > 1 ? argv[1] : "?";
   const std::uint64_t seeds = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 200;
-  MmuConfig mmu;  // the geometry `mmusim verify` uses by default
-  mmu.l1 = {8, 2, ReplacementKind::Lru, 1};
-  mmu.l2 = {32, 4, ReplacementKind::Lru, 1};
-  mmu.walk_cache_entries = 4;
+  const MmuConfig mmu = verify::campaign_geometry();
   const verify::DutFactory rtl = [](const MmuConfig& c, PteMemory& m) {
     return std::make_unique<RtlEngine>(c, m);
   };

@@ -53,14 +53,6 @@ class BuggyEngine final : public TranslationEngine {
   Bug bug_;
 };
 
-MmuConfig small_geometry() {
-  MmuConfig mmu;
-  mmu.l1 = {8, 2, ReplacementKind::Lru, 1};
-  mmu.l2 = {32, 4, ReplacementKind::Lru, 1};
-  mmu.walk_cache_entries = 4;
-  return mmu;
-}
-
 TEST(Verify, ACampaignPassesOnTheRtlAndReachesEveryCoverageBin) {
   const std::string coverage = test::temp_path("coverage.json");
   const Result r = mmusim("verify --seeds 200 --requests 2000 --coverage " + coverage);
@@ -81,8 +73,8 @@ TEST(Verify, EachBrokenRuleIsCaughtAsAMismatchWithinTheBudget) {
     std::optional<verify::CaseFailure> failure;
     for (std::uint64_t seed = 1; seed <= 200 && !failure; ++seed) {
       verify::Coverage coverage;
-      failure =
-          verify::run_case(verify::generate_case(seed, 2000), small_geometry(), buggy, coverage);
+      failure = verify::run_case(verify::generate_case(seed, 2000), verify::campaign_geometry(),
+                                 buggy, coverage);
     }
     ASSERT_TRUE(failure.has_value()) << "bug " << static_cast<int>(bug) << " was not caught";
     EXPECT_NE(failure->what.find("the implementation and the model differ on"), std::string::npos)
@@ -101,10 +93,10 @@ TEST(Verify, AFailureShrinksToAFewRequestsAndPtesThatTranslateReplays) {
   for (std::uint64_t seed = 1; seed <= 200 && !failure; ++seed) {
     c = verify::generate_case(seed, 2000);
     verify::Coverage coverage;
-    failure = verify::run_case(c, small_geometry(), buggy, coverage);
+    failure = verify::run_case(c, verify::campaign_geometry(), buggy, coverage);
   }
   ASSERT_TRUE(failure.has_value());
-  const verify::Shrunk s = verify::shrink(c, *failure, small_geometry(), buggy);
+  const verify::Shrunk s = verify::shrink(c, *failure, verify::campaign_geometry(), buggy);
   EXPECT_LE(s.c.operations.size(), 3u);  // satp, perhaps one more, the failing request
   EXPECT_LE(s.c.memory.size(), 4u);      // the PTEs of one walk
   EXPECT_NE(s.failure.what.find("rule misaligned_superpage"), std::string::npos) << s.failure.what;
@@ -135,7 +127,7 @@ TEST(Verify, TheSpecCheckCatchesATranslationAFlushShouldHaveRemoved) {
     }
     c.operations = without;
     verify::Coverage coverage;
-    failure = verify::run_case(c, small_geometry(), nullptr, coverage);
+    failure = verify::run_case(c, verify::campaign_geometry(), nullptr, coverage);
   }
   ASSERT_TRUE(failure.has_value());
   EXPECT_NE(failure->what.find("the TLBs changed the architectural answer"), std::string::npos)
