@@ -56,7 +56,6 @@ class FrameTable {
   // A page-table (or kernel) frame is free again.
   void release(std::uint64_t frame) { free_.release(frame); }
 
-  bool is_user(std::uint64_t frame) const { return user_.count(frame) != 0; }
   UserPage& page(std::uint64_t frame) { return user_.at(frame); }
   const UserPage& page(std::uint64_t frame) const { return user_.at(frame); }
   std::uint64_t user_count() const { return user_.size(); }

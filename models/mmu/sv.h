@@ -136,7 +136,6 @@ enum class Rule : std::uint8_t {
   AccessedClear,        // step 7 under Svade: A = 0
   DirtyClear,           // step 7 under Svade: a store with D = 0
 };
-constexpr unsigned kRules = 18;
 const char* to_string(Rule rule);
 // Where the spec says it, and what it says: "§4.3.2 step 3: V = 0".
 const char* spec_reference(Rule rule);
