@@ -5,7 +5,8 @@ set -eu
 cd "$(dirname "$0")"
 
 packages="build-essential cmake pkg-config libsystemc-dev verilator libboost-dev \
-nlohmann-json3-dev libgtest-dev libcli11-dev zlib1g-dev gtkwave valgrind python3"
+nlohmann-json3-dev libgtest-dev libcli11-dev zlib1g-dev gtkwave valgrind python3 \
+qemu-system-misc binutils-riscv64-unknown-elf"
 
 missing=""
 for p in $packages; do

@@ -1,5 +1,6 @@
 // mmusim: the command line. `mmusim` runs the embedded default scenario; `mmusim run`
-// runs a config; `mmusim translate` answers translation requests against a memory image.
+// runs a config; `mmusim translate` answers translation requests against a memory image;
+// `mmusim verify` runs the RTL-vs-model campaign; `mmusim qemu-check` the reference against QEMU.
 // Exit status: 0 success, 1 the simulation found a failure, 2 bad usage or bad input.
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "check.h"
 #include "config.h"
 #include "input_error.h"
 #include "platform.h"
@@ -24,7 +26,6 @@ namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
-
 
 struct WavesArgs {
   std::string path;
@@ -77,8 +78,7 @@ WavesOptions waves_options(const WavesArgs& args) {
   }
   words.insert(words.end(), {"--waves-from", std::to_string(from) + "ps", "--waves-to",
                              std::to_string(to + 1000) + "ps"});
-  std::cerr << "mmusim: running again to record waves from " << from << " ps to " << to
-            << " ps\n";
+  std::cerr << "mmusim: running again to record waves from " << from << " ps to " << to << " ps\n";
   std::vector<char*> exec_args;
   for (auto& w : words) exec_args.push_back(w.data());
   exec_args.push_back(nullptr);
@@ -87,8 +87,8 @@ WavesOptions waves_options(const WavesArgs& args) {
 }
 
 int run_simulation(int argc, char* argv[], const std::string& config_file,
-                   const std::vector<std::string>& sets, const std::string& stats_file,
-                   bool quiet, const WavesArgs& waves_args, const std::string& log) {
+                   const std::vector<std::string>& sets, const std::string& stats_file, bool quiet,
+                   const WavesArgs& waves_args, const std::string& log) {
   const PlatformConfig config = make_platform_config(load_config_document(config_file, sets));
   const WavesOptions waves = waves_options(waves_args);
   if (!waves.path.empty() && config.mmu.impl == MmuImpl::Model && !quiet) {
@@ -154,8 +154,9 @@ int main_entry(int argc, char* argv[]) {
       ->check(CLI::IsMember({"none", "fault", "mismatch"}));
   run->add_option("--waves-span", waves.span, "how much a trigger records (default 10us)");
   std::string log;
-  run->add_option("--log", log, "print events as they happen: vm (page faults, evictions, "
-                                "swap I/O, forks, attaches, shootdowns) on stdout")
+  run->add_option("--log", log,
+                  "print events as they happen: vm (page faults, evictions, "
+                  "swap I/O, forks, attaches, shootdowns) on stdout")
       ->check(CLI::IsMember({"vm"}));
 
   std::string satp;
@@ -199,6 +200,22 @@ int main_entry(int argc, char* argv[]) {
   vf->add_option("--merge", verify.merge, "add these coverage files to this run's")
       ->allow_extra_args(true);
 
+  verify::qemu::CheckOptions qemu_check;
+  std::vector<std::string> qemu_sets;
+  CLI::App* qc =
+      app.add_subcommand("qemu-check",
+                         "the reference walker against QEMU's: random and directed page tables run "
+                         "on qemu-system-riscv64 and on the model, every outcome compared");
+  qc->add_option("--seeds", qemu_check.seeds, "how many random cases (default 40)");
+  qc->add_option("--seed", qemu_check.first_seed, "the first random case's seed (default 1)");
+  qc->add_option("--set", qemu_sets, "override an mmu key of the reference")
+      ->allow_extra_args(false);
+  qc->add_option("--keep", qemu_check.qemu.workdir,
+                 "write QEMU's inputs, its UART log and any replay files here (default: a "
+                 "temporary directory, kept only if something differs)");
+  qc->add_option("--qemu", qemu_check.qemu.qemu, "the QEMU to run (default qemu-system-riscv64)");
+  qc->add_option("--harness", qemu_check.qemu.harness, "the harness ELF (default: the one built)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -217,11 +234,20 @@ int main_entry(int argc, char* argv[]) {
       verify.sets = verify_sets;
       ConfigDocument doc;
       for (const auto& g : verify_geometry()) doc.overlay_assignment(g, std::string("verify"));
-      for (std::size_t i = 0; i < verify_sets.size(); ++i) doc.overlay_assignment(verify_sets[i], i + 1);
+      for (std::size_t i = 0; i < verify_sets.size(); ++i)
+        doc.overlay_assignment(verify_sets[i], i + 1);
       verify.mmu = make_platform_config(doc).mmu;
       if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only
       verify.progress = isatty(STDERR_FILENO);
       return run_verify(verify, std::cout, std::cerr);
+    }
+    if (qc->parsed()) {
+      ConfigDocument doc;
+      for (std::size_t i = 0; i < qemu_sets.size(); ++i)
+        doc.overlay_assignment(qemu_sets[i], i + 1);
+      qemu_check.mmu = make_platform_config(doc).mmu;
+      qemu_check.progress = isatty(STDERR_FILENO);
+      return verify::qemu::run_check(qemu_check, std::cout, std::cerr);
     }
     return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log);
   } catch (const InputError& e) {

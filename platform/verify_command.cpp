@@ -8,6 +8,7 @@
 
 #include "campaign.h"
 #include "shrink.h"
+#include "translate_pair.h"
 #include "rtl_engine.h"
 #include "input_error.h"
 #include "json_locator.h"
@@ -68,11 +69,10 @@ void report_shrunk(const VerifyOptions& o, const verify::Case& c, const verify::
   std::ostringstream sets;
   for (const auto& g : verify_geometry()) sets << " --set " << g;
   for (const auto& set : o.sets) sets << " --set " << set;
-  std::ostringstream satp;
-  satp << std::hex << s.c.operations.front().satp;
+  const std::string replay =
+      verify::translate_command({files[0], files[1]}, s.c.operations.front().satp);
   for (const char* impl : {"model", "rtl"}) {
-    err << "  mmusim translate --satp " << satp.str() << " --image " << files[0] << " --requests "
-        << files[1] << " --ad "
+    err << "  " << replay << " --ad "
         << (verify::ad_policy_of(c.seed) == AdUpdate::Hardware ? "hw" : "fault") << sets.str()
         << " --set mmu.impl=" << impl << '\n';
   }

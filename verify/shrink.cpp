@@ -5,6 +5,7 @@
 #include <map>
 
 #include "hex.h"
+#include "translate_pair.h"
 
 namespace mmusim::verify {
 
@@ -21,14 +22,6 @@ std::optional<CaseFailure> fails(const Case& c, const MmuConfig& mmu, const DutF
   auto f = run_case(c, mmu, dut, coverage);
   if (f && kind_of(*f) != kind) f.reset();
   return f;
-}
-
-std::string request_line(const TranslationRequest& r) {
-  const char kind = r.ctx.kind == AccessKind::Read    ? 'r'
-                    : r.ctx.kind == AccessKind::Write ? 'w'
-                                                      : 'x';
-  return hex(r.va) + " " + kind + " " + (r.ctx.priv == Privilege::User ? "u" : "s") +
-         (r.ctx.sum ? " sum" : "") + (r.ctx.mxr ? " mxr" : "");
 }
 
 }  // namespace
@@ -103,16 +96,15 @@ Shrunk shrink(const Case& original, const CaseFailure& failure, const MmuConfig&
 std::vector<std::string> write_shrunk(const Shrunk& s, const std::string& prefix) {
   std::map<std::uint64_t, std::uint64_t> words(s.c.memory.begin(), s.c.memory.end());
   if (s.translate_pair) {
-    const std::string image = prefix + ".image.txt", requests = prefix + ".requests.txt";
-    std::ofstream img(image);
-    img << "# seed " << s.c.seed << ", shrunk: the page-table words the failure needs\n";
-    for (const auto& [pa, value] : words) img << hex(pa) << ' ' << hex(value) << '\n';
-    std::ofstream req(requests);
-    req << "# satp " << hex(s.c.operations.front().satp) << "; the last request fails\n";
-    for (std::size_t i = 1; i < s.c.operations.size(); ++i) {
-      req << request_line(s.c.operations[i].request) << '\n';
-    }
-    return {image, requests};
+    std::vector<TranslationRequest> requests;
+    for (std::size_t i = 1; i < s.c.operations.size(); ++i)
+      requests.push_back(s.c.operations[i].request);
+    const TranslatePair pair = write_translate_pair(
+        prefix,
+        "seed " + std::to_string(s.c.seed) +
+            ", shrunk: the page-table words the failure needs; the last request fails",
+        words, s.c.operations.front().satp, requests);
+    return {pair.image, pair.requests};
   }
   const std::string ops = prefix + ".ops.txt";
   std::ofstream out(ops);
