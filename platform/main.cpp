@@ -33,6 +33,7 @@ struct WavesArgs {
   std::string to;
   std::string trigger = "none";
   std::string span = "10us";
+  std::string marker;  // set by the rerun after a mismatch
 };
 
 std::uint64_t time_arg(const std::string& option, const std::string& text) {
@@ -62,6 +63,7 @@ WavesOptions waves_options(const WavesArgs& args) {
   if (w.window.to_ps < w.window.from_ps) throw InputError("--waves-to", "ends before --waves-from");
   w.window.span_ps = time_arg("--waves-span", args.span);
   if (args.trigger == "fault") w.window.trigger = WaveWindow::Trigger::Fault;
+  if (!args.marker.empty()) w.marker_ps = time_arg("--waves-marker", args.marker);
   return w;
 }
 
@@ -76,9 +78,11 @@ WavesOptions waves_options(const WavesArgs& args) {
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
     if (words[i] == "--waves-trigger") words[i + 1] = "none";
   }
-  words.insert(words.end(), {"--waves-from", std::to_string(from) + "ps", "--waves-to",
-                             std::to_string(to + 1000) + "ps"});
-  std::cerr << "mmusim: running again to record waves from " << from << " ps to " << to << " ps\n";
+  // No end: the mismatch ends the run again, after its translation is in the dump.
+  words.insert(words.end(), {"--waves-from", std::to_string(from) + "ps", "--waves-marker",
+                             std::to_string(to) + "ps"});
+  std::cerr << "mmusim: running again to record waves from " << from << " ps up to the mismatch at "
+            << to << " ps\n";
   std::vector<char*> exec_args;
   for (auto& w : words) exec_args.push_back(w.data());
   exec_args.push_back(nullptr);
@@ -153,6 +157,8 @@ int main_entry(int argc, char* argv[]) {
                   "record from the first fault, or up to the first lockstep mismatch")
       ->check(CLI::IsMember({"none", "fault", "mismatch"}));
   run->add_option("--waves-span", waves.span, "how much a trigger records (default 10us)");
+  run->add_option("--waves-marker", waves.marker,
+                  "put the save files' marker here (a time such as 62.7us)");
   std::string log;
   run->add_option("--log", log,
                   "print events as they happen: vm (page faults, evictions, "

@@ -12,6 +12,7 @@
 #include "library_image.h"
 #include "stats.h"
 #include "trace_reader.h"
+#include "wave_save_file.h"
 
 namespace mmusim {
 
@@ -29,7 +30,8 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
   if (w.type == WorkloadType::Scenario) return {};  // its processes start as it runs
   std::shared_ptr<const std::vector<Access>> trace;
   if (is_trace(w.type)) {
-    auto accesses = w.type == WorkloadType::Lackey ? read_lackey_trace(w.path) : read_page_trace(w.path);
+    auto accesses =
+        w.type == WorkloadType::Lackey ? read_lackey_trace(w.path) : read_page_trace(w.path);
     link_next_uses(accesses);
     trace = std::make_shared<const std::vector<Access>>(std::move(accesses));
   }
@@ -40,8 +42,8 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
     ProcessSpec spec;
     if (trace) {
       // Trace replay: every page the trace touches is valid user memory, RWX.
-      spec.regions.push_back({"trace", fw::RegionKind::Anonymous, 0, user_top,
-                              sv::kPteR | sv::kPteW | sv::kPteX});
+      spec.regions.push_back(
+          {"trace", fw::RegionKind::Anonymous, 0, user_top, sv::kPteR | sv::kPteW | sv::kPteX});
       spec.stream = std::make_unique<TraceStream>(trace);
     } else if (w.type == WorkloadType::Program) {
       fw::ProgramImage image;
@@ -61,8 +63,7 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
     } else {
       const std::uint64_t base =
           config.mode == sv::Mode::Bare ? kDramBase + pid * window : fw::Layout::kHeapBase;
-      const std::uint64_t perms =
-          sv::kPteR | sv::kPteW | (w.fetch_fraction > 0 ? sv::kPteX : 0);
+      const std::uint64_t perms = sv::kPteR | sv::kPteW | (w.fetch_fraction > 0 ? sv::kPteX : 0);
       spec.regions.push_back({"heap", fw::RegionKind::Heap, base, base + w.footprint, perms});
       spec.stream = std::make_unique<SyntheticStream>(w, base, process_seed(w.seed, pid));
     }
@@ -73,7 +74,9 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
 
 namespace {
 std::string stem_of(const std::string& path) { return path.substr(0, path.rfind('.')); }
-bool wants_vcd(const std::string& path) { return path.size() > 4 && path.substr(path.size() - 4) == ".vcd"; }
+bool wants_vcd(const std::string& path) {
+  return path.size() > 4 && path.substr(path.size() - 4) == ".vcd";
+}
 // Where the RTL's FST goes: the file itself, or a temporary one converted to VCD at the end.
 std::string rtl_fst_path(const std::string& path) {
   return wants_vcd(path) ? stem_of(path) + ".rtl.fst.tmp" : path;
@@ -188,13 +191,29 @@ void Platform::finish_waves() {
   mmu_.finish();
   if (!activity_) return;
   activity_->close();
-  if (wants_vcd(waves_.path) && !config_.mmu.rtl_waves.empty()) {
+  const bool rtl = !config_.mmu.rtl_waves.empty();
+  if (wants_vcd(waves_.path) && rtl) {
     const std::string command =
         "fst2vcd -f '" + config_.mmu.rtl_waves + "' -o '" + waves_.path + "' >/dev/null 2>&1";
     if (std::system(command.c_str()) != 0) {
       throw std::runtime_error("fst2vcd could not convert " + config_.mmu.rtl_waves);
     }
     std::remove(config_.mmu.rtl_waves.c_str());
+  }
+  // Save files that open on what matters: the fault or mismatch under the marker.
+  const WaveWindow& window = activity_->window();
+  std::optional<std::uint64_t> marker = waves_.marker_ps;
+  if (window.triggered()) marker = window.from_ps;
+  const std::string stem = stem_of(waves_.path);
+  const std::uint64_t first = activity_->first_ps(), last = activity_->last_ps();
+  write_save_file(stem + "_platform.gtkw", stem + "_platform.vcd", WaveLayout::Platform,
+                  {first, std::max<std::uint64_t>(last - first, 1000), marker});
+  if (rtl) {
+    // An RTL translation takes tens of evaluations, 1 ps each: a few hundred ps show it.
+    constexpr std::uint64_t kRtlSpanPs = 400, kRtlLeadPs = 40;
+    const std::uint64_t at = marker.value_or(first);
+    write_save_file(stem + ".gtkw", waves_.path, WaveLayout::Rtl,
+                    {at > kRtlLeadPs ? at - kRtlLeadPs : 0, kRtlSpanPs, marker});
   }
 }
 

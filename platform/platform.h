@@ -8,6 +8,7 @@
 //   swap.irq --> cpu.irq (the firmware waits on it for swap I/O)
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <systemc>
@@ -34,6 +35,9 @@ struct RunResult {
 struct WavesOptions {
   std::string path;  // "": none
   WaveWindow window;
+  // Where the save files put the primary marker (a mismatch found by an earlier run);
+  // a trigger that fires puts it where it fired.
+  std::optional<std::uint64_t> marker_ps;
 };
 
 class Platform final : public sc_core::sc_module {

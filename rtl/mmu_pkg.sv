@@ -45,14 +45,16 @@ package mmu_pkg;
     logic [AsidBits-1:0] asid;
   } flush_req_t;
 
-  // Exception codes (§3.1.15).
-  localparam logic [3:0] CauseNone         = 4'd0;
-  localparam logic [3:0] CauseInstrAccess  = 4'd1;
-  localparam logic [3:0] CauseLoadAccess   = 4'd5;
-  localparam logic [3:0] CauseStoreAccess  = 4'd7;
-  localparam logic [3:0] CauseInstrPage    = 4'd12;
-  localparam logic [3:0] CauseLoadPage     = 4'd13;
-  localparam logic [3:0] CauseStorePage    = 4'd15;
+  // Exception codes (§3.1.15). An enum, so that waveforms show the cause by name.
+  typedef enum logic [3:0] {
+    CauseNone        = 4'd0,
+    CauseInstrAccess = 4'd1,
+    CauseLoadAccess  = 4'd5,
+    CauseStoreAccess = 4'd7,
+    CauseInstrPage   = 4'd12,
+    CauseLoadPage    = 4'd13,
+    CauseStorePage   = 4'd15
+  } cause_e;
 
   // PTE bits (§4.3.1).
   localparam int unsigned PteV = 0;
@@ -86,7 +88,7 @@ package mmu_pkg;
 
   // The answer, with what happened on the way (for statistics and lockstep comparison).
   typedef struct packed {
-    logic [3:0]  cause;  // CauseNone: translated
+    cause_e      cause;  // CauseNone: translated
     logic [63:0] pa;
     logic [1:0]  level;
     logic [63:0] pte;
@@ -100,11 +102,11 @@ package mmu_pkg;
     logic        pte_written;  // the walker wrote A/D back
   } xlate_rsp_t;
 
-  function automatic logic [3:0] page_fault(access_e kind);
+  function automatic cause_e page_fault(access_e kind);
     return kind == AccFetch ? CauseInstrPage : kind == AccWrite ? CauseStorePage : CauseLoadPage;
   endfunction
 
-  function automatic logic [3:0] access_fault(access_e kind);
+  function automatic cause_e access_fault(access_e kind);
     return kind == AccFetch ? CauseInstrAccess : kind == AccWrite ? CauseStoreAccess : CauseLoadAccess;
   endfunction
 

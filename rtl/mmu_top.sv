@@ -170,7 +170,7 @@ module mmu_top
   ////////////
 
   logic        walk_start, walk_done, walk_global, wc_lookup, wc_hit, pte_written;
-  logic [3:0]  walk_cause;
+  cause_e      walk_cause;
   logic [63:0] walk_pte;
   logic [1:0]  walk_level;
 

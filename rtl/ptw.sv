@@ -28,7 +28,7 @@ module ptw
   input  logic [AsidBits-1:0] asid_i,
   input  logic [43:0]         root_ppn_i,
   output logic                done_o,
-  output logic [3:0]          cause_o,
+  output cause_e              cause_o,
   output logic [63:0]         pte_o,
   output logic [1:0]          level_o,
   output logic                global_o,
@@ -68,7 +68,7 @@ module ptw
   logic [63:0] slot_q, slot_d;    // physical address of the PTE last read
   logic [63:0] pte_q, pte_d;
   logic        global_q, global_d;
-  logic [3:0]  cause_q, cause_d;
+  cause_e      cause_q, cause_d;
   logic        wc_lookup_q, wc_lookup_d;
   logic        wc_hit_q, wc_hit_d;
   logic        written_q, written_d;

@@ -1,6 +1,7 @@
 #include "activity_trace.h"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace mmusim {
@@ -14,11 +15,12 @@ struct SignalInfo {
 };
 
 constexpr SignalInfo kSignals[] = {
-    {"mmu", "va", 64},          {"mmu", "pa", 64},       {"mmu", "kind", 2},
-    {"mmu", "fault_cause", 4},  {"mmu", "tlb_hit", 1},   {"mmu", "translation", 1},
-    {"irq", "mmu", 1},          {"irq", "swap", 1},      {"swap", "busy", 1},
-    {"cpu", "pid", 16},
+    {"mmu", "va", 64},     {"mmu", "pa", 64},         {"mmu", "kind", 2}, {"mmu", "fault_cause", 4},
+    {"mmu", "tlb_hit", 1}, {"mmu", "translation", 1}, {"irq", "mmu", 1},  {"irq", "swap", 1},
+    {"swap", "busy", 1},   {"cpu", "pid", 16},
 };
+
+static_assert(std::size(kSignals) == ActivityTrace::kSignalCount);
 
 // VCD identifier codes: one printable character each.
 char code(unsigned index) { return static_cast<char>('!' + index); }
@@ -54,7 +56,15 @@ ActivityTrace::~ActivityTrace() {
 }
 
 void ActivityTrace::change(std::uint64_t time_ps, Signal signal, std::uint64_t value) {
-  if (window_.open(time_ps)) changes_.push_back({time_ps, signal, value});
+  if (window_.open(time_ps)) {
+    if (!opened_) {
+      opened_ = true;
+      std::copy(std::begin(current_), std::end(current_), std::begin(initial_));
+    }
+    changes_.push_back({time_ps, signal, value});
+    last_ps_ = std::max(last_ps_, time_ps);
+  }
+  current_[static_cast<unsigned>(signal)] = value;
 }
 
 void ActivityTrace::close() {
@@ -76,13 +86,15 @@ void ActivityTrace::close() {
     out << " $end\n";
   }
   out << "$upscope $end\n$enddefinitions $end\n";
-  std::uint64_t time = 0;
-  bool first = true;
+  // Every signal's value at the window's first instant.
+  std::uint64_t time = first_ps();
+  out << '#' << time << "\n$dumpvars\n";
+  for (unsigned i = 0; i < kSignalCount; ++i) write_value(out, kSignals[i].width, initial_[i], i);
+  out << "$end\n";
   for (const Change& c : changes_) {
-    if (first || c.time_ps != time) {
+    if (c.time_ps != time) {
       out << '#' << c.time_ps << '\n';
       time = c.time_ps;
-      first = false;
     }
     const auto index = static_cast<unsigned>(c.signal);
     write_value(out, kSignals[index].width, c.value, index);

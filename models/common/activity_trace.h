@@ -3,7 +3,9 @@
 // interrupts, swap activity and the running process, each change stamped with the
 // exact (loosely-timed, annotated) simulated time. Changes are buffered and written in
 // time order at close, since the cpu runs ahead of the other threads within a quantum.
-// Nothing is recorded outside the window; with no trace, models skip all of this.
+// Nothing is recorded outside the window, but every signal's value is tracked, so that
+// the file gives each one its value from the window's first instant (no X until the
+// first change). With no trace, models skip all of this.
 
 #include <cstdint>
 #include <fstream>
@@ -17,17 +19,19 @@ namespace mmusim {
 class ActivityTrace {
  public:
   enum class Signal : unsigned {
-    TranslationVa,   // 64 bits
-    TranslationPa,   // 64
-    AccessKind,      // 2: 0 read, 1 write, 2 fetch
-    FaultCause,      // 4: 0 none
-    TlbHit,          // 1
-    Translation,     // 1: toggles with each translation
-    MmuIrq,          // 1
-    SwapIrq,         // 1
-    SwapBusy,        // 1
-    Pid,             // 16
+    TranslationVa,  // 64 bits
+    TranslationPa,  // 64
+    AccessKind,     // 2: 0 read, 1 write, 2 fetch
+    FaultCause,     // 4: 0 none
+    TlbHit,         // 1
+    Translation,    // 1: toggles with each translation
+    MmuIrq,         // 1
+    SwapIrq,        // 1
+    SwapBusy,       // 1
+    Pid,            // 16
   };
+
+  static constexpr unsigned kSignalCount = static_cast<unsigned>(Signal::Pid) + 1;
 
   ActivityTrace(const std::string& path, const WaveWindow& window);
   ~ActivityTrace();
@@ -36,6 +40,9 @@ class ActivityTrace {
 
   void change(std::uint64_t time_ps, Signal signal, std::uint64_t value);
   WaveWindow& window() { return window_; }
+  // The first and last instant the file holds (0, 0 when the window never opened).
+  std::uint64_t first_ps() const { return opened_ ? window_.from_ps : 0; }
+  std::uint64_t last_ps() const { return last_ps_; }
   // Writes the file (also done by the destructor). Throws std::runtime_error on failure.
   void close();
 
@@ -48,6 +55,10 @@ class ActivityTrace {
   std::string path_;
   WaveWindow window_;
   std::vector<Change> changes_;
+  std::uint64_t current_[kSignalCount] = {};  // every signal's latest value
+  std::uint64_t initial_[kSignalCount] = {};  // ... when the window opened
+  bool opened_ = false;
+  std::uint64_t last_ps_ = 0;
   bool closed_ = false;
 };
 

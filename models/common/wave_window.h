@@ -27,6 +27,8 @@ struct WaveWindow {
     to_ps = now_ps + span_ps;
   }
   void arm() { waiting_ = trigger != Trigger::None; }
+  // A trigger fired: from_ps is when.
+  bool triggered() const { return trigger != Trigger::None && !waiting_; }
 
  private:
   bool waiting_ = false;  // a trigger has not fired yet

@@ -25,10 +25,13 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   req.va = trans.get_address();
   req.ctx = {attr->kind, attr->priv, attr->sum, attr->mxr};
   // Only the activity trace needs the time of issue (sc_time_stamp() is not free).
-  const sc_core::sc_time issued = trace_ != nullptr ? sc_core::sc_time_stamp() + delay
-                                                    : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time issued =
+      trace_ != nullptr ? sc_core::sc_time_stamp() + delay : sc_core::SC_ZERO_TIME;
+  // The request goes to the trace before the engine sees it: a checker in the engine
+  // may end the run there, and the waves must show what it stopped on.
+  if (trace_ != nullptr) record_request(issued, req);
   const TranslationResult result = engine_->translate(req, delay);
-  if (trace_ != nullptr) record(issued, req, result);
+  if (trace_ != nullptr) record_result(issued, result);
   if (!result.ok()) {
     raise_fault(result.cause, req.va);
     trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
@@ -47,17 +50,22 @@ unsigned int Mmu::translate_debug(tlm::tlm_generic_payload& trans) {
   return 0;
 }
 
-void Mmu::record(const sc_core::sc_time& issued, const TranslationRequest& req,
-                 const TranslationResult& result) {
+void Mmu::record_request(const sc_core::sc_time& issued, const TranslationRequest& req) {
   using S = ActivityTrace::Signal;
   const auto t = static_cast<std::uint64_t>(issued.value());  // ps: the resolution SystemC runs at
-  if (!result.ok()) trace_->window().fault(t);
   trace_->change(t, S::TranslationVa, req.va);
   trace_->change(t, S::AccessKind, static_cast<std::uint64_t>(req.ctx.kind));
+  trace_->change(t, S::Translation, ++translations_traced_ & 1);
+}
+
+void Mmu::record_result(const sc_core::sc_time& issued, const TranslationResult& result) {
+  using S = ActivityTrace::Signal;
+  const auto t = static_cast<std::uint64_t>(issued.value());
+  // A fault trigger opens the window here; the request's values at t are its first.
+  if (!result.ok()) trace_->window().fault(t);
   trace_->change(t, S::TranslationPa, result.pa);
   trace_->change(t, S::FaultCause, static_cast<std::uint64_t>(result.cause));
   trace_->change(t, S::TlbHit, result.tlb_hit);
-  trace_->change(t, S::Translation, ++translations_traced_ & 1);
   if (!result.ok()) trace_->change(t, S::MmuIrq, 1);
 }
 
@@ -126,8 +134,8 @@ void Mmu::write_register(std::uint64_t offset, std::uint64_t value, const sc_cor
     case r::kFlushAsid: flush_asid_ = value & 0xFFFF; break;
     case r::kFlushCmd:
       if (value <= static_cast<std::uint64_t>(r::FlushKind::VaAsid)) {
-        engine_->flush({static_cast<r::FlushKind>(value), flush_va_,
-                        static_cast<std::uint16_t>(flush_asid_)});
+        engine_->flush(
+            {static_cast<r::FlushKind>(value), flush_va_, static_cast<std::uint16_t>(flush_asid_)});
       }
       break;
     case r::kIrqAck:

@@ -23,8 +23,8 @@ using EngineFactory =
 
 class Mmu final : public sc_core::sc_module, private PteMemory {
  public:
-  tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};  // virtual accesses
-  tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};   // MMIO from the bus
+  tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};           // virtual accesses
+  tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};           // MMIO from the bus
   tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // to the bus
   sc_core::sc_out<bool> irq{"irq"};  // high while a fault is pending (kIrqStatus bit 0)
 
@@ -45,8 +45,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   void raise_fault(sv::Cause cause, std::uint64_t va);
   std::uint64_t read_register(std::uint64_t offset) const;
   void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
-  void record(const sc_core::sc_time& issued, const TranslationRequest& req,
-              const TranslationResult& result);
+  void record_request(const sc_core::sc_time& issued, const TranslationRequest& req);
+  void record_result(const sc_core::sc_time& issued, const TranslationResult& result);
 
   // PteMemory, bound to mem_initiator.
   std::optional<std::uint64_t> read_pte(std::uint64_t pa, sc_core::sc_time& delay) override;

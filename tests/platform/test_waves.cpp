@@ -22,12 +22,15 @@ int run(const std::string& args, std::string* err = nullptr) {
 struct Vcd {
   std::set<std::string> signals;  // scope.path.name[msb:lsb]
   std::vector<std::uint64_t> times;
+  std::size_t initial_values = 0;        // in $dumpvars
+  std::vector<std::string> last_values;  // at the last instant
 };
 
 Vcd read_vcd(const std::string& path) {
   Vcd vcd;
   std::ifstream in(path);
   std::vector<std::string> scopes;
+  bool in_dumpvars = false;
   for (std::string line; std::getline(in, line);) {
     std::istringstream words(line);
     std::string first;
@@ -46,6 +49,14 @@ Vcd read_vcd(const std::string& path) {
       vcd.signals.insert(full + name + (range != "$end" ? range : ""));
     } else if (!first.empty() && first[0] == '#') {
       vcd.times.push_back(std::stoull(first.substr(1)));
+      vcd.last_values.clear();
+    } else if (first == "$dumpvars") {
+      in_dumpvars = true;
+    } else if (first == "$end" && in_dumpvars) {
+      in_dumpvars = false;
+    } else if (!first.empty() && vcd.times.size() > 0) {
+      if (in_dumpvars) ++vcd.initial_values;
+      vcd.last_values.push_back(line);
     }
   }
   return vcd;
@@ -55,7 +66,9 @@ std::vector<std::string> gtkw_signals(const std::string& name) {
   std::ifstream in(std::string(MMUSIM_SOURCE_DIR) + "/waves/" + name);
   std::vector<std::string> signals;
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line[0] != '@' && line[0] != '-' && line[0] != '[') signals.push_back(line);
+    if (line.empty() || line[0] == '@' || line[0] == '-' || line[0] == '[') continue;
+    if (line[0] == '+') line = line.substr(line.find("} ") + 2);  // +{alias} signal
+    signals.push_back(line);
   }
   return signals;
 }
@@ -82,7 +95,8 @@ TEST(Waves, DumpsHoldEverySignalTheSaveFilesGroup) {
 TEST(Waves, AWindowLimitsWhatIsRecorded) {
   const std::string fst = temp_path("window.fst");
   ASSERT_EQ(run("run -q --set mmu.impl=rtl --set workload.accesses=5000 --waves " + fst +
-                " --waves-from 100us --waves-to 120us"), 0);
+                " --waves-from 100us --waves-to 120us"),
+            0);
   const Vcd platform = read_vcd(temp_path("window_platform.vcd"));
   ASSERT_FALSE(platform.times.empty());
   for (auto t : platform.times) {
@@ -99,7 +113,8 @@ TEST(Waves, AWindowLimitsWhatIsRecorded) {
 
 TEST(Waves, AFaultTriggerStartsAtTheFirstFault) {
   ASSERT_EQ(run("run -q --set workload.accesses=5000 --waves " + temp_path("trig.vcd") +
-                " --waves-trigger fault --waves-span 5us"), 0);
+                " --waves-trigger fault --waves-span 5us"),
+            0);
   const Vcd platform = read_vcd(temp_path("trig_platform.vcd"));
   ASSERT_FALSE(platform.times.empty());
   EXPECT_LE(platform.times.back() - platform.times.front(), 5'000'000u);
@@ -112,16 +127,57 @@ TEST(Waves, VcdOutputForTheRtlToo) {
   EXPECT_EQ(rtl.signals.count("TOP.mmu_top.mem_req_o"), 1u);
 }
 
-TEST(Waves, AMismatchTriggerRecordsTheTimeBeforeTheMismatch) {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Waves, AMismatchTriggerRecordsUpToTheFailingTranslationAndMarksIt) {
   std::string err;
   const std::string fst = temp_path("mismatch.fst");
   EXPECT_EQ(run("run -q --set mmu.impl=lockstep --set mmu.lockstep_injection=ad_policy "
-                "--set workload.accesses=20000 --waves " + fst + " --waves-trigger mismatch",
+                "--set workload.accesses=20000 --waves " +
+                    fst + " --waves-trigger mismatch",
                 &err),
             1);
-  EXPECT_NE(err.find("running again to record waves"), std::string::npos) << err;
+  const std::string again = "up to the mismatch at ";
+  const std::size_t at = err.find(again);
+  ASSERT_NE(at, std::string::npos) << err;
+  const std::uint64_t marker = std::stoull(err.substr(at + again.size()));
+  // The failing translation is in both dumps: the platform's last instant is its request
+  // (the VA the report names), the RTL evaluates it from there on.
+  const std::string va = err.substr(err.find("of VA ") + 6,
+                                    err.find(" (", err.find("of VA ")) - err.find("of VA ") - 6);
+  const Vcd platform = read_vcd(temp_path("mismatch_platform.vcd"));
+  ASSERT_FALSE(platform.times.empty());
+  EXPECT_EQ(platform.times.back(), marker);
+  std::string va_bits;
+  for (std::uint64_t v = std::stoull(va, nullptr, 16); v != 0; v >>= 1)
+    va_bits.insert(0, 1, char('0' + (v & 1)));
+  bool va_seen = false;
+  for (const auto& line : platform.last_values) va_seen |= line == "b" + va_bits + " !";
+  EXPECT_TRUE(va_seen) << va;
   const Vcd rtl = rtl_vcd(fst);
-  EXPECT_GT(rtl.times.size(), 10u);
+  EXPECT_GE(rtl.times.back(), marker);
+  // Each dump has its own save file, opening its dump with the marker at the mismatch.
+  for (const auto& [save, dump] : {std::pair{"mismatch.gtkw", "mismatch.fst"},
+                                   std::pair{"mismatch_platform.gtkw", "mismatch_platform.vcd"}}) {
+    const std::string text = read_file(temp_path(save));
+    EXPECT_NE(text.find(std::string(dump) + "\"\n"), std::string::npos) << save;
+    EXPECT_NE(text.find(" " + std::to_string(marker) + " -1 -1"), std::string::npos) << save;
+  }
+}
+
+TEST(Waves, EveryPlatformSignalHasAValueFromTheFirstInstant) {
+  ASSERT_EQ(run("run -q --set workload.accesses=5000 --waves " + temp_path("first.vcd") +
+                " --waves-from 10us --waves-to 20us"),
+            0);
+  const Vcd platform = read_vcd(temp_path("first_platform.vcd"));
+  ASSERT_FALSE(platform.times.empty());
+  EXPECT_EQ(platform.times.front(), 10'000'000u);
+  EXPECT_EQ(platform.initial_values, platform.signals.size());
 }
 
 TEST(Waves, BadWaveOptionsAreBadInput) {

@@ -1,4 +1,5 @@
-# Bare-metal RISC-V harness for the QEMU cross-check (verify/qemu/README.md).
+# Bare-metal RISC-V harness for the QEMU cross-check (README.md: "The reference checked
+# against QEMU").
 # Runs in M-mode on `qemu-system-riscv64 -machine virt -bios none`. The host loads a
 # request list at 0x80100000 (layout.h: a header, then 5 words per request) and the
 # page tables (twice: the live tables and a pristine
