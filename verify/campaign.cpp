@@ -60,6 +60,8 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
   VerifyMemory dut_memory(c.memory), ref_memory(c.memory), spec_memory(c.memory);
   const std::unique_ptr<TranslationEngine> dut = make_dut ? make_dut(mmu, dut_memory) : nullptr;
   ReferenceEngine ref(mmu, ref_memory);
+  std::vector<WalkStep> steps;  // the model's walk, for coverage
+  ref.record_walk_steps(&steps);
   const MmuConfig bare_mmu = spec_config(mmu);
   ReferenceEngine spec(bare_mmu, spec_memory);
   std::vector<StaleView> stale;
@@ -108,9 +110,10 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
         sc_core::sc_time d;
         const MmuStats before = ref.stats();
         ref_memory.log.clear();
+        steps.clear();
         const TranslationResult model = ref.translate(op.request, d);
         coverage.translation(op.request, model, sv::Satp::decode(satp).asid, before, ref.stats(),
-                             ref_memory.log);
+                             ref_memory.log, steps);
         if (dut) {
           dut_memory.log.clear();
           // Operation i starts at i ns of the RTL's waveform time (kOperationTime).

@@ -43,6 +43,11 @@ Coverage::Coverage() {
                         "satp.switch", "satp.asid_only", "global.hit"}) {
     bins_[b] = 0;
   }
+  for (const char* b : {"victim.l1.first", "victim.l1.last", "victim.l2.first", "victim.l2.middle",
+                        "victim.l2.last", "walk_cache.hit.level1", "walk_cache.hit.level2",
+                        "walk_cache.hit.level3"}) {
+    bins_[b] = 0;
+  }
   for (unsigned level = 0; level < 4; ++level) {
     for (const char* where : {"l1_hit", "l2_hit", "miss"}) {
       bins_[std::string("tlb.") + where + "." + size_name(level)] = 0;
@@ -50,12 +55,27 @@ Coverage::Coverage() {
   }
   // Each flush form with each kind of entry it removes or keeps (§4.2.1): the entry it
   // names ("match"), a global one, another ASID's, another page's.
-  for (const char* b :
-       {"all.issued", "asid.issued", "va.issued", "va_asid.issued", "all.removed.match",
-        "all.removed.global", "all.removed.other_asid", "all.removed.other_va",
-        "asid.removed.match", "asid.kept.global", "asid.kept.other_asid", "va.removed.match",
-        "va.removed.global", "va.removed.other_asid", "va.kept.other_va", "va_asid.removed.match",
-        "va_asid.kept.global", "va_asid.kept.other_asid", "va_asid.kept.other_va"}) {
+  for (const char* b : {"all.issued",
+                        "asid.issued",
+                        "va.issued",
+                        "va_asid.issued",
+                        "all.removed.match",
+                        "all.removed.global",
+                        "all.removed.other_asid",
+                        "all.removed.other_va",
+                        "asid.removed.match",
+                        "asid.kept.global",
+                        "asid.kept.other_asid",
+                        "va.removed.match",
+                        "va.removed.global",
+                        "va.removed.other_asid",
+                        "va.kept.other_va",
+                        "va.removed.superpage",
+                        "va_asid.removed.superpage",
+                        "va_asid.removed.match",
+                        "va_asid.kept.global",
+                        "va_asid.kept.other_asid",
+                        "va_asid.kept.other_va"}) {
     bins_[std::string("flush.") + b] = 0;
   }
 }
@@ -68,7 +88,7 @@ void Coverage::hit(const std::string& bin) {
 
 void Coverage::translation(const TranslationRequest& req, const TranslationResult& r,
                            std::uint16_t asid, const MmuStats& before, const MmuStats& after,
-                           const std::vector<PteAccess>& log) {
+                           const std::vector<PteAccess>& log, const std::vector<WalkStep>& steps) {
   if (r.rule == Rule::Bare) return;
   hit(outcome_bin(req, r));
   if (r.ok()) {
@@ -85,6 +105,14 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
     if (r.tlb_hit && (r.pte & sv::kPteG) != 0) hit("global.hit");
   }
   if (after.walk_cache.hits > before.walk_cache.hits) hit("walk_cache.hit");
+  for (const WalkStep& step : steps) {
+    if (step.from_walk_cache) hit("walk_cache.hit.level" + std::to_string(step.level));
+  }
+  static const char* const kPositions[] = {"first", "middle", "last"};
+  for (unsigned p = 0; p < 3; ++p) {
+    if (after.l1.victims[p] > before.l1.victims[p]) hit(std::string("victim.l1.") + kPositions[p]);
+    if (after.l2.victims[p] > before.l2.victims[p]) hit(std::string("victim.l2.") + kPositions[p]);
+  }
   if (after.walk_cache.misses > before.walk_cache.misses) hit("walk_cache.miss");
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (!log[i].write || i == 0) continue;
@@ -139,6 +167,9 @@ void Coverage::flush(const FlushRequest& req) {
     } else if (!by_va && !by_asid && !same_va) {
       why = "other_va";
     }
+    // A VA form removing a superpage that holds the VA: the case a walker-side shortcut
+    // (probing only the 4 KiB set) gets wrong.
+    if (by_va && removed && why == "match" && level > 0) why = "superpage";
     hit_before_flush_[key] = form + (removed ? ".removed." : ".kept.") + why;
   }
   hit_since_flush_.clear();

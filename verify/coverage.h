@@ -1,7 +1,8 @@
 #pragma once
 // Functional coverage of the MMU, as named bins: which rule decided each translation,
 // crossed with the access kind where the rule depends on it; TLB hits by level and page
-// size; the walk cache; hardware A/D updates; the four flush forms and whether an entry
+// size; where in its set each TLB's replacement victim sat; the walk cache's hits by the
+// level of the pointer they gave; hardware A/D updates; the four flush forms and whether an entry
 // a flush should remove (or keep) was removed (or kept); page-table edits with and
 // without their flush, and stale answers the spec allows. Every bin is declared up
 // front, so bins never hit can be listed by name; counts merge across seeds and runs.
@@ -17,6 +18,7 @@
 
 #include "mmu_config.h"
 #include "translation_engine.h"
+#include "walker.h"
 
 namespace mmusim::verify {
 
@@ -25,10 +27,10 @@ class Coverage {
   Coverage();
 
   // One translation as the reference engine answered it; `before`/`after` are its
-  // stats around the call, `log` its PTE accesses.
+  // stats around the call, `log` its PTE accesses, `steps` its walk.
   void translation(const TranslationRequest& req, const TranslationResult& result,
                    std::uint16_t asid, const MmuStats& before, const MmuStats& after,
-                   const std::vector<PteAccess>& log);
+                   const std::vector<PteAccess>& log, const std::vector<WalkStep>& steps);
   void flush(const FlushRequest& req);
   // The bin a translation's outcome falls in: ok.<kind> or fault.<kind>.<rule>.
   static std::string outcome_bin(const TranslationRequest& req, const TranslationResult& result);

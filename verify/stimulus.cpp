@@ -164,6 +164,7 @@ class Generator {
     first.satp = satp_of(0);
     c_.operations.push_back(first);
     std::uint16_t asid = roots_[0].second;
+    std::uint64_t last_va = pool_.front();
     while (c_.operations.size() < requests_) {
       const unsigned roll = static_cast<unsigned>(pick(100));
       Operation op;
@@ -179,7 +180,8 @@ class Generator {
       } else if (roll < 11) {
         op.kind = Operation::Kind::Flush;
         op.flush.kind = static_cast<mmu_regs::FlushKind>(pick(4));
-        op.flush.va = pool_[pick(pool_.size())];
+        // Now and then the page just translated, so that a flush meets the entry it names.
+        op.flush.va = chance(30) ? last_va : pool_[pick(pool_.size())];
         op.flush.asid = chance(60) ? asid : roots_[pick(roots_.size())].second;
       } else if (roll < 16 && !leaves_.empty()) {
         const Leaf& leaf = leaves_[pick(leaves_.size())];
@@ -214,6 +216,7 @@ class Generator {
       } else {
         op.kind = Operation::Kind::Translate;
         op.request.va = chance(90) ? pool_[pick(pool_.size())] : random_va() / 8 * 8;
+        last_va = op.request.va;
         op.request.ctx.kind = static_cast<AccessKind>(pick(3));
         op.request.ctx.priv = chance(60) ? Privilege::User : Privilege::Supervisor;
         op.request.ctx.sum = chance(40);

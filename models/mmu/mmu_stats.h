@@ -11,16 +11,22 @@ struct TlbStats {
   std::uint64_t lookups = 0;
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
+  // Evictions by where the victim sat in its set: the first way, one between, the last
+  // (for verification coverage; not in the stats file).
+  std::array<std::uint64_t, 3> victims{};
   void record(bool hit) {
     ++lookups;
     ++(hit ? hits : misses);
+  }
+  void record_victim(int way, unsigned ways) {
+    if (way < 0) return;
+    ++victims[way == 0 ? 0 : static_cast<unsigned>(way) + 1 == ways ? 2 : 1];
   }
 };
 
 // Walk latency in simulated nanoseconds: exact mean and max, plus a histogram with
 // log-spaced bins from 1 ns to 64 us (and under/overflow bins).
-using LatencyAxis =
-    boost::histogram::axis::regular<double, boost::histogram::axis::transform::log>;
+using LatencyAxis = boost::histogram::axis::regular<double, boost::histogram::axis::transform::log>;
 using LatencyHistogram = decltype(boost::histogram::make_histogram(LatencyAxis{}));
 
 struct WalkLatencyStats {

@@ -99,7 +99,7 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
     stats_.l2.record(l2_hit);
     if (l2_hit) {
       const TlbEntry entry = *e2;
-      l1.fill(entry);
+      stats_.l1.record_victim(l1.fill(entry), l1.ways());
       return from_entry(entry, req);
     }
   }
@@ -116,8 +116,8 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   entry.asid = satp_.asid;
   entry.level = static_cast<std::uint8_t>(walked.level);
   entry.global = walked.global;
-  l1.fill(entry);
-  if (l2_) l2_->fill(entry);
+  stats_.l1.record_victim(l1.fill(entry), l1.ways());
+  if (l2_) stats_.l2.record_victim(l2_->fill(entry), l2_->ways());
   TranslationResult r;
   r.pa = leaf_physical_address(walked.pte, walked.level, req.va);
   r.level = walked.level;

@@ -47,12 +47,12 @@ void Tlb::invalidate(std::size_t index) {
 
 bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
   const unsigned high = std::max(a.level, b.level);
-  const bool same_page = (a.vpn >> (sv::kVpnBits * (high - a.level))) ==
-                         (b.vpn >> (sv::kVpnBits * (high - b.level)));
+  const bool same_page =
+      (a.vpn >> (sv::kVpnBits * (high - a.level))) == (b.vpn >> (sv::kVpnBits * (high - b.level)));
   return a.valid && b.valid && same_page && (a.global || b.global || a.asid == b.asid);
 }
 
-void Tlb::fill(const TlbEntry& new_entry) {
+int Tlb::fill(const TlbEntry& new_entry) {
   TlbEntry entry = new_entry;
   entry.valid = true;
   assert(entry.level < kMaxLevels);
@@ -77,14 +77,17 @@ void Tlb::fill(const TlbEntry& new_entry) {
   const std::size_t base = std::size_t{set} * ways_;
   unsigned way = 0;
   while (way < ways_ && entries_[base + way].valid) ++way;
+  int victim = -1;
   if (way == ways_) {
     way = policy_->victim(set);
     invalidate(base + way);
+    victim = static_cast<int>(way);
   }
   entries_[base + way] = entry;
   entries_[base + way].valid = true;
   ++valid_per_level_[entry.level];
   policy_->on_fill(set, way);
+  return victim;
 }
 
 bool flush_removes(const TlbEntry& e, const FlushRequest& req) {

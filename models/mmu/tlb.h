@@ -51,8 +51,9 @@ class Tlb {
   const TlbEntry* probe(std::uint64_t va, std::uint16_t asid) const;
   // Inserts an entry, first removing every entry that overlaps it (a smaller page inside
   // a new superpage, or a superpage around a new page), so that a lookup never matches
-  // more than one entry.
-  void fill(const TlbEntry& entry);
+  // more than one entry. Returns the way whose valid entry the replacement policy chose
+  // as the victim, or -1 when a free way took it.
+  int fill(const TlbEntry& entry);
   void flush(const FlushRequest& req);
 
   unsigned sets() const { return sets_; }

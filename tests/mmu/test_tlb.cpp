@@ -26,9 +26,9 @@ std::uint64_t va_of(std::uint64_t vpn, unsigned level = 0) { return vpn << sv::p
 std::uint64_t evicted_after(ReplacementKind kind, const std::vector<std::uint64_t>& touches,
                             std::uint64_t seed = 1) {
   Tlb tlb({4, 4, kind, seed});
-  for (std::uint64_t vpn = 0; vpn < 4; ++vpn) tlb.fill(page(vpn));
+  for (std::uint64_t vpn = 0; vpn < 4; ++vpn) EXPECT_EQ(tlb.fill(page(vpn)), -1);  // a free way
   for (std::uint64_t vpn : touches) EXPECT_NE(tlb.lookup(va_of(vpn), 1), nullptr);
-  tlb.fill(page(4));
+  const int victim_way = tlb.fill(page(4));
   std::uint64_t evicted = ~std::uint64_t{0};
   for (std::uint64_t vpn = 0; vpn < 4; ++vpn) {
     if (tlb.probe(va_of(vpn), 1) == nullptr) {
@@ -37,6 +37,7 @@ std::uint64_t evicted_after(ReplacementKind kind, const std::vector<std::uint64_
     }
   }
   EXPECT_NE(tlb.probe(va_of(4), 1), nullptr);
+  EXPECT_EQ(victim_way, static_cast<int>(evicted));  // filled in way order, so way = vpn
   return evicted;
 }
 
@@ -175,7 +176,9 @@ class TlbFlush : public ::testing::Test {
     }
     tlb.fill(page(3, 1, 0, true));
   }
-  bool has(std::uint64_t vpn, std::uint16_t asid) const { return tlb.probe(va_of(vpn), asid) != nullptr; }
+  bool has(std::uint64_t vpn, std::uint16_t asid) const {
+    return tlb.probe(va_of(vpn), asid) != nullptr;
+  }
   Tlb tlb{{32, 32, ReplacementKind::Lru, 1}};
 };
 
