@@ -184,6 +184,11 @@ class Reader {
   bool user_set(const std::string& path) const {
     return doc_.where(path).rfind("default_config.json", 0) != 0;
   }
+  // Given a value other than the default's: a config that repeats the defaults (a copy
+  // of default_config.json, the `config` of a --stats file) changes nothing.
+  bool changed_from_default(const std::string& path) const {
+    return user_set(path) && doc_.at(path) != ConfigDocument().at(path);
+  }
   std::uint64_t integer(const std::string& path, std::uint64_t min, std::uint64_t max) const {
     const json& v = doc_.at(path);
     const bool non_negative =
@@ -347,7 +352,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     c.swap.timing.byte_time = r.time("swap.byte_time");
   } else {
     for (const char* key : {"swap.command_time", "swap.byte_time"}) {
-      if (r.user_set(key)) r.fail(key, "is only used with swap.preset=custom");
+      if (r.changed_from_default(key)) r.fail(key, "is only used with swap.preset=custom");
     }
     c.swap.timing = preset == "ssd" ? SwapTiming::ssd() : SwapTiming::disk();
   }

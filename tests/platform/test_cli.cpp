@@ -502,3 +502,49 @@ TEST(RtlCosim, WhatTheRtlCannotDoIsABadConfig) {
 
 }  // namespace
 }  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+// A --stats file's `config` object, run again, gives the same stats byte for byte (all
+// but the host's timings): what the lockstep failure report tells users to do.
+std::string replayed_stats_differ(const std::string& args) {
+  const std::string first = test::temp_path("replay_first.json");
+  const std::string again = test::temp_path("replay_again.json");
+  const std::string config = test::temp_path("replay_config.json");
+  const test::Result r1 = test::mmusim("run -q --stats " + first + " " + args);
+  if (r1.status != 0) return "first run: " + r1.err;
+  json a = json::parse(test::slurp(first));
+  std::ofstream(config) << a["config"].dump(2);
+  const test::Result r2 = test::mmusim("run -q " + config + " --stats " + again);
+  if (r2.status != 0) return "replay: " + r2.err;
+  json b = json::parse(test::slurp(again));
+  a.erase("host");
+  b.erase("host");
+  return a.dump() == b.dump() ? "" : "the stats differ";
+}
+
+TEST(Replay, AStatsFilesConfigRunsAgainToTheSameStats) {
+  EXPECT_EQ(replayed_stats_differ("--set workload.accesses=20000"), "");
+  EXPECT_EQ(replayed_stats_differ("--set swap.preset=disk --set workload.type=random "
+                                  "--set workload.accesses=3000"),
+            "");
+  EXPECT_EQ(replayed_stats_differ("--set mmu.impl=lockstep --set workload.type=random "
+                                  "--set workload.accesses=3000"),
+            "");
+}
+
+TEST(Replay, TheShippedDefaultConfigLoadsBack) {
+  const test::Result r = test::mmusim("run -q " + std::string(MMUSIM_SOURCE_DIR) +
+                                      "/platform/default_config.json --set workload.accesses=2000");
+  EXPECT_EQ(r.status, 0) << r.err;
+  // ... and still refuses a swap time the preset would ignore.
+  const test::Result bad = test::mmusim("run -q --set swap.command_time=5us");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--set:1: swap.command_time: is only used with swap.preset=custom"),
+            std::string::npos)
+      << bad.err;
+}
+
+}  // namespace
+}  // namespace mmusim
