@@ -28,10 +28,12 @@ json parse_json_text(const std::string& text, const std::string& origin) {
     return json::parse(text);
   } catch (const json::parse_error& e) {
     std::string what = e.what();
-    // nlohmann's text starts "[json.exception.parse_error.101] parse error at line L, column C: ..."
+    // nlohmann's text starts "[json.exception.parse_error.101] parse error at line L, column C:
+    // ..."
     const std::size_t colon = what.find(": ", what.find("column"));
-    throw InputError(origin, line_of_byte(text, e.byte == 0 ? 0 : e.byte - 1),
-                     "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    throw InputError(
+        origin, line_of_byte(text, e.byte == 0 ? 0 : e.byte - 1),
+        "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
 }
 
@@ -159,9 +161,11 @@ bool parse_time(const json& value, sc_core::sc_time& time) {
     time = sc_core::SC_ZERO_TIME;
     return true;
   }
-  static const std::map<std::string, sc_core::sc_time_unit> kUnits = {
-      {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS}, {"us", sc_core::SC_US},
-      {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+  static const std::map<std::string, sc_core::sc_time_unit> kUnits = {{"ps", sc_core::SC_PS},
+                                                                      {"ns", sc_core::SC_NS},
+                                                                      {"us", sc_core::SC_US},
+                                                                      {"ms", sc_core::SC_MS},
+                                                                      {"s", sc_core::SC_SEC}};
   double number = 0;
   sc_core::sc_time_unit unit = sc_core::SC_NS;
   if (!split_quantity(value, kUnits, number, unit)) return false;
@@ -180,6 +184,22 @@ class Reader {
 
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
     throw InputError(doc_.where(path), path + ": " + what);
+  }
+  // A rule across keys: blames the first of them a user set (where its value came
+  // from) and names every key with its origin.
+  [[noreturn]] void fail_across(const std::vector<std::string>& paths,
+                                const std::string& what) const {
+    std::string blamed = paths.front();
+    for (const auto& p : paths) {
+      if (user_set(p)) {
+        blamed = p;
+        break;
+      }
+    }
+    std::string origins;
+    for (const auto& p : paths)
+      origins += (origins.empty() ? "" : ", ") + p + " from " + doc_.where(p);
+    throw InputError(doc_.where(blamed), blamed + ": " + what + " (" + origins + ")");
   }
   bool user_set(const std::string& path) const {
     return doc_.where(path).rfind("default_config.json", 0) != 0;
@@ -222,7 +242,8 @@ class Reader {
   }
   double positive(const std::string& path) const {
     const json& v = doc_.at(path);
-    if (!v.is_number() || !(v.get<double>() > 0)) fail(path, "must be a number > 0, got " + v.dump());
+    if (!v.is_number() || !(v.get<double>() > 0))
+      fail(path, "must be a number > 0, got " + v.dump());
     return v.get<double>();
   }
   bool flag(const std::string& path) const {
@@ -259,11 +280,13 @@ TlbGeometry read_tlb(const Reader& r, const std::string& path, bool may_be_empty
   parse_replacement(policy, g.replacement);
   if (g.entries == 0) return g;
   if (g.entries % g.ways != 0 || !is_power_of_two(g.entries / g.ways)) {
-    r.fail(path + ".ways", "entries / ways must be a power of two (entries " +
-                               std::to_string(g.entries) + ", ways " + std::to_string(g.ways) + ")");
+    r.fail_across({path + ".entries", path + ".ways"},
+                  "entries / ways must be a power of two (entries " + std::to_string(g.entries) +
+                      ", ways " + std::to_string(g.ways) + ")");
   }
   if (g.replacement == ReplacementKind::Plru && !is_power_of_two(g.ways)) {
-    r.fail(path + ".ways", "plru needs a power-of-two number of ways, got " + std::to_string(g.ways));
+    r.fail_across({path + ".replacement", path + ".ways"},
+                  "plru needs a power-of-two number of ways, got " + std::to_string(g.ways));
   }
   return g;
 }
@@ -287,7 +310,8 @@ void check_rtl_limits(const Reader& r, const MmuConfig& mmu) {
       r.fail(key + ".entries", "the RTL TLB holds at most " + std::to_string(max_entries));
     }
     if (g->ways > rtl::kTlbMaxWays) {
-      r.fail(key + ".ways", "the RTL TLB has at most " + std::to_string(rtl::kTlbMaxWays) + " ways");
+      r.fail(key + ".ways",
+             "the RTL TLB has at most " + std::to_string(rtl::kTlbMaxWays) + " ways");
     }
   }
   if (mmu.walk_cache_entries > rtl::kMaxWalkCacheEntries) {
@@ -306,16 +330,18 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
 
   // mmu
   const std::string impl = r.choice("mmu.impl", {"model", "rtl", "lockstep"});
-  c.mmu.impl = impl == "rtl" ? MmuImpl::Rtl : impl == "lockstep" ? MmuImpl::Lockstep : MmuImpl::Model;
+  c.mmu.impl = impl == "rtl"        ? MmuImpl::Rtl
+               : impl == "lockstep" ? MmuImpl::Lockstep
+                                    : MmuImpl::Model;
   c.mmu.inject_ad_divergence =
       r.choice("mmu.lockstep_injection", {"none", "ad_policy"}) == "ad_policy";
   if (c.mmu.inject_ad_divergence && c.mmu.impl != MmuImpl::Lockstep) {
-    r.fail("mmu.lockstep_injection", "only applies to mmu.impl=lockstep");
+    r.fail_across({"mmu.lockstep_injection", "mmu.impl"}, "only applies to mmu.impl=lockstep");
   }
   const std::string mode = r.choice("mmu.mode", {"bare", "sv39", "sv48"});
   c.mode = mode == "bare" ? sv::Mode::Bare : mode == "sv48" ? sv::Mode::Sv48 : sv::Mode::Sv39;
-  c.mmu.ad_update = r.choice("mmu.ad_update", {"hw", "fault"}) == "hw" ? AdUpdate::Hardware
-                                                                      : AdUpdate::Fault;
+  c.mmu.ad_update =
+      r.choice("mmu.ad_update", {"hw", "fault"}) == "hw" ? AdUpdate::Hardware : AdUpdate::Fault;
   c.mmu.asid_bits = static_cast<unsigned>(r.integer("mmu.asid_bits", 0, 16));
   c.mmu.l1 = read_tlb(r, "mmu.tlb.l1", false);
   c.mmu.l1.seed = c.seed;
@@ -345,7 +371,8 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
 
   // swap
   c.swap.size = r.size("swap.size");
-  if (c.swap.size % swap_regs::kBytesPerBlock != 0) r.fail("swap.size", "must be a multiple of 4KiB");
+  if (c.swap.size % swap_regs::kBytesPerBlock != 0)
+    r.fail("swap.size", "must be a multiple of 4KiB");
   const std::string preset = r.choice("swap.preset", {"ssd", "disk", "custom"});
   if (preset == "custom") {
     c.swap.timing.command_time = r.time("swap.command_time");
@@ -377,29 +404,28 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   fw::parse_page_replacement(
       r.choice("firmware.replacement", {"fifo", "clock", "nru", "random", "lru", "opt"}),
       c.kernel.replacement);
-  const std::string injection =
-      r.choice("firmware.fault_injection", {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy"});
+  const std::string injection = r.choice("firmware.fault_injection",
+                                         {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy"});
   c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
                              : injection == "cow_no_copy"    ? fw::FaultInjection::CowNoCopy
                                                              : fw::FaultInjection::None;
-  c.kernel.fork = r.choice("firmware.fork", {"cow", "copy"}) == "cow" ? fw::ForkMode::Cow
-                                                                     : fw::ForkMode::Copy;
+  c.kernel.fork =
+      r.choice("firmware.fork", {"cow", "copy"}) == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
   c.kernel.user_frames = r.integer("firmware.user_frames", 0, ~std::uint64_t{0});
   if (c.kernel.user_frames > dram_frames) {
-    r.fail("firmware.user_frames", std::to_string(c.kernel.user_frames) +
-                                       " frames is more than DRAM holds (" +
-                                       std::to_string(dram_frames) + ")");
+    r.fail_across({"firmware.user_frames", "dram.size"}, std::to_string(c.kernel.user_frames) +
+                                                             " frames is more than DRAM holds (" +
+                                                             std::to_string(dram_frames) + ")");
   }
   c.kernel.trap_cost_ps =
       static_cast<std::uint64_t>(r.time("firmware.trap_time").to_seconds() * 1e12 + 0.5);
 
   // workload
   WorkloadConfig& w = c.workload;
-  parse_workload_type(
-      r.choice("workload.type",
-               {"sequential", "strided", "random", "zipf", "program", "lackey", "pages", "scenario"}),
-      w.type);
+  parse_workload_type(r.choice("workload.type", {"sequential", "strided", "random", "zipf",
+                                                 "program", "lackey", "pages", "scenario"}),
+                      w.type);
   w.processes = static_cast<unsigned>(r.integer("workload.processes", 1, 4096));
   w.accesses = r.integer("workload.accesses", 1, ~std::uint64_t{0});
   w.footprint = r.size("workload.footprint");
@@ -407,12 +433,14 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     r.fail("workload.footprint", "must be a multiple of 8 bytes, at least 8");
   }
   w.stride = r.size("workload.stride");
-  if (w.stride == 0 || w.stride % 8 != 0) r.fail("workload.stride", "must be a multiple of 8 bytes");
+  if (w.stride == 0 || w.stride % 8 != 0)
+    r.fail("workload.stride", "must be a multiple of 8 bytes");
   w.read_fraction = r.fraction("workload.mix.read");
   w.write_fraction = r.fraction("workload.mix.write");
   w.fetch_fraction = r.fraction("workload.mix.fetch");
   if (std::abs(w.read_fraction + w.write_fraction + w.fetch_fraction - 1.0) > 1e-9) {
-    r.fail("workload.mix.read", "read + write + fetch must add up to 1");
+    r.fail_across({"workload.mix.read", "workload.mix.write", "workload.mix.fetch"},
+                  "read + write + fetch must add up to 1");
   }
   w.zipf_alpha = r.positive("workload.zipf_alpha");
   w.seed = r.integer("workload.seed", 0, ~std::uint64_t{0});
@@ -426,25 +454,29 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     }
   }
   if (c.kernel.replacement == fw::PageReplacementKind::Opt && !is_trace(w.type)) {
-    r.fail("firmware.replacement", "opt needs the future: only trace workloads (lackey, pages) "
-                                   "have one");
+    r.fail_across({"firmware.replacement", "workload.type"},
+                  "opt needs the future: only trace workloads (lackey, pages) "
+                  "have one");
   }
   const bool scenario = w.type == WorkloadType::Scenario;
   if (is_trace(w.type) || w.type == WorkloadType::Program || scenario) {
     if ((is_trace(w.type) || scenario) && w.path.empty()) {
-      r.fail("workload.path", std::string("a ") + (scenario ? "scenario" : "trace workload") +
-                                  " needs a file");
+      r.fail_across(
+          {"workload.path", "workload.type"},
+          std::string("a ") + (scenario ? "scenario" : "trace workload") + " needs a file");
     }
     if (c.mode == sv::Mode::Bare) {
-      r.fail("workload.type", std::string(to_string(w.type)) +
-                                  " needs paging (mmu.mode sv39 or sv48): its addresses are "
-                                  "virtual");
+      r.fail_across({"workload.type", "mmu.mode"},
+                    std::string(to_string(w.type)) +
+                        " needs paging (mmu.mode sv39 or sv48): its addresses are "
+                        "virtual");
     }
   } else if (c.mode == sv::Mode::Bare) {
     const std::uint64_t window = sv::page_round_up(w.footprint);
     if (window * w.processes > c.dram.size) {
-      r.fail("workload.footprint", "processes x footprint exceeds dram.size (in bare mode each "
-                                   "process gets its own window of DRAM)");
+      r.fail_across({"workload.footprint", "workload.processes", "dram.size"},
+                    "processes x footprint exceeds dram.size (in bare mode each "
+                    "process gets its own window of DRAM)");
     }
   } else if (fw::Layout::kHeapBase + w.footprint > fw::Layout::kMmapTop) {
     r.fail("workload.footprint", "must stay below the mmap area at 0x2000000000");
@@ -484,10 +516,11 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     const std::uint64_t needed =
         per_process * w.processes + (program ? w.shm_size * (w.processes / 2) : 0);
     if (needed > user_bytes + swap_area) {
-      r.fail("swap.size", "too small: " + std::to_string(w.processes) + " processes touch up to " +
-                              std::to_string(needed >> 10) + " KiB, memory for user pages holds " +
-                              std::to_string(user_bytes >> 10) + " KiB and swap " +
-                              std::to_string(swap_area >> 10) + " KiB");
+      r.fail_across({"swap.size", "workload.processes", "workload.footprint", "dram.size"},
+                    "memory + swap too small: " + std::to_string(w.processes) +
+                        " processes touch up to " + std::to_string(needed >> 10) +
+                        " KiB, memory for user pages holds " + std::to_string(user_bytes >> 10) +
+                        " KiB and swap " + std::to_string(swap_area >> 10) + " KiB");
     }
   }
   return c;

@@ -407,7 +407,7 @@ TEST(VirtualMemory, TheIntegrityCheckerCatchesFirmwareFaultsPutThereOnPurpose) {
 TEST(VirtualMemory, BadVirtualMemoryConfigsNameTheKey) {
   Result r = mmusim("run --set swap.size=1MiB --set firmware.user_frames=256");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err.rfind("--set:1: swap.size: too small", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.rfind("--set:1: swap.size: memory + swap too small", 0), 0u) << r.err;
   r = mmusim("run --set firmware.replacement=opt");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("firmware.replacement: opt needs the future"), std::string::npos) << r.err;

@@ -37,9 +37,9 @@ TEST(Config, DefaultsAreValid) {
 }
 
 TEST(Config, SetOverridesNumbersStringsAndBooleans) {
-  const PlatformConfig c = with_sets({"mmu.tlb.l1.entries=16", "mmu.tlb.l1.ways=16",
-                                      "mmu.tlb.l1.replacement=plru", "mmu.tlb.l1.split=true",
-                                      "mmu.mode=sv48", "dram.size=\"1GiB\"", "mmu.ad_update=fault"});
+  const PlatformConfig c = with_sets(
+      {"mmu.tlb.l1.entries=16", "mmu.tlb.l1.ways=16", "mmu.tlb.l1.replacement=plru",
+       "mmu.tlb.l1.split=true", "mmu.mode=sv48", "dram.size=\"1GiB\"", "mmu.ad_update=fault"});
   EXPECT_EQ(c.mmu.l1.entries, 16u);
   EXPECT_EQ(c.mmu.l1.ways, 16u);
   EXPECT_EQ(c.mmu.l1.replacement, ReplacementKind::Plru);
@@ -50,7 +50,8 @@ TEST(Config, SetOverridesNumbersStringsAndBooleans) {
 }
 
 TEST(Config, FileOverridesAndSetWinsOverFile) {
-  const auto path = write_temp_file("c1.json", R"({"workload": {"type": "random", "processes": 3}})");
+  const auto path =
+      write_temp_file("c1.json", R"({"workload": {"type": "random", "processes": 3}})");
   ConfigDocument doc;
   doc.overlay_file(path);
   doc.overlay_assignment("workload.processes=5", 1);
@@ -60,20 +61,23 @@ TEST(Config, FileOverridesAndSetWinsOverFile) {
 }
 
 TEST(Config, UnknownKeyInAFileNamesFileLineAndKey) {
-  const auto path = write_temp_file("c2.json", "{\n  \"mmu\": {\n    \"tlb\": {\n      \"l3\": {}\n    }\n  }\n}\n");
+  const auto path = write_temp_file(
+      "c2.json", "{\n  \"mmu\": {\n    \"tlb\": {\n      \"l3\": {}\n    }\n  }\n}\n");
   ConfigDocument doc;
   const std::string e = error_of([&] { doc.overlay_file(path); });
   EXPECT_EQ(e, path + ":4: unknown key 'mmu.tlb.l3'");
 }
 
 TEST(Config, BadValueInAFileNamesItsLine) {
-  const auto path = write_temp_file("c3.json", "{\n\"mmu\": {\"tlb\": {\"l1\": {\n  \"replacement\": \"mru\"}}}}\n");
+  const auto path = write_temp_file(
+      "c3.json", "{\n\"mmu\": {\"tlb\": {\"l1\": {\n  \"replacement\": \"mru\"}}}}\n");
   const std::string e = error_of([&] {
     ConfigDocument doc;
     doc.overlay_file(path);
     make_platform_config(doc);
   });
-  EXPECT_EQ(e.rfind(path + ":3: mmu.tlb.l1.replacement: must be one of lru, plru, fifo, random", 0), 0u)
+  EXPECT_EQ(e.rfind(path + ":3: mmu.tlb.l1.replacement: must be one of lru, plru, fifo, random", 0),
+            0u)
       << e;
 }
 
@@ -84,25 +88,43 @@ TEST(Config, JsonSyntaxErrorNamesTheLine) {
 }
 
 TEST(Config, SetErrorsNameTheSetAndTheKey) {
-  EXPECT_EQ(error_of([] { with_sets({"mmu.mode=sv39", "mmu.tlb.l1.entriez=4"}); }),
+  EXPECT_EQ(error_of([] {
+              with_sets({"mmu.mode=sv39", "mmu.tlb.l1.entriez=4"});
+            }),
             "--set:2: unknown key 'mmu.tlb.l1.entriez'");
   EXPECT_EQ(error_of([] { with_sets({"mmu.mode"}); }),
             "--set:1: expected key.path=value, got 'mmu.mode'");
   EXPECT_EQ(error_of([] { with_sets({"mmu=3"}); }), "--set:1: 'mmu' must be an object");
-  EXPECT_NE(error_of([] { with_sets({"mmu.mode=sv57"}); }).find("--set:1: mmu.mode: must be one of"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([] { with_sets({"mmu.mode=sv57"}); }).find("--set:1: mmu.mode: must be one of"),
+      std::string::npos);
+}
+
+TEST(Config, ARuleAcrossKeysBlamesTheValueTheUserGaveAndNamesBothOrigins) {
+  const std::string ways = error_of([] { with_sets({"mmu.tlb.l1.entries=48"}); });
+  EXPECT_EQ(ways.rfind("--set:1: mmu.tlb.l1.entries: entries / ways must be a power of two", 0), 0u)
+      << ways;
+  EXPECT_NE(ways.find("mmu.tlb.l1.entries from --set:1, mmu.tlb.l1.ways from default_config.json:"),
+            std::string::npos)
+      << ways;
+  const std::string swap = error_of([] { with_sets({"workload.processes=64"}); });
+  EXPECT_EQ(swap.rfind("--set:1: workload.processes: memory + swap too small", 0), 0u) << swap;
+  EXPECT_NE(swap.find("swap.size from default_config.json:"), std::string::npos) << swap;
 }
 
 TEST(Config, CrossChecksNameTheKey) {
-  EXPECT_NE(error_of([] { with_sets({"mmu.tlb.l1.entries=48", "mmu.tlb.l1.ways=4"}); })
-                .find("mmu.tlb.l1.ways: entries / ways must be a power of two"),
-            std::string::npos);
   EXPECT_NE(error_of([] {
-              with_sets({"mmu.tlb.l1.entries=24", "mmu.tlb.l1.ways=3", "mmu.tlb.l1.replacement=plru"});
-            }).find("power"),
+              with_sets({"mmu.tlb.l1.entries=48", "mmu.tlb.l1.ways=4"});
+            }).find("mmu.tlb.l1.entries: entries / ways must be a power of two"),
             std::string::npos);
-  EXPECT_NE(error_of([] { with_sets({"firmware.user_frames=100000"}); })
-                .find("firmware.user_frames: 100000 frames is more than DRAM holds (65536)"),
+  EXPECT_NE(
+      error_of([] {
+        with_sets({"mmu.tlb.l1.entries=24", "mmu.tlb.l1.ways=3", "mmu.tlb.l1.replacement=plru"});
+      }).find("power"),
+      std::string::npos);
+  EXPECT_NE(error_of([] {
+              with_sets({"firmware.user_frames=100000"});
+            }).find("firmware.user_frames: 100000 frames is more than DRAM holds (65536)"),
             std::string::npos);
   EXPECT_NE(error_of([] { with_sets({"workload.mix.read=0.5"}); }).find("add up to 1"),
             std::string::npos);
@@ -112,8 +134,9 @@ TEST(Config, CrossChecksNameTheKey) {
               with_sets({"mmu.mode=bare", "workload.type=pages", "workload.path=/tmp/x"});
             }).find("needs paging"),
             std::string::npos);
-  EXPECT_NE(error_of([] { with_sets({"mmu.mode=bare", "workload.type=zipf", "workload.footprint=\"128MiB\""}); })
-                .find("exceeds dram.size"),
+  EXPECT_NE(error_of([] {
+              with_sets({"mmu.mode=bare", "workload.type=zipf", "workload.footprint=\"128MiB\""});
+            }).find("exceeds dram.size"),
             std::string::npos);
   EXPECT_NE(error_of([] { with_sets({"dram.size=\"12KiB\""}); }).find("dram.size"),
             std::string::npos);
