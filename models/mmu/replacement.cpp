@@ -60,6 +60,7 @@ PlruPolicy::PlruPolicy(unsigned sets, unsigned ways)
 }
 
 void PlruPolicy::touch(unsigned set, unsigned way) {
+  if (ways_ == 1) return;  // a one-way set has no tree (and bits_ is empty)
   std::uint8_t* bits = &bits_[set * (ways_ - 1)];
   // Walk from the leaf up: at each parent, point at the sibling of the half we came from.
   unsigned node = way + ways_ - 1;  // heap index of the leaf
@@ -72,6 +73,7 @@ void PlruPolicy::touch(unsigned set, unsigned way) {
 }
 
 unsigned PlruPolicy::victim(unsigned set) {
+  if (ways_ == 1) return 0;
   const std::uint8_t* bits = &bits_[set * (ways_ - 1)];
   unsigned node = 0;
   while (node < ways_ - 1) node = 2 * node + 1 + bits[node];

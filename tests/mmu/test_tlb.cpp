@@ -220,5 +220,15 @@ TEST_F(TlbFlush, VaFormsRemoveSuperpagesContainingTheVa) {
   EXPECT_EQ(tlb.probe(0x20'0000, 1), nullptr);
 }
 
+TEST(TlbPlru, OneWaySetsWork) {
+  // Direct-mapped PLRU has no tree: each fill replaces the one entry of its set.
+  Tlb tlb({4, 1, ReplacementKind::Plru, 1});
+  for (std::uint64_t vpn = 0; vpn < 4; ++vpn) EXPECT_EQ(tlb.fill(page(vpn)), -1);
+  EXPECT_NE(tlb.lookup(va_of(1), 1), nullptr);
+  EXPECT_EQ(tlb.fill(page(5)), 0);  // set 1's only way
+  EXPECT_EQ(tlb.probe(va_of(1), 1), nullptr);
+  EXPECT_NE(tlb.probe(va_of(5), 1), nullptr);
+}
+
 }  // namespace
 }  // namespace mmusim
