@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <systemc>
@@ -90,6 +91,15 @@ WavesOptions waves_options(const WavesArgs& args) {
   throw std::runtime_error("cannot run mmusim again for the waves");
 }
 
+// Refuses an output path that cannot be written (a directory, a missing directory, no
+// permission); leaves no file behind that was not there.
+void check_writable(const char* option, const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw InputError(option, path + " is a directory");
+  const bool existed = std::filesystem::exists(path);
+  if (!std::ofstream(path, std::ios::app)) throw InputError(option, "cannot write " + path);
+  if (!existed) std::filesystem::remove(path);
+}
+
 int run_simulation(int argc, char* argv[], const std::string& config_file,
                    const std::vector<std::string>& sets, const std::string& stats_file, bool quiet,
                    const WavesArgs& waves_args, const std::string& log) {
@@ -98,11 +108,14 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   if (!waves.path.empty() && config.mmu.impl == MmuImpl::Model && !quiet) {
     std::cerr << "mmusim: mmu.impl=model has no RTL signals; only the platform's are recorded\n";
   }
-  // Find out now, not after a long run, that the stats could not be written.
-  if (!stats_file.empty()) {
-    const std::string probe = stats_file + ".tmp";
-    if (!std::ofstream(probe)) throw InputError("--stats", "cannot write " + stats_file);
-    std::remove(probe.c_str());
+  // Find out now, not after a long run, that an output could not be written.
+  if (!stats_file.empty()) check_writable("--stats", stats_file);
+  if (!waves.path.empty()) {
+    const std::string stem = waves.path.substr(0, waves.path.rfind('.'));
+    for (const std::string& out : {waves.path, stem + ".gtkw", stem + "_platform.vcd",
+                                   stem + "_platform.gtkw"}) {
+      check_writable("--waves", out);
+    }
   }
   Platform top("top", config, waves);
   VmLogPrinter vm_log(std::cout);

@@ -1,6 +1,7 @@
 // The mmusim binary end to end: default scenario, stats, determinism, exit statuses and
 // error reports, the golden `translate` command, and replay of a real valgrind trace.
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <gtest/gtest.h>
@@ -544,6 +545,24 @@ TEST(Replay, TheShippedDefaultConfigLoadsBack) {
   EXPECT_NE(bad.err.find("--set:1: swap.command_time: is only used with swap.preset=custom"),
             std::string::npos)
       << bad.err;
+}
+
+}  // namespace
+}  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+TEST(Cli, OutputPathsAreCheckedBeforeTheRun) {
+  const std::string out_dir = test::temp_path("out_dir");
+  std::filesystem::create_directories(out_dir);
+  const test::Result dir = test::mmusim("run -q --stats " + out_dir + "/");
+  EXPECT_EQ(dir.status, 2);
+  EXPECT_NE(dir.err.find("--stats: "), std::string::npos) << dir.err;
+  EXPECT_NE(dir.err.find("is a directory"), std::string::npos) << dir.err;
+  const test::Result waves = test::mmusim("run -q --set mmu.impl=rtl --waves /nonexistent/w.fst");
+  EXPECT_EQ(waves.status, 2);
+  EXPECT_EQ(waves.err, "--waves: cannot write /nonexistent/w.fst\n");
 }
 
 }  // namespace

@@ -1,16 +1,20 @@
 #pragma once
 // Files for tests, in GoogleTest's temporary directory, named after the running test
-// (suite and name) so that tests running in parallel never share one.
+// (suite and name) and the process, so that tests running in parallel, or two test runs
+// on one machine, never share one.
 
 #include <fstream>
 #include <gtest/gtest.h>
 #include <string>
+#include <unistd.h>
 
 namespace mmusim::test {
 
 inline std::string temp_path(const std::string& name) {
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + test->test_suite_name() + "." + test->name() + "_" + name;
+  // The process id keeps two test runs on one machine (one /tmp) apart.
+  return ::testing::TempDir() + "mmusim" + std::to_string(getpid()) + "_" + test->test_suite_name() +
+         "." + test->name() + "_" + name;
 }
 
 inline std::string write_temp_file(const std::string& name, const std::string& text) {
