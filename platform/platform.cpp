@@ -29,13 +29,13 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
   const WorkloadConfig& w = config.workload;
   if (w.type == WorkloadType::Scenario) return {};  // its processes start as it runs
   std::shared_ptr<const std::vector<Access>> trace;
+  const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
   if (is_trace(w.type)) {
-    auto accesses =
-        w.type == WorkloadType::Lackey ? read_lackey_trace(w.path) : read_page_trace(w.path);
+    auto accesses = w.type == WorkloadType::Lackey ? read_lackey_trace(w.path, user_top)
+                                                   : read_page_trace(w.path, user_top);
     link_next_uses(accesses);
     trace = std::make_shared<const std::vector<Access>>(std::move(accesses));
   }
-  const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
   const std::uint64_t window = sv::page_round_up(w.footprint);
   std::vector<ProcessSpec> processes;
   for (unsigned pid = 0; pid < w.processes; ++pid) {

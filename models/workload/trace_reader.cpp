@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "hex.h"
 #include "input_error.h"
 #include "sv.h"
 
@@ -34,13 +35,19 @@ void push_split_at_pages(std::vector<Access>& out, Access a) {
   out.push_back(a);
 }
 
+std::string not_user_memory(std::uint64_t va, std::uint64_t user_top) {
+  return "address " + hex(va) + " cannot be user memory (user addresses are below " +
+         hex(user_top) + ")";
+}
+
 }  // namespace
 
-std::vector<Access> read_lackey_trace(const std::string& path) {
+std::vector<Access> read_lackey_trace(const std::string& path, std::uint64_t user_top) {
   std::ifstream in = open_trace(path);
   std::vector<Access> trace;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line.rfind("==", 0) == 0) continue;
     const std::size_t op_at = line.find_first_not_of(' ');
     if (op_at == std::string::npos) continue;
@@ -62,6 +69,9 @@ std::vector<Access> read_lackey_trace(const std::string& path) {
                        "bad access size '" + line.substr(comma + 1) + "' (1.." +
                            std::to_string(kMaxAccessBytes) + ")");
     }
+    if (va >= user_top || size > user_top - va) {
+      throw InputError(path, number, not_user_memory(va, user_top));
+    }
     const Access a{va, static_cast<std::uint32_t>(size),
                    op == 'I' ? AccessKind::Fetch : op == 'S' ? AccessKind::Write : AccessKind::Read};
     push_split_at_pages(trace, a);
@@ -70,7 +80,7 @@ std::vector<Access> read_lackey_trace(const std::string& path) {
   return trace;
 }
 
-std::vector<Access> read_page_trace(const std::string& path) {
+std::vector<Access> read_page_trace(const std::string& path, std::uint64_t user_top) {
   std::ifstream in = open_trace(path);
   std::vector<Access> trace;
   std::string line;
@@ -91,6 +101,9 @@ std::vector<Access> read_page_trace(const std::string& path) {
     if (!parse_number(begin, end, base, page) || page > (~std::uint64_t{0} >> sv::kPageShift)) {
       throw InputError(path, number, "expected a page number (decimal or 0x hex), got '" +
                                          line.substr(first, last + 1 - first) + "'");
+    }
+    if ((page << sv::kPageShift) >= user_top) {
+      throw InputError(path, number, not_user_memory(page << sv::kPageShift, user_top));
     }
     trace.push_back({page << sv::kPageShift, 8, AccessKind::Read});
   }

@@ -13,6 +13,10 @@ namespace {
 using test::write_temp_file;
 
 // Expects an InputError whose message starts with "path:line:".
+// The readers with their default user range, as callables.
+std::vector<Access> lackey(const std::string& path) { return read_lackey_trace(path); }
+std::vector<Access> pages(const std::string& path) { return read_page_trace(path); }
+
 template <typename F>
 void expect_error_at(F read, const std::string& path, std::size_t line, const std::string& part) {
   try {
@@ -66,13 +70,13 @@ TEST(LackeyTrace, AccessCrossingAPageIsSplitInTwo) {
 }
 
 TEST(LackeyTrace, ErrorsNameFileAndLine) {
-  expect_error_at(read_lackey_trace, write_temp_file("bad1.txt", "I  04001000,3\n X 1000,8\n"), 2,
+  expect_error_at(lackey, write_temp_file("bad1.txt", "I  04001000,3\n X 1000,8\n"), 2,
                   "expected");
-  expect_error_at(read_lackey_trace, write_temp_file("bad2.txt", " L 10g0,8\n"), 1, "bad hex address");
-  expect_error_at(read_lackey_trace, write_temp_file("bad3.txt", "\n\n L 1000,0\n"), 3, "bad access size");
-  expect_error_at(read_lackey_trace, write_temp_file("bad4.txt", " L 1000\n"), 1, "expected");
-  expect_error_at(read_lackey_trace, write_temp_file("bad5.txt", " L 1000,99999\n"), 1, "size");
-  expect_error_at(read_lackey_trace, write_temp_file("bad6.txt", " L 11112222333344445,8\n"), 1,
+  expect_error_at(lackey, write_temp_file("bad2.txt", " L 10g0,8\n"), 1, "bad hex address");
+  expect_error_at(lackey, write_temp_file("bad3.txt", "\n\n L 1000,0\n"), 3, "bad access size");
+  expect_error_at(lackey, write_temp_file("bad4.txt", " L 1000\n"), 1, "expected");
+  expect_error_at(lackey, write_temp_file("bad5.txt", " L 1000,99999\n"), 1, "size");
+  expect_error_at(lackey, write_temp_file("bad6.txt", " L 11112222333344445,8\n"), 1,
                   "bad hex address");
 }
 
@@ -90,10 +94,27 @@ TEST(PageTrace, DecimalHexCommentsAndBlankLines) {
 }
 
 TEST(PageTrace, ErrorsNameFileAndLine) {
-  expect_error_at(read_page_trace, write_temp_file("pbad1.txt", "1\n2\nthree\n"), 3, "page number");
-  expect_error_at(read_page_trace, write_temp_file("pbad2.txt", "0x\n"), 1, "page number");
-  expect_error_at(read_page_trace, write_temp_file("pbad3.txt", "-4\n"), 1, "page number");
-  expect_error_at(read_page_trace, write_temp_file("pbad4.txt", "0x10000000000000\n"), 1, "page number");
+  expect_error_at(pages, write_temp_file("pbad1.txt", "1\n2\nthree\n"), 3, "page number");
+  expect_error_at(pages, write_temp_file("pbad2.txt", "0x\n"), 1, "page number");
+  expect_error_at(pages, write_temp_file("pbad3.txt", "-4\n"), 1, "page number");
+  expect_error_at(pages, write_temp_file("pbad4.txt", "0x10000000000000\n"), 1, "page number");
+}
+
+TEST(LackeyTrace, WindowsLineEndsAreAccepted) {
+  const auto t = read_lackey_trace(write_temp_file("crlf.txt", "I  04001000,3\r\n L 1ff0,8\r\n"));
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[1].size, 8u);
+}
+
+TEST(LackeyTrace, AnAddressThatCannotBeUserMemoryIsRefusedAtItsLine) {
+  const std::uint64_t sv39_user_top = std::uint64_t{1} << 38;
+  expect_error_at([&](const std::string& p) { return read_lackey_trace(p, sv39_user_top); },
+                  write_temp_file("kernel.txt", " L 1000,8\n L ffffffffff600000,8\n"), 2,
+                  "cannot be user memory");
+  expect_error_at([&](const std::string& p) { return read_lackey_trace(p, sv39_user_top); },
+                  write_temp_file("edge.txt", " L 3ffffffffc,8\n"), 1, "cannot be user memory");
+  expect_error_at([&](const std::string& p) { return read_page_trace(p, sv39_user_top); },
+                  write_temp_file("pages_high.txt", "1\n0x4000000\n"), 2, "cannot be user memory");
 }
 
 }  // namespace
