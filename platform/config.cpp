@@ -23,7 +23,13 @@ std::size_t line_of_byte(const std::string& text, std::size_t byte) {
   return line;
 }
 
+// Deeper than any config needs, shallow enough that nothing downstream pays for it.
+constexpr unsigned kMaxDepth = 32;
+
 json parse_json_text(const std::string& text, const std::string& origin) {
+  if (const std::size_t line = line_nested_deeper_than(text, kMaxDepth)) {
+    throw InputError(origin, line, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
@@ -35,6 +41,18 @@ json parse_json_text(const std::string& text, const std::string& origin) {
         origin, line_of_byte(text, e.byte == 0 ? 0 : e.byte - 1),
         "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
+}
+
+// Each key's line, once parse_json_text has accepted the text; a key given twice in one
+// object is refused (JSON parsers keep one of them silently).
+std::map<std::string, std::size_t> key_lines(const std::string& text, const std::string& origin) {
+  KeyLines keys = locate_keys(text);
+  if (!keys.duplicate.empty()) {
+    throw InputError(origin, keys.duplicate_line,
+                     "duplicate key '" + keys.duplicate + "' (also on line " +
+                         std::to_string(keys.first_line) + ")");
+  }
+  return std::move(keys.lines);
 }
 
 const char* type_word(const json& v) {
@@ -49,7 +67,7 @@ const char* type_word(const json& v) {
 ConfigDocument::ConfigDocument() {
   const std::string text = kDefaultConfigJson;
   json_ = parse_json_text(text, "default_config.json");
-  for (const auto& [path, line] : locate_keys(text)) {
+  for (const auto& [path, line] : key_lines(text, "default_config.json")) {
     origins_[path] = "default_config.json:" + std::to_string(line);
   }
 }
@@ -61,7 +79,7 @@ void ConfigDocument::overlay_file(const std::string& path) {
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   const json user = parse_json_text(text, path);
-  const auto lines = locate_keys(text);
+  const auto lines = key_lines(text, path);
   if (!user.is_object()) throw InputError(path, 1, "the config must be a JSON object");
   overlay(json_, user, "", lines, path);
 }
@@ -73,6 +91,10 @@ void ConfigDocument::overlay_assignment(const std::string& assignment, const std
   }
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
+  if (line_nested_deeper_than(text, kMaxDepth) != 0) {
+    throw InputError(
+        origin, key + ": the value is nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) value = text;  // a bare word: a string
   // Build {"a":{"b":{"c":value}}} and overlay it like a file.

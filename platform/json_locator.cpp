@@ -19,8 +19,9 @@ std::string join(const std::string& parent, const std::string& key) {
 
 }  // namespace
 
-std::map<std::string, std::size_t> locate_keys(const std::string& text) {
-  std::map<std::string, std::size_t> lines;
+KeyLines locate_keys(const std::string& text) {
+  KeyLines found;
+  auto& lines = found.lines;
   std::vector<Frame> stack;
   std::size_t line = 1;
   bool expecting_key = false;
@@ -41,7 +42,12 @@ std::map<std::string, std::size_t> locate_keys(const std::string& text) {
       }
       if (expecting_key && !stack.empty()) {
         stack.back().last_key = s;
-        lines.emplace(join(stack.back().path, s), line);
+        const auto [at, fresh] = lines.emplace(join(stack.back().path, s), line);
+        if (!fresh && found.duplicate.empty()) {
+          found.duplicate = at->first;
+          found.duplicate_line = line;
+          found.first_line = at->second;
+        }
         expecting_key = false;
       }
     } else if (c == '{' || c == '[') {
@@ -57,7 +63,30 @@ std::map<std::string, std::size_t> locate_keys(const std::string& text) {
       }
     }
   }
-  return lines;
+  return found;
+}
+
+std::size_t line_nested_deeper_than(const std::string& text, unsigned max_depth) {
+  std::size_t line = 1;
+  unsigned depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\')
+          ++i;
+        else if (text[i] == '\n')
+          ++line;
+      }
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return line;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return 0;
 }
 
 }  // namespace mmusim

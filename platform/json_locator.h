@@ -8,6 +8,18 @@
 
 namespace mmusim {
 
-std::map<std::string, std::size_t> locate_keys(const std::string& json_text);
+struct KeyLines {
+  std::map<std::string, std::size_t> lines;
+  // The first key given twice in one object ("" if none), where, and where it was first.
+  std::string duplicate;
+  std::size_t duplicate_line = 0;
+  std::size_t first_line = 0;
+};
+
+KeyLines locate_keys(const std::string& json_text);
+
+// The line of the first '{' or '[' nested deeper than `max_depth` (strings skipped), or
+// 0: checked before parsing, so that no input costs more than a bounded depth.
+std::size_t line_nested_deeper_than(const std::string& text, unsigned max_depth);
 
 }  // namespace mmusim

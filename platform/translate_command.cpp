@@ -67,6 +67,7 @@ std::ifstream open_input(const std::string& path, const char* what) {
 std::map<std::uint64_t, std::uint64_t> read_image(const std::string& path) {
   std::ifstream in = open_input(path, "image file");
   std::map<std::uint64_t, std::uint64_t> words;
+  std::map<std::uint64_t, std::size_t> line_of;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     const auto t = tokens_of(line);
@@ -79,6 +80,12 @@ std::map<std::uint64_t, std::uint64_t> read_image(const std::string& path) {
     }
     if (pa % 8 != 0)
       throw InputError(path, number, "physical address " + t[0] + " is not 8-byte aligned");
+    const auto [at, fresh] = line_of.emplace(pa, number);
+    if (!fresh) {
+      throw InputError(path, number,
+                       "physical address " + t[0] + " is given twice (also on line " +
+                           std::to_string(at->second) + ")");
+    }
     words[pa] = value;
   }
   return words;

@@ -226,6 +226,10 @@ TEST(Translate, BadInputExitsTwoWithFileAndLine) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, image + ":2: physical address 0x80000004 is not 8-byte aligned\n");
   EXPECT_TRUE(r.out.empty());
+  const auto twice = write_temp_file("twice_image.txt", "0x80000000 0x1\n\n0x80000000 0x2\n");
+  r = mmusim("translate --satp 8000000000080000 --image " + twice + " --requests " + requests);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, twice + ":3: physical address 0x80000000 is given twice (also on line 1)\n");
 
   const auto good_image = write_temp_file("good_image.txt", kImage);
   const auto bad_requests = write_temp_file("bad_requests.txt", "0x1000 r u\n0x1000 q u\n");

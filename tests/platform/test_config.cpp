@@ -112,6 +112,29 @@ TEST(Config, ARuleAcrossKeysBlamesTheValueTheUserGaveAndNamesBothOrigins) {
   EXPECT_NE(swap.find("swap.size from default_config.json:"), std::string::npos) << swap;
 }
 
+TEST(Config, DuplicateKeysAndDeepNestingAreRefusedAtTheirLine) {
+  const std::string dup = test::write_temp_file(
+      "dup.json", "{\n \"mmu\": {\"mode\": \"sv39\",\n  \"mode\": \"sv48\"}\n}\n");
+  EXPECT_EQ(error_of([&] {
+              ConfigDocument doc;
+              doc.overlay_file(dup);
+            }),
+            dup + ":3: duplicate key 'mmu.mode' (also on line 2)");
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(100000, '}');
+  const std::string path = test::write_temp_file("deep.json", deep);
+  EXPECT_EQ(error_of([&] {
+              ConfigDocument doc;
+              doc.overlay_file(path);
+            }),
+            path + ":1: nested deeper than 32 levels");
+  EXPECT_NE(error_of([] {
+              with_sets({"mmu.mode=" + std::string(100, '[')});
+            }).find("--set:1: mmu.mode: the value is nested deeper than 32 levels"),
+            std::string::npos);
+}
+
 TEST(Config, CrossChecksNameTheKey) {
   EXPECT_NE(error_of([] {
               with_sets({"mmu.tlb.l1.entries=48", "mmu.tlb.l1.ways=4"});
