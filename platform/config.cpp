@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "did_you_mean.h"
 #include "input_error.h"
 #include "json_locator.h"
 #include "tlb_cfg.h"
@@ -118,7 +119,15 @@ void ConfigDocument::overlay(json& into, const json& from, const std::string& pa
     const auto line = lines.find(full);
     const std::string here =
         line == lines.end() ? origin : origin + ":" + std::to_string(line->second);
-    if (!into.contains(key)) throw InputError(here, "unknown key '" + full + "'");
+    if (!into.contains(key)) {
+      std::vector<std::string> siblings;
+      for (const auto& [name, unused] : into.items()) siblings.push_back(name);
+      const auto hint = nearest(key, siblings);
+      throw InputError(
+          here, "unknown key '" + full + "'" +
+                    (hint ? " (did you mean '" + (path.empty() ? *hint : path + "." + *hint) + "'?)"
+                          : ""));
+    }
     json& target = into[key];
     if (target.is_object() != value.is_object()) {
       throw InputError(here, "'" + full + "' must be " + type_word(target));

@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <systemc>
 #include <unistd.h>
 #include <vector>
 
 #include "check.h"
 #include "config.h"
+#include "did_you_mean.h"
 #include "input_error.h"
 #include "platform.h"
 #include "stats.h"
@@ -112,8 +114,8 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   if (!stats_file.empty()) check_writable("--stats", stats_file);
   if (!waves.path.empty()) {
     const std::string stem = waves.path.substr(0, waves.path.rfind('.'));
-    for (const std::string& out : {waves.path, stem + ".gtkw", stem + "_platform.vcd",
-                                   stem + "_platform.gtkw"}) {
+    for (const std::string& out :
+         {waves.path, stem + ".gtkw", stem + "_platform.vcd", stem + "_platform.gtkw"}) {
       check_writable("--waves", out);
     }
   }
@@ -147,15 +149,45 @@ int translate(const std::string& satp_text, const std::string& image, const std:
   return 0;
 }
 
+// For "The following argument was not expected: runn": the subcommand or option the
+// user probably meant.
+std::optional<std::string> misspelt_argument_hint(const CLI::App& app, const std::string& error) {
+  const std::string marker = "not expected: ";
+  const std::size_t at = error.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string word =
+      error.substr(at + marker.size(), error.find(' ', at + marker.size()) - (at + marker.size()));
+  std::vector<std::string> candidates;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (word.rfind("--", 0) != 0) {
+      candidates.push_back(sub->get_name());
+      continue;
+    }
+    for (const CLI::Option* o : sub->get_options()) {
+      for (const auto& name : o->get_lnames()) candidates.push_back("--" + name);
+    }
+  }
+  const auto hint = nearest(word, candidates);
+  if (!hint) return std::nullopt;
+  return "mmusim: did you mean '" + *hint + "'?";
+}
+
 int main_entry(int argc, char* argv[]) {
   CLI::App app{"mmusim: a virtual-memory system you can look inside (SystemC/TLM MMU platform)"};
   app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("mmusim ") + MMUSIM_VERSION + " (SystemC " +
+                                        sc_core::sc_release() + ")");
 
   std::string config_file;
   std::string stats_file;
   std::vector<std::string> run_sets;
   bool quiet = false;
   CLI::App* run = app.add_subcommand("run", "run a scenario (the default config if none given)");
+  run->footer(
+      "Exit status: 0 the run finished and every check passed; 1 the simulation found a "
+      "failure (an integrity mismatch, a lockstep mismatch, a process killed for anything "
+      "the workload did not ask for), said on stderr; 2 bad usage or bad input, as "
+      "file:line: what is wrong.");
   run->add_option("config", config_file, "JSON config file (keys override the defaults)");
   run->add_option("--set", run_sets, "override one config key: --set mmu.tlb.l1.entries=32")
       ->allow_extra_args(false);
@@ -239,6 +271,7 @@ int main_entry(int argc, char* argv[]) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    if (const auto hint = misspelt_argument_hint(app, e.what())) std::cerr << *hint << '\n';
     return code == 0 ? 0 : kExitBadInput;
   }
 

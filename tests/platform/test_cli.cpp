@@ -65,7 +65,8 @@ TEST(Cli, StatsHoldTheDocumentedKeysAndAddUp) {
 TEST(Cli, SameConfigAndSeedGiveTheSameStatsByteForByte) {
   json a = stats_of("--set workload.accesses=30000 --set workload.type=random");
   json b = stats_of("--set workload.accesses=30000 --set workload.type=random");
-  json c = stats_of("--set workload.accesses=30000 --set workload.type=random --set workload.seed=2");
+  json c =
+      stats_of("--set workload.accesses=30000 --set workload.type=random --set workload.seed=2");
   for (json* s : {&a, &b, &c}) s->erase("host");
   EXPECT_EQ(a.dump(), b.dump());
   EXPECT_NE(a["tlb"].dump(), c["tlb"].dump());
@@ -75,9 +76,9 @@ TEST(Cli, EveryWorkloadTypeAndModeRuns) {
   for (const std::string set :
        {"--set mmu.mode=bare --set workload.type=zipf", "--set mmu.mode=sv48",
         "--set workload.type=sequential", "--set workload.type=random", "--set workload.type=zipf",
-        "--set workload.type=strided --set workload.stride=4096",
-        "--set mmu.ad_update=fault", "--set mmu.tlb.l1.split=true --set workload.mix.fetch=0.2 "
-                                     "--set workload.mix.read=0.5",
+        "--set workload.type=strided --set workload.stride=4096", "--set mmu.ad_update=fault",
+        "--set mmu.tlb.l1.split=true --set workload.mix.fetch=0.2 "
+        "--set workload.mix.read=0.5",
         "--set mmu.tlb.l2.entries=0 --set mmu.walk_cache.entries=0"}) {
     const json s = stats_of("--set workload.accesses=5000 " + set);
     const bool program = s["config"]["workload"]["type"] == "program";  // 4 children of 1250 more
@@ -87,7 +88,8 @@ TEST(Cli, EveryWorkloadTypeAndModeRuns) {
 }
 
 TEST(Cli, BareModeNeverWalksAndSvadeTakesAdFaults) {
-  const json bare = stats_of("--set mmu.mode=bare --set workload.type=zipf --set workload.accesses=5000");
+  const json bare =
+      stats_of("--set mmu.mode=bare --set workload.type=zipf --set workload.accesses=5000");
   EXPECT_EQ(bare["walker"]["walks"], 0);
   EXPECT_EQ(bare["vm"]["page_faults"], 0);
   const json svade = stats_of("--set mmu.ad_update=fault --set workload.accesses=5000");
@@ -100,16 +102,18 @@ TEST(Cli, BareModeNeverWalksAndSvadeTakesAdFaults) {
 
 TEST(Cli, PageTraceRunsOneFaultPerNewPage) {
   const auto trace = write_temp_file("pages.txt", "1\n2\n3\n1\n2\n0x10\n3\n");
-  const json s = stats_of("--set workload.type=pages --set workload.processes=1 --set workload.path=" + trace);
+  const json s =
+      stats_of("--set workload.type=pages --set workload.processes=1 --set workload.path=" + trace);
   EXPECT_EQ(s["sim"]["accesses"], 7);
   EXPECT_EQ(s["vm"]["minor_faults"], 4);
 }
 
 TEST(Cli, BadInputExitsTwoWithFileAndLine) {
-  const auto config = write_temp_file("bad.json", "{\n  \"workload\": {\n    \"typo\": 1\n  }\n}\n");
+  const auto config =
+      write_temp_file("bad.json", "{\n  \"workload\": {\n    \"typo\": 1\n  }\n}\n");
   Result r = mmusim("run " + config);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, config + ":3: unknown key 'workload.typo'\n");
+  EXPECT_EQ(r.err, config + ":3: unknown key 'workload.typo' (did you mean 'workload.type'?)\n");
 
   r = mmusim("run --set mmu.tlb.l1.replacement=mru");
   EXPECT_EQ(r.status, 2);
@@ -163,11 +167,14 @@ TEST(Cli, ATraceAddressOutsideUserMemoryIsRefusedBeforeTheRun) {
   // Sv39 user VAs stop at 2^38: page 0x4000000 (VA 2^38) cannot be user memory. (It used
   // to kill the process with a segmentation fault and exit 0; the scenarios show kills.)
   const auto trace = write_temp_file("segv.txt", "1\n0x4000000\n2\n");
-  const Result r = mmusim("run -q --set workload.type=pages --set workload.processes=2 "
-                          "--set workload.path=" + trace);
+  const Result r = mmusim(
+      "run -q --set workload.type=pages --set workload.processes=2 "
+      "--set workload.path=" +
+      trace);
   EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_EQ(r.err, trace + ":2: address 0x4000000000 cannot be user memory (user addresses are "
-                           "below 0x4000000000)\n");
+  EXPECT_EQ(r.err, trace +
+                       ":2: address 0x4000000000 cannot be user memory (user addresses are "
+                       "below 0x4000000000)\n");
 }
 
 // Sv39 tables at 0x8000_0000 (root) -> 0x8000_1000 (level 1) -> 0x8000_2000 (level 0).
@@ -193,7 +200,8 @@ const char* const kRequests =
 TEST(Translate, GoldenAnswersWithHardwareAd) {
   const auto image = write_temp_file("image.txt", kImage);
   const auto requests = write_temp_file("requests.txt", kRequests);
-  const Result r = mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
+  const Result r =
+      mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out,
             "{\"va\":\"0x1234\",\"pa\":\"0x80004234\",\"level\":0,\"pte\":\"0x200010d7\"}\n"
@@ -222,7 +230,8 @@ TEST(Translate, SvadeFaultsWhereHardwareWouldSetA) {
 TEST(Translate, BadInputExitsTwoWithFileAndLine) {
   const auto image = write_temp_file("bad_image.txt", "0x80000000 0x1\n0x80000004 0x2\n");
   const auto requests = write_temp_file("ok_requests.txt", "0x1000 r u\n");
-  Result r = mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
+  Result r =
+      mmusim("translate --satp 8000000000080000 --image " + image + " --requests " + requests);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, image + ":2: physical address 0x80000004 is not 8-byte aligned\n");
   EXPECT_TRUE(r.out.empty());
@@ -233,12 +242,14 @@ TEST(Translate, BadInputExitsTwoWithFileAndLine) {
 
   const auto good_image = write_temp_file("good_image.txt", kImage);
   const auto bad_requests = write_temp_file("bad_requests.txt", "0x1000 r u\n0x1000 q u\n");
-  r = mmusim("translate --satp 8000000000080000 --image " + good_image + " --requests " + bad_requests);
+  r = mmusim("translate --satp 8000000000080000 --image " + good_image + " --requests " +
+             bad_requests);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind(bad_requests + ":2: access must be r, w or x", 0), 0u) << r.err;
   EXPECT_TRUE(r.out.empty()) << "no partial output on bad input";
 
-  r = mmusim("translate --satp 0xA000000000080000 --image " + good_image + " --requests " + requests);
+  r = mmusim("translate --satp 0xA000000000080000 --image " + good_image + " --requests " +
+             requests);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind("--satp: MODE 10 is not supported", 0), 0u) << r.err;
   r = mmusim("translate --satp xyz --image " + good_image + " --requests " + requests);
@@ -247,10 +258,11 @@ TEST(Translate, BadInputExitsTwoWithFileAndLine) {
 
 TEST(LackeyReplay, RealValgrindTraceOfAProgramReplays) {
   const std::string trace = temp_path("lackey_true.txt");
-  const std::string cmd = "valgrind --tool=lackey --trace-mem=yes --log-file=" + trace +
-                          " /bin/true >/dev/null 2>&1";
+  const std::string cmd =
+      "valgrind --tool=lackey --trace-mem=yes --log-file=" + trace + " /bin/true >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << "valgrind is installed by setup.sh";
-  const json s = stats_of("--set workload.type=lackey --set workload.processes=2 --set workload.path=" + trace);
+  const json s = stats_of(
+      "--set workload.type=lackey --set workload.processes=2 --set workload.path=" + trace);
   // Every line of the trace is at least one access; each process replays all of it.
   std::ifstream in(trace);
   std::uint64_t lines = 0;
@@ -285,9 +297,9 @@ TEST(VirtualMemory, DefaultScenarioSwapsAndEveryReadChecksOut) {
   EXPECT_EQ(vm["processes_created"], 8);  // 4 and a child of each
   EXPECT_EQ(vm["processes_exited"], 8);
   EXPECT_LE(vm["user_frames_peak"].get<std::uint64_t>(), 4096u);
-  EXPECT_EQ(vm["evictions"].get<std::uint64_t>(),
-            vm["dirty_writebacks"].get<std::uint64_t>() + vm["clean_drops"].get<std::uint64_t>() +
-                vm["zero_drops"].get<std::uint64_t>());
+  EXPECT_EQ(vm["evictions"].get<std::uint64_t>(), vm["dirty_writebacks"].get<std::uint64_t>() +
+                                                      vm["clean_drops"].get<std::uint64_t>() +
+                                                      vm["zero_drops"].get<std::uint64_t>());
   EXPECT_EQ(s["swap"]["writes"], vm["dirty_writebacks"]);
   EXPECT_EQ(s["swap"]["reads"], vm["major_faults"]);
   EXPECT_GT(vm["resident_frames"].size(), 10u);
@@ -305,15 +317,17 @@ TEST(VirtualMemory, DefaultScenarioSwapsAndEveryReadChecksOut) {
 }
 
 TEST(VirtualMemory, PageReferenceStringsGiveTextbookFaultCounts) {
-  const auto trace = write_temp_file("classic.txt",
-                                     "# Silberschatz's reference string\n"
-                                     "7 \n0\n1\n2\n0\n3\n0\n4\n2\n3\n0\n3\n2\n1\n2\n0\n1\n7\n0\n1\n");
+  const auto trace =
+      write_temp_file("classic.txt",
+                      "# Silberschatz's reference string\n"
+                      "7 \n0\n1\n2\n0\n3\n0\n4\n2\n3\n0\n3\n2\n1\n2\n0\n1\n7\n0\n1\n");
   const std::map<std::string, int> expected = {
       {"fifo", 15}, {"lru", 12}, {"opt", 9}, {"clock", 14}, {"nru", 14}};
   for (const auto& [policy, faults] : expected) {
-    const json s = stats_of("--set workload.type=pages --set workload.processes=1 "
-                            "--set firmware.user_frames=3 --set firmware.replacement=" + policy +
-                            " --set workload.path=" + trace);
+    const json s = stats_of(
+        "--set workload.type=pages --set workload.processes=1 "
+        "--set firmware.user_frames=3 --set firmware.replacement=" +
+        policy + " --set workload.path=" + trace);
     EXPECT_EQ(s["vm"]["page_faults"], faults) << policy;
     EXPECT_LE(s["vm"]["user_frames_peak"].get<int>(), 3) << policy;
   }
@@ -321,10 +335,12 @@ TEST(VirtualMemory, PageReferenceStringsGiveTextbookFaultCounts) {
 
 TEST(VirtualMemory, StressWithDramFarSmallerThanTheWorkingSetLosesNothing) {
   for (const std::string policy : {"clock", "fifo", "nru", "random", "lru"}) {
-    const json s = stats_of("--set dram.size=1MiB --set firmware.user_frames=0 "
-                            "--set workload.processes=6 --set workload.footprint=2MiB "
-                            "--set workload.accesses=40000 --set cpu.timeslice=20us "
-                            "--set firmware.replacement=" + policy);
+    const json s = stats_of(
+        "--set dram.size=1MiB --set firmware.user_frames=0 "
+        "--set workload.processes=6 --set workload.footprint=2MiB "
+        "--set workload.accesses=40000 --set cpu.timeslice=20us "
+        "--set firmware.replacement=" +
+        policy);
     EXPECT_GT(s["vm"]["major_faults"].get<std::uint64_t>(), 1000u) << policy;
     EXPECT_GT(s["check"]["reads_verified"].get<std::uint64_t>(), 100000u) << policy;
     EXPECT_EQ(s["check"]["mismatches"], 0) << policy;
@@ -345,12 +361,14 @@ TEST(VirtualMemory, ProcessesStartedAfterOthersExitedGetCleanPageTables) {
   // Each process exits before the next starts, so every new root is a recycled frame:
   // unless it is zeroed, the dead process's PTEs lead the walker astray and the kernel
   // kills the newcomer ("out of memory for page tables").
-  json s = stats_of("--set workload.type=random --set workload.accesses=3000 "
-                    "--set workload.processes=3 --set cpu.spawn_interval=500us");
+  json s = stats_of(
+      "--set workload.type=random --set workload.accesses=3000 "
+      "--set workload.processes=3 --set cpu.spawn_interval=500us");
   EXPECT_EQ(s["vm"]["kills"], 0);
   EXPECT_EQ(s["check"]["mismatches"], 0);
-  s = stats_of("--set workload.type=random --set workload.accesses=100 --set workload.footprint=4KiB "
-               "--set workload.processes=4096 --set cpu.spawn_interval=1us");
+  s = stats_of(
+      "--set workload.type=random --set workload.accesses=100 --set workload.footprint=4KiB "
+      "--set workload.processes=4096 --set cpu.spawn_interval=1us");
   EXPECT_EQ(s["vm"]["processes_created"], 4096);
   EXPECT_EQ(s["vm"]["kills"], 0);
 }
@@ -363,8 +381,10 @@ TEST(VirtualMemory, AKillTheWorkloadDidNotAskForFailsTheRunAndSaysWhy) {
     trace += line.str();
   }
   const auto path = write_temp_file("stores.trace", trace);
-  const Result r = mmusim("run --set workload.type=lackey --set workload.processes=1 "
-                          "--set firmware.user_frames=4 --set swap.size=8KiB --set workload.path=" + path);
+  const Result r = mmusim(
+      "run --set workload.type=lackey --set workload.processes=1 "
+      "--set firmware.user_frames=4 --set swap.size=8KiB --set workload.path=" +
+      path);
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.out.find("1 process(es) killed (out of memory 1)"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("mmusim: FAILED: 1 process(es) killed by the kernel (first: pid 0, out of "
@@ -378,9 +398,10 @@ TEST(VirtualMemory, SharingUnderMemoryPressureLosesNothing) {
   // segment; 1024 frames for user pages. Thousands of shared and copy-on-write pages
   // are evicted, library pages dropped and read again: every read still checks out.
   const std::string stress = "--set workload.forks=3 --set firmware.user_frames=1024 ";
-  for (const std::string& run : {stress + "--set workload.accesses=100000",
-                                stress + "--set workload.accesses=20000 --set mmu.impl=lockstep",
-                                stress + "--set workload.accesses=100000 --set firmware.fork=copy"}) {
+  for (const std::string& run :
+       {stress + "--set workload.accesses=100000",
+        stress + "--set workload.accesses=20000 --set mmu.impl=lockstep",
+        stress + "--set workload.accesses=100000 --set firmware.fork=copy"}) {
     const json s = stats_of(run);
     const json& vm = s["vm"];
     EXPECT_EQ(s["check"]["mismatches"], 0) << run;
@@ -441,7 +462,8 @@ json functional_stats(const std::string& args) {
 TEST(RtlCosim, RtlAndModelGiveIdenticalStatsAcrossConfigurations) {
   for (const std::string set :
        {"--set workload.accesses=20000",
-        "--set workload.type=random --set workload.accesses=20000 --set mmu.tlb.l1.replacement=plru "
+        "--set workload.type=random --set workload.accesses=20000 --set "
+        "mmu.tlb.l1.replacement=plru "
         "--set mmu.tlb.l2.replacement=fifo",
         "--set workload.type=zipf --set workload.accesses=20000 --set mmu.tlb.l1.split=true "
         "--set mmu.tlb.l2.entries=0 --set mmu.walk_cache.entries=0",
@@ -463,17 +485,20 @@ TEST(RtlCosim, LockstepRunsTheDefaultScenarioWithoutAMismatch) {
 
 TEST(RtlCosim, LockstepRunsRandomWorkloadsWithoutAMismatch) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-    const Result r = mmusim("run -q --set mmu.impl=lockstep --set workload.type=random "
-                            "--set workload.accesses=20000 --set workload.mix.fetch=0.2 "
-                            "--set workload.mix.read=0.5 --set firmware.user_frames=1024 "
-                            "--set workload.seed=" + std::to_string(seed));
+    const Result r = mmusim(
+        "run -q --set mmu.impl=lockstep --set workload.type=random "
+        "--set workload.accesses=20000 --set workload.mix.fetch=0.2 "
+        "--set workload.mix.read=0.5 --set firmware.user_frames=1024 "
+        "--set workload.seed=" +
+        std::to_string(seed));
     EXPECT_EQ(r.status, 0) << r.err;
   }
 }
 
 TEST(RtlCosim, LockstepCatchesADivergencePutThereOnPurpose) {
-  const Result r = mmusim("run -q --set mmu.impl=lockstep --set mmu.lockstep_injection=ad_policy "
-                          "--set workload.accesses=20000");
+  const Result r = mmusim(
+      "run -q --set mmu.impl=lockstep --set mmu.lockstep_injection=ad_policy "
+      "--set workload.accesses=20000");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("mmusim: FAILED: lockstep mismatch at simulated time"), std::string::npos)
       << r.err;
@@ -485,7 +510,8 @@ TEST(RtlCosim, LockstepCatchesADivergencePutThereOnPurpose) {
 TEST(RtlCosim, TranslateWithTheRtlGivesTheGoldenAnswers) {
   const auto image = write_temp_file("image.txt", kImage);
   const auto requests = write_temp_file("requests.txt", kRequests);
-  const std::string args = "translate --satp 8000000000080000 --image " + image + " --requests " + requests;
+  const std::string args =
+      "translate --satp 8000000000080000 --image " + image + " --requests " + requests;
   const Result model = mmusim(args);
   const Result rtl = mmusim(args + " --set mmu.impl=rtl");
   EXPECT_EQ(rtl.status, 0) << rtl.err;
@@ -496,7 +522,8 @@ TEST(RtlCosim, TranslateWithTheRtlGivesTheGoldenAnswers) {
 TEST(RtlCosim, WhatTheRtlCannotDoIsABadConfig) {
   Result r = mmusim("run --set mmu.impl=rtl --set mmu.tlb.l1.replacement=random");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("mmu.tlb.l1.replacement: the RTL TLB has lru, plru and fifo"), std::string::npos)
+  EXPECT_NE(r.err.find("mmu.tlb.l1.replacement: the RTL TLB has lru, plru and fifo"),
+            std::string::npos)
       << r.err;
   r = mmusim("run --set mmu.impl=rtl --set mmu.tlb.l2.entries=2048");
   EXPECT_EQ(r.status, 2);
@@ -567,6 +594,34 @@ TEST(Cli, OutputPathsAreCheckedBeforeTheRun) {
   const test::Result waves = test::mmusim("run -q --set mmu.impl=rtl --waves /nonexistent/w.fst");
   EXPECT_EQ(waves.status, 2);
   EXPECT_EQ(waves.err, "--waves: cannot write /nonexistent/w.fst\n");
+}
+
+}  // namespace
+}  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+TEST(Cli, AMisspeltKeyOptionOrSubcommandGetsAHint) {
+  test::Result r = test::mmusim("run --set mmu.tlb.l1.entrys=32");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "--set:1: unknown key 'mmu.tlb.l1.entrys' (did you mean 'mmu.tlb.l1.entries'?)\n");
+  r = test::mmusim("verfy");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("mmusim: did you mean 'verify'?"), std::string::npos) << r.err;
+  r = test::mmusim("run --wavs x.fst");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("mmusim: did you mean '--waves'?"), std::string::npos) << r.err;
+}
+
+TEST(Cli, VersionAndTheExitStatusesInRunHelp) {
+  test::Result r = test::mmusim("--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("mmusim ", 0), 0u) << r.out;
+  r = test::mmusim("run --help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("Exit status: 0"), std::string::npos) << r.out;
 }
 
 }  // namespace

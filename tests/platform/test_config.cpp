@@ -65,7 +65,7 @@ TEST(Config, UnknownKeyInAFileNamesFileLineAndKey) {
       "c2.json", "{\n  \"mmu\": {\n    \"tlb\": {\n      \"l3\": {}\n    }\n  }\n}\n");
   ConfigDocument doc;
   const std::string e = error_of([&] { doc.overlay_file(path); });
-  EXPECT_EQ(e, path + ":4: unknown key 'mmu.tlb.l3'");
+  EXPECT_EQ(e, path + ":4: unknown key 'mmu.tlb.l3' (did you mean 'mmu.tlb.l1'?)");
 }
 
 TEST(Config, BadValueInAFileNamesItsLine) {
@@ -91,7 +91,7 @@ TEST(Config, SetErrorsNameTheSetAndTheKey) {
   EXPECT_EQ(error_of([] {
               with_sets({"mmu.mode=sv39", "mmu.tlb.l1.entriez=4"});
             }),
-            "--set:2: unknown key 'mmu.tlb.l1.entriez'");
+            "--set:2: unknown key 'mmu.tlb.l1.entriez' (did you mean 'mmu.tlb.l1.entries'?)");
   EXPECT_EQ(error_of([] { with_sets({"mmu.mode"}); }),
             "--set:1: expected key.path=value, got 'mmu.mode'");
   EXPECT_EQ(error_of([] { with_sets({"mmu=3"}); }), "--set:1: 'mmu' must be an object");
