@@ -250,17 +250,25 @@ class Reader {
     }
     return v.get<std::uint64_t>();
   }
+  // Sizes and times stop well short of where the arithmetic on them (page counts,
+  // address windows, 64-bit picoseconds) could wrap.
+  static constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 50;  // 1 PiB
+  static constexpr double kMaxSeconds = 1000;
   std::uint64_t size(const std::string& path) const {
     std::uint64_t bytes = 0;
     if (!parse_size(doc_.at(path), bytes)) {
       fail(path, "must be a size in bytes such as 4096 or \"64MiB\", got " + doc_.at(path).dump());
     }
+    if (bytes > kMaxBytes) fail(path, "is more than the simulator can represent (at most 1PiB)");
     return bytes;
   }
   sc_core::sc_time time(const std::string& path) const {
     sc_core::sc_time t;
     if (!parse_time(doc_.at(path), t)) {
       fail(path, "must be a time such as \"13.33ns\" or \"1us\", got " + doc_.at(path).dump());
+    }
+    if (!(t.to_seconds() <= kMaxSeconds)) {
+      fail(path, "is more than the simulator can represent (at most 1000s)");
     }
     return t;
   }
@@ -459,6 +467,12 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                       w.type);
   w.processes = static_cast<unsigned>(r.integer("workload.processes", 1, 4096));
   w.accesses = r.integer("workload.accesses", 1, ~std::uint64_t{0});
+  // Simulated time is 64-bit picoseconds (2^63 ps is about 10^7 s): keep a run far from it.
+  if (static_cast<double>(w.accesses) * w.processes * c.cpu.access_time.to_seconds() > 1e6) {
+    r.fail_across({"workload.accesses", "workload.processes", "cpu.access_time"},
+                  "the run would take more simulated time than the simulator can count "
+                  "(accesses x processes x access time over 10^6 s)");
+  }
   w.footprint = r.size("workload.footprint");
   if (w.footprint < 8 || w.footprint % 8 != 0) {
     r.fail("workload.footprint", "must be a multiple of 8 bytes, at least 8");
@@ -504,7 +518,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     }
   } else if (c.mode == sv::Mode::Bare) {
     const std::uint64_t window = sv::page_round_up(w.footprint);
-    if (window * w.processes > c.dram.size) {
+    if (window > c.dram.size / w.processes) {
       r.fail_across({"workload.footprint", "workload.processes", "dram.size"},
                     "processes x footprint exceeds dram.size (in bare mode each "
                     "process gets its own window of DRAM)");

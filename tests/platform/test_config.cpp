@@ -135,6 +135,16 @@ TEST(Config, DuplicateKeysAndDeepNestingAreRefusedAtTheirLine) {
             std::string::npos);
 }
 
+TEST(Config, ValuesBeyondWhatTheSimulatorCanRepresentAreRefused) {
+  EXPECT_EQ(error_of([] { with_sets({"workload.footprint=18446744073709551608"}); }),
+            "--set:1: workload.footprint: is more than the simulator can represent (at most 1PiB)");
+  EXPECT_EQ(error_of([] { with_sets({"cpu.access_time=1e10s"}); }),
+            "--set:1: cpu.access_time: is more than the simulator can represent (at most 1000s)");
+  EXPECT_EQ(error_of([] { with_sets({"workload.accesses=18446744073709551615"}); })
+                .rfind("--set:1: workload.accesses: the run would take more simulated time", 0),
+            0u);
+}
+
 TEST(Config, CrossChecksNameTheKey) {
   EXPECT_NE(error_of([] {
               with_sets({"mmu.tlb.l1.entries=48", "mmu.tlb.l1.ways=4"});
