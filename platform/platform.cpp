@@ -151,7 +151,7 @@ RunResult Platform::run(bool show_progress) {
   if (result.failure.empty()) result.failure = unexpected_kills();
   json& s = result.stats;
   const CpuStats& cpu = cpu_.stats();
-  s["sim"] = {{"accesses", cpu.accesses}, {"time_ns", sc_core::sc_time_stamp().to_seconds() * 1e9}};
+  s["sim"] = {{"accesses", cpu.accesses}, {"time_ps", sc_core::sc_time_stamp().value()}};
   s["host"] = {{"seconds", host_seconds},
                {"accesses_per_second", static_cast<double>(cpu.accesses) / host_seconds},
                {"cpu_seconds", cpu_seconds},

@@ -1,5 +1,6 @@
 #include "stats.h"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -20,7 +21,9 @@ json histogram_json(const LatencyHistogram& h) {
   json bins = json::array();
   for (auto&& bin : boost::histogram::indexed(h, boost::histogram::coverage::all)) {
     if (*bin == 0) continue;
-    bins.push_back({{"from_ns", bin.bin().lower()}, {"to_ns", bin.bin().upper()},
+    // The edges are powers of two in ns: integers, without the log axis's rounding noise.
+    bins.push_back({{"from_ns", std::llround(bin.bin().lower())},
+                    {"to_ns", std::llround(bin.bin().upper())},
                     {"count", static_cast<std::uint64_t>(*bin)}});
   }
   return bins;
@@ -48,9 +51,9 @@ json to_json(const MmuStats& s) {
   const auto& lat = s.walk_latency;
   json walker = {{"walks", s.walks},
                  {"pte_writes", s.pte_writes},
-                 {"latency_ns",
-                  {{"mean", ratio(lat.total_ns, static_cast<double>(lat.count))},
-                   {"max", lat.max_ns},
+                 {"latency",
+                  {{"mean_ns", ratio(lat.total_ns, static_cast<double>(lat.count))},
+                   {"max_ps", std::llround(lat.max_ns * 1000)},
                    {"histogram", histogram_json(lat.histogram)}}}};
   json out = {{"translations", s.translations},
               {"flushes", s.flushes},
@@ -132,7 +135,7 @@ json to_json(const fw::KernelStats& s) {
 json to_json(const SwapStats& s) {
   return {{"reads", s.reads},           {"writes", s.writes},
           {"bytes_read", s.bytes_read}, {"bytes_written", s.bytes_written},
-          {"errors", s.errors},         {"busy_ns", s.busy_ns}};
+          {"errors", s.errors},         {"busy_ps", s.busy_ps}};
 }
 
 void print_summary(std::ostream& out, const json& st) {
@@ -143,7 +146,7 @@ void print_summary(std::ostream& out, const json& st) {
   out << "mmusim: " << st["sim"]["accesses"].get<std::uint64_t>() << " accesses by "
       << st["vm"]["processes_created"].get<std::uint64_t>() << " process(es), "
       << st["config"]["mmu"]["mode"].get<std::string>() << ", simulated "
-      << st["sim"]["time_ns"].get<double>() / 1e3 << " us in "
+      << static_cast<double>(st["sim"]["time_ps"].get<std::uint64_t>()) / 1e6 << " us in "
       << st["host"]["seconds"].get<double>() << " s host ("
       << st["host"]["accesses_per_second"].get<double>() / 1e6 << "M accesses/s)\n";
   out << "  tlb.l1   " << l1["lookups"].get<std::uint64_t>() << " lookups, hit rate "
@@ -154,7 +157,7 @@ void print_summary(std::ostream& out, const json& st) {
         << 100 * ratio(l2["hits"].get<double>(), l2["lookups"].get<double>()) << "%\n";
   }
   out << "  walker   " << st["walker"]["walks"].get<std::uint64_t>() << " walks, mean "
-      << st["walker"]["latency_ns"]["mean"].get<double>() << " ns\n";
+      << st["walker"]["latency"]["mean_ns"].get<double>() << " ns\n";
   const json& vm = st["vm"];
   out << "  vm       " << vm["page_faults"].get<std::uint64_t>() << " page faults ("
       << vm["minor_faults"].get<std::uint64_t>() << " minor, "

@@ -291,17 +291,17 @@ void Cpu::check_read(Process& p) {
 // At most one sample per timeslice; past kMaxResidencySamples every other one is dropped
 // and the spacing doubles, so long runs keep a bounded, even picture.
 void Cpu::sample_residency() {
-  const double now_ns = keeper_.get_current_time().to_seconds() * 1e9;
+  const std::uint64_t now_ps = keeper_.get_current_time().value();
   auto& samples = stats_.resident_frames;
-  if (samples.empty()) sample_spacing_ns_ = config_.timeslice.to_seconds() * 1e9;
-  if (!samples.empty() && now_ns - last_sample_ns_ < sample_spacing_ns_) return;
-  last_sample_ns_ = now_ns;
-  samples.emplace_back(now_ns, kernel_->stats().user_frames_in_use);
+  if (samples.empty()) sample_spacing_ps_ = config_.timeslice.value();
+  if (!samples.empty() && now_ps - last_sample_ps_ < sample_spacing_ps_) return;
+  last_sample_ps_ = now_ps;
+  samples.emplace_back(now_ps, kernel_->stats().user_frames_in_use);
   if (samples.size() > kMaxResidencySamples) {
     std::size_t kept = 0;
     for (std::size_t i = 0; i < samples.size(); i += 2) samples[kept++] = samples[i];
     samples.resize(kept);
-    sample_spacing_ns_ *= 2;
+    sample_spacing_ps_ *= 2;
   }
 }
 

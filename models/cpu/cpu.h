@@ -67,7 +67,7 @@ struct CpuStats {
   std::uint64_t reads_verified = 0;  // loads and fetches compared with the shadow copy
   std::uint64_t mismatches = 0;
   // (simulated ns, user frames in use), sampled at most once per timeslice
-  std::vector<std::pair<double, std::uint64_t>> resident_frames;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> resident_frames;  // (ps, frames)
 };
 
 class Cpu final : public sc_core::sc_module {
@@ -153,8 +153,8 @@ class Cpu final : public sc_core::sc_module {
   bool progress_ = false;
   bool progress_shown_ = false;
   ActivityTrace* trace_ = nullptr;
-  double last_sample_ns_ = 0;
-  double sample_spacing_ns_ = 0;
+  std::uint64_t last_sample_ps_ = 0;
+  std::uint64_t sample_spacing_ps_ = 0;
   std::uint64_t planned_accesses_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;

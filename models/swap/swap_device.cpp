@@ -90,7 +90,7 @@ void SwapDevice::worker() {
     const sc_core::sc_time service =
         config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
     wait(service);
-    stats_.busy_ns += service.to_seconds() * 1e9;
+    stats_.busy_ps += service.value();
     trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
     finish(transfer(), sc_core::sc_time_stamp());
   }

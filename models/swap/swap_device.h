@@ -37,7 +37,7 @@ struct SwapStats {
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_written = 0;
   std::uint64_t errors = 0;
-  double busy_ns = 0;
+  std::uint64_t busy_ps = 0;
 };
 
 class SwapDevice final : public sc_core::sc_module {

@@ -57,7 +57,7 @@ TEST(Cli, StatsHoldTheDocumentedKeysAndAddUp) {
   EXPECT_GT(s["walker"]["walks"].get<std::uint64_t>(), 0u);
   EXPECT_TRUE(s["walk_cache"].contains("hits"));
   EXPECT_TRUE(s["tlb"]["l2"].contains("misses"));
-  EXPECT_GT(s["sim"]["time_ns"].get<double>(), 0);
+  EXPECT_GT(s["sim"]["time_ps"].get<std::uint64_t>(), 0u);
   EXPECT_GT(s["host"]["seconds"].get<double>(), 0);
   EXPECT_EQ(s["config"]["workload"]["accesses"], 20000);
 }
@@ -622,6 +622,35 @@ TEST(Cli, VersionAndTheExitStatusesInRunHelp) {
   r = test::mmusim("run --help");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("Exit status: 0"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+// Times in the stats are integers (ps, or ns for the histogram's power-of-two edges);
+// only rates and means are fractions, rounded where they are printed.
+void expect_integer_times(const json& j, const std::string& path) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) expect_integer_times(v, path + "." + k);
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) expect_integer_times(j[i], path);
+  } else if (j.is_number_float()) {
+    const bool fraction = path.find("rate") != std::string::npos ||
+                          path.find("mean") != std::string::npos;
+    EXPECT_TRUE(fraction) << path << " = " << j.dump();
+  }
+}
+
+TEST(Stats, TimesAreIntegersWithoutFloatNoise) {
+  const std::string path = test::temp_path("stats.json");
+  ASSERT_EQ(test::mmusim("run -q --set workload.accesses=20000 --stats " + path).status, 0);
+  json s = json::parse(test::slurp(path));
+  s.erase("host");
+  s.erase("config");
+  expect_integer_times(s, "");
 }
 
 }  // namespace

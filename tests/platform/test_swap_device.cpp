@@ -97,7 +97,7 @@ TEST_F(SwapFixture, PageRoundTripsThroughTheDeviceWithTheDocumentedTiming) {
   EXPECT_EQ(swap->stats().writes, 1u);
   EXPECT_EQ(swap->stats().reads, 2u);
   EXPECT_EQ(swap->stats().bytes_written, 4096u);
-  EXPECT_DOUBLE_EQ(swap->stats().busy_ns, 3 * (20000 + 2048));
+  EXPECT_EQ(swap->stats().busy_ps, std::uint64_t{3} * (20000 + 2048) * 1000);
 }
 
 TEST_F(SwapFixture, DmaOutsideDramFailsWithAnErrorTheFirmwareCanRead) {
