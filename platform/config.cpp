@@ -427,6 +427,8 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.cpu.access_time = r.time("cpu.access_time");
   c.cpu.timeslice = r.time("cpu.timeslice");
   if (c.cpu.timeslice == sc_core::SC_ZERO_TIME) r.fail("cpu.timeslice", "must be more than 0");
+  c.cpu.max_accesses = r.integer("sim.max_accesses", 0, ~std::uint64_t{0});
+  c.cpu.max_time = r.time("sim.max_time");
   c.cpu.quantum = r.time("sim.quantum");
   if (c.cpu.quantum == sc_core::SC_ZERO_TIME) r.fail("sim.quantum", "must be more than 0");
   c.cpu.spawn_interval = r.time("cpu.spawn_interval");

@@ -102,10 +102,26 @@ void check_writable(const char* option, const std::string& path) {
   if (!existed) std::filesystem::remove(path);
 }
 
+// --max-accesses, --max-sim-time: shorthands for the sim.max_* keys, so that the config a
+// run writes (--stats) replays it, bound and all.
+struct RunBounds {
+  std::string max_accesses;
+  std::string max_sim_time;
+};
+
 int run_simulation(int argc, char* argv[], const std::string& config_file,
                    const std::vector<std::string>& sets, const std::string& stats_file, bool quiet,
-                   const WavesArgs& waves_args, const std::string& log) {
-  const PlatformConfig config = make_platform_config(load_config_document(config_file, sets));
+                   const WavesArgs& waves_args, const std::string& log, const RunBounds& bounds) {
+  ConfigDocument doc = load_config_document(config_file, sets);
+  if (!bounds.max_accesses.empty()) {
+    doc.overlay_assignment("sim.max_accesses=" + bounds.max_accesses,
+                           std::string("--max-accesses"));
+  }
+  if (!bounds.max_sim_time.empty()) {
+    doc.overlay_assignment("sim.max_time=\"" + bounds.max_sim_time + "\"",
+                           std::string("--max-sim-time"));
+  }
+  const PlatformConfig config = make_platform_config(doc);
   const WavesOptions waves = waves_options(waves_args);
   if (!waves.path.empty() && config.mmu.impl == MmuImpl::Model && !quiet) {
     std::cerr << "mmusim: mmu.impl=model has no RTL signals; only the platform's are recorded\n";
@@ -204,6 +220,11 @@ int main_entry(int argc, char* argv[]) {
   run->add_option("--waves-span", waves.span, "how much a trigger records (default 10us)");
   run->add_option("--waves-marker", waves.marker,
                   "put the save files' marker here (a time such as 62.7us)");
+  RunBounds bounds;
+  run->add_option("--max-accesses", bounds.max_accesses,
+                  "end the run cleanly after this many accesses (stats: sim.cut_short)");
+  run->add_option("--max-sim-time", bounds.max_sim_time,
+                  "end the run cleanly at this simulated time, such as 5ms (stats: sim.cut_short)");
   std::string log;
   run->add_option("--log", log,
                   "print events as they happen: vm (page faults, evictions, "
@@ -301,7 +322,7 @@ int main_entry(int argc, char* argv[]) {
       qemu_check.progress = isatty(STDERR_FILENO);
       return verify::qemu::run_check(qemu_check, std::cout, std::cerr);
     }
-    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log);
+    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log, bounds);
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';
     return kExitBadInput;

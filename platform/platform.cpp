@@ -152,6 +152,7 @@ RunResult Platform::run(bool show_progress) {
   json& s = result.stats;
   const CpuStats& cpu = cpu_.stats();
   s["sim"] = {{"accesses", cpu.accesses}, {"time_ps", sc_core::sc_time_stamp().value()}};
+  if (!cpu.cut_short.empty()) s["sim"]["cut_short"] = cpu.cut_short;  // by --max-accesses ...
   s["host"] = {{"seconds", host_seconds},
                {"accesses_per_second", static_cast<double>(cpu.accesses) / host_seconds},
                {"cpu_seconds", cpu_seconds},

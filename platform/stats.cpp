@@ -42,9 +42,9 @@ json to_json(const MmuStats& s) {
   }
   if (s.has_l2) tlb["l2"] = to_json(s.l2);
   json faults;
-  for (auto cause : {sv::Cause::InstrAccessFault, sv::Cause::LoadAccessFault,
-                     sv::Cause::StoreAccessFault, sv::Cause::InstrPageFault,
-                     sv::Cause::LoadPageFault, sv::Cause::StorePageFault}) {
+  for (auto cause :
+       {sv::Cause::InstrAccessFault, sv::Cause::LoadAccessFault, sv::Cause::StoreAccessFault,
+        sv::Cause::InstrPageFault, sv::Cause::LoadPageFault, sv::Cause::StorePageFault}) {
     faults[sv::to_string(cause)] = s.faults_by_cause[static_cast<unsigned>(cause)];
   }
   faults["total"] = s.total_faults();
@@ -72,9 +72,8 @@ json to_json(const DramStats& s) {
           {"row_hits", s.row_hits},
           {"row_misses", s.row_misses},
           {"row_conflicts", s.row_conflicts},
-          {"row_hit_rate",
-           ratio(static_cast<double>(s.row_hits),
-                 static_cast<double>(s.row_hits + s.row_misses + s.row_conflicts))},
+          {"row_hit_rate", ratio(static_cast<double>(s.row_hits),
+                                 static_cast<double>(s.row_hits + s.row_misses + s.row_conflicts))},
           {"pages_allocated", s.pages_allocated}};
 }
 
@@ -143,6 +142,11 @@ void print_summary(std::ostream& out, const json& st) {
   const double l1_hits = l1["hits"].get<double>();
   const double l1_lookups = l1["lookups"].get<double>();
   out << std::fixed << std::setprecision(2);
+  if (st["sim"].contains("cut_short")) {
+    out << "mmusim: cut short by --"
+        << (st["sim"]["cut_short"] == "max_accesses" ? "max-accesses" : "max-sim-time")
+        << " (sim.cut_short in the stats)\n";
+  }
   out << "mmusim: " << st["sim"]["accesses"].get<std::uint64_t>() << " accesses by "
       << st["vm"]["processes_created"].get<std::uint64_t>() << " process(es), "
       << st["config"]["mmu"]["mode"].get<std::string>() << ", simulated "
@@ -170,7 +174,8 @@ void print_summary(std::ostream& out, const json& st) {
     std::string why;
     for (const auto& [reason, count] : vm["kills_by_reason"].items()) {
       if (count.get<std::uint64_t>() != 0) {
-        why += (why.empty() ? "" : ", ") + reason + " " + std::to_string(count.get<std::uint64_t>());
+        why +=
+            (why.empty() ? "" : ", ") + reason + " " + std::to_string(count.get<std::uint64_t>());
       }
     }
     out << " (" << why << ")";
@@ -192,8 +197,7 @@ void print_summary(std::ostream& out, const json& st) {
       << st["swap"]["writes"].get<std::uint64_t>() << " writes\n";
   if (st["check"]["enabled"].get<bool>()) {
     out << "  check    " << st["check"]["reads_verified"].get<std::uint64_t>()
-        << " reads verified, " << st["check"]["mismatches"].get<std::uint64_t>()
-        << " mismatches\n";
+        << " reads verified, " << st["check"]["mismatches"].get<std::uint64_t>() << " mismatches\n";
   }
   out << "  dram     " << st["dram"]["reads"].get<std::uint64_t>() << " reads, "
       << st["dram"]["writes"].get<std::uint64_t>() << " writes, row hit rate "

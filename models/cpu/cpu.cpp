@@ -134,7 +134,7 @@ void Cpu::switch_to(Process& p) {
 void Cpu::schedule() {
   std::deque<Process*>& ready = ready_;
   std::size_t next_start = 0;
-  while (failure_.empty()) {
+  while (failure_.empty() && stats_.cut_short.empty()) {
     while (next_start < processes_.size() &&
            config_.spawn_interval * static_cast<double>(next_start) <= keeper_.get_current_time()) {
       start(processes_[next_start++]);
@@ -168,6 +168,7 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
         if (outcome == AccessOutcome::Killed || outcome == AccessOutcome::Failed) return true;
         // The clock is read every 16K accesses (cheap), the line redrawn once a second.
         if (progress_ && (stats_.accesses & 0x3FFF) == 0) report_progress();
+        if (bound_reached()) return false;
         break;
       }
       case StreamOp::Fork: fork(p); break;
@@ -303,6 +304,16 @@ void Cpu::sample_residency() {
     samples.resize(kept);
     sample_spacing_ps_ *= 2;
   }
+}
+
+bool Cpu::bound_reached() {
+  if (config_.max_accesses != 0 && stats_.accesses >= config_.max_accesses) {
+    stats_.cut_short = "max_accesses";
+  } else if (config_.max_time != sc_core::SC_ZERO_TIME &&
+             keeper_.get_current_time() >= config_.max_time) {
+    stats_.cut_short = "max_sim_time";
+  }
+  return !stats_.cut_short.empty();
 }
 
 void Cpu::report_progress() {

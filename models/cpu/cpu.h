@@ -32,6 +32,9 @@ struct CpuConfig {
   sc_core::sc_time spawn_interval = sc_core::SC_ZERO_TIME;         // process i starts at i * this
   bool check_reads = true;            // compare every load with the shadow copy
   unsigned max_traps_per_access = 8;  // more means the firmware is not making progress
+  // Bounds that end a run early, cleanly, its stats marked cut short (0: none).
+  std::uint64_t max_accesses = 0;
+  sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;
 };
 
 // A library the loader maps into a process at start (the config's libraries, by index).
@@ -66,7 +69,8 @@ struct CpuStats {
   std::uint64_t processes_killed = 0;
   std::uint64_t reads_verified = 0;  // loads and fetches compared with the shadow copy
   std::uint64_t mismatches = 0;
-  // (simulated ns, user frames in use), sampled at most once per timeslice
+  std::string cut_short;  // "max_accesses" or "max_sim_time" when a bound ended the run
+  // (simulated ps, user frames in use), sampled at most once per timeslice
   std::vector<std::pair<std::uint64_t, std::uint64_t>> resident_frames;  // (ps, frames)
 };
 
@@ -129,6 +133,8 @@ class Cpu final : public sc_core::sc_module {
   bool issue(Process& p);
   void check_read(Process& p);
   void sample_residency();
+  // Whether a --max-* bound is reached (then noted in the stats).
+  bool bound_reached();
   void report_progress();
 
   const CpuConfig config_;

@@ -566,6 +566,19 @@ TEST(Replay, AStatsFilesConfigRunsAgainToTheSameStats) {
             "");
 }
 
+TEST(Replay, ARunCutShortIsMarkedAndReplaysCutShort) {
+  const std::string path = test::temp_path("cut.json");
+  ASSERT_EQ(test::mmusim("run -q --max-accesses 5000 --stats " + path).status, 0);
+  const json s = json::parse(test::slurp(path));
+  EXPECT_EQ(s["sim"]["accesses"], 5000);
+  EXPECT_EQ(s["sim"]["cut_short"], "max_accesses");
+  EXPECT_EQ(replayed_stats_differ("--max-accesses 5000"), "");
+  EXPECT_EQ(replayed_stats_differ("--max-sim-time 1ms"), "");
+  const test::Result time = test::mmusim("run -q --max-sim-time 1ms --stats " + path);
+  ASSERT_EQ(time.status, 0) << time.err;
+  EXPECT_EQ(json::parse(test::slurp(path))["sim"]["cut_short"], "max_sim_time");
+}
+
 TEST(Replay, TheShippedDefaultConfigLoadsBack) {
   const test::Result r = test::mmusim("run -q " + std::string(MMUSIM_SOURCE_DIR) +
                                       "/platform/default_config.json --set workload.accesses=2000");
@@ -638,8 +651,8 @@ void expect_integer_times(const json& j, const std::string& path) {
   } else if (j.is_array()) {
     for (std::size_t i = 0; i < j.size(); ++i) expect_integer_times(j[i], path);
   } else if (j.is_number_float()) {
-    const bool fraction = path.find("rate") != std::string::npos ||
-                          path.find("mean") != std::string::npos;
+    const bool fraction =
+        path.find("rate") != std::string::npos || path.find("mean") != std::string::npos;
     EXPECT_TRUE(fraction) << path << " = " << j.dump();
   }
 }
