@@ -129,9 +129,9 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   // Find out now, not after a long run, that an output could not be written.
   if (!stats_file.empty()) check_writable("--stats", stats_file);
   if (!waves.path.empty()) {
-    const std::string stem = waves.path.substr(0, waves.path.rfind('.'));
+    const WaveFiles files = wave_files(waves.path);
     for (const std::string& out :
-         {waves.path, stem + ".gtkw", stem + "_platform.vcd", stem + "_platform.gtkw"}) {
+         {waves.path, files.rtl_save, files.platform_vcd, files.platform_save}) {
       check_writable("--waves", out);
     }
   }
@@ -315,10 +315,7 @@ int main_entry(int argc, char* argv[]) {
       return run_verify(verify, std::cout, std::cerr);
     }
     if (qc->parsed()) {
-      ConfigDocument doc;
-      for (std::size_t i = 0; i < qemu_sets.size(); ++i)
-        doc.overlay_assignment(qemu_sets[i], i + 1);
-      qemu_check.mmu = make_platform_config(doc).mmu;
+      qemu_check.mmu = make_platform_config(load_config_document("", qemu_sets)).mmu;
       qemu_check.progress = isatty(STDERR_FILENO);
       return verify::qemu::run_check(qemu_check, std::cout, std::cerr);
     }

@@ -83,6 +83,11 @@ std::string rtl_fst_path(const std::string& path) {
 }
 }  // namespace
 
+WaveFiles wave_files(const std::string& path) {
+  const std::string stem = stem_of(path);
+  return {stem + ".gtkw", stem + "_platform.vcd", stem + "_platform.gtkw"};
+}
+
 PlatformConfig Platform::with_rtl_waves(PlatformConfig config, const WavesOptions& waves) {
   if (!waves.path.empty() && config.mmu.impl != MmuImpl::Model) {
     config.mmu.rtl_waves = rtl_fst_path(waves.path);
@@ -97,7 +102,7 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
       waves_(waves),
       activity_(waves.path.empty() ? nullptr
                                    : std::make_unique<ActivityTrace>(
-                                         stem_of(waves.path) + "_platform.vcd", waves.window)),
+                                         wave_files(waves.path).platform_vcd, waves.window)),
       config_(with_rtl_waves(config, waves)),
       cpu_("cpu", config.cpu, make_processes(config)),
       mmu_("mmu", config_.mmu, make_engine),
@@ -205,15 +210,15 @@ void Platform::finish_waves() {
   const WaveWindow& window = activity_->window();
   std::optional<std::uint64_t> marker = waves_.marker_ps;
   if (window.triggered()) marker = window.from_ps;
-  const std::string stem = stem_of(waves_.path);
+  const WaveFiles files = wave_files(waves_.path);
   const std::uint64_t first = activity_->first_ps(), last = activity_->last_ps();
-  write_save_file(stem + "_platform.gtkw", stem + "_platform.vcd", WaveLayout::Platform,
+  write_save_file(files.platform_save, files.platform_vcd, WaveLayout::Platform,
                   {first, std::max<std::uint64_t>(last - first, 1000), marker});
   if (rtl) {
     // An RTL translation takes tens of evaluations, 1 ps each: a few hundred ps show it.
     constexpr std::uint64_t kRtlSpanPs = 400, kRtlLeadPs = 40;
     const std::uint64_t at = marker.value_or(first);
-    write_save_file(stem + ".gtkw", waves_.path, WaveLayout::Rtl,
+    write_save_file(files.rtl_save, waves_.path, WaveLayout::Rtl,
                     {at > kRtlLeadPs ? at - kRtlLeadPs : 0, kRtlSpanPs, marker});
   }
 }

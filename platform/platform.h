@@ -40,6 +40,14 @@ struct WavesOptions {
   std::optional<std::uint64_t> marker_ps;
 };
 
+// The files a run with --waves PATH writes beside PATH (the RTL's dump itself).
+struct WaveFiles {
+  std::string rtl_save;       // <stem>.gtkw
+  std::string platform_vcd;   // <stem>_platform.vcd
+  std::string platform_save;  // <stem>_platform.gtkw
+};
+WaveFiles wave_files(const std::string& path);
+
 class Platform final : public sc_core::sc_module {
  public:
   Platform(const sc_core::sc_module_name& name, const PlatformConfig& config,
