@@ -1,9 +1,12 @@
 #include "config.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "config_keys.h"
 #include "did_you_mean.h"
 #include "input_error.h"
 #include "json_locator.h"
@@ -11,8 +14,6 @@
 #include "units.h"
 
 namespace mmusim {
-
-extern const char* const kDefaultConfigJson;
 
 namespace {
 
@@ -65,12 +66,8 @@ const char* type_word(const json& v) {
 // ---------------------------------------------------------------------------------------
 // ConfigDocument
 
-ConfigDocument::ConfigDocument() {
-  const std::string text = kDefaultConfigJson;
-  json_ = parse_json_text(text, "default_config.json");
-  for (const auto& [path, line] : key_lines(text, "default_config.json")) {
-    origins_[path] = "default_config.json:" + std::to_string(line);
-  }
+ConfigDocument::ConfigDocument() : json_(json::parse(default_config().dump())) {
+  for (const ConfigKey& key : config_keys()) origins_[key.path] = kDefaultOrigin;
 }
 
 void ConfigDocument::overlay_file(const std::string& path) {
@@ -233,14 +230,17 @@ class Reader {
     throw InputError(doc_.where(blamed), blamed + ": " + what + " (" + origins + ")");
   }
   bool user_set(const std::string& path) const {
-    return doc_.where(path).rfind("default_config.json", 0) != 0;
+    return doc_.where(path) != ConfigDocument::kDefaultOrigin;
   }
   // Given a value other than the default's: a config that repeats the defaults (a copy
-  // of default_config.json, the `config` of a --stats file) changes nothing.
+  // of `mmusim config --json`, the `config` of a --stats file) changes nothing.
   bool changed_from_default(const std::string& path) const {
-    return user_set(path) && doc_.at(path) != ConfigDocument().at(path);
+    return user_set(path) && doc_.at(path) != json(config_key(path).default_value);
   }
-  std::uint64_t integer(const std::string& path, std::uint64_t min, std::uint64_t max) const {
+  // Each read checks what the key's declaration (config_keys.cpp) says it accepts.
+  std::uint64_t integer(const std::string& path) const {
+    const ConfigKey& key = declared(path, KeyType::Integer);
+    const std::uint64_t min = key.min, max = key.max;
     const json& v = doc_.at(path);
     const bool non_negative =
         v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
@@ -255,6 +255,7 @@ class Reader {
   static constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 50;  // 1 PiB
   static constexpr double kMaxSeconds = 1000;
   std::uint64_t size(const std::string& path) const {
+    declared(path, KeyType::Size);
     std::uint64_t bytes = 0;
     if (!parse_size(doc_.at(path), bytes)) {
       fail(path, "must be a size in bytes such as 4096 or \"64MiB\", got " + doc_.at(path).dump());
@@ -263,6 +264,7 @@ class Reader {
     return bytes;
   }
   sc_core::sc_time time(const std::string& path) const {
+    declared(path, KeyType::Time);
     sc_core::sc_time t;
     if (!parse_time(doc_.at(path), t)) {
       fail(path, "must be a time such as \"13.33ns\" or \"1us\", got " + doc_.at(path).dump());
@@ -273,6 +275,7 @@ class Reader {
     return t;
   }
   double fraction(const std::string& path) const {
+    declared(path, KeyType::Fraction);
     const json& v = doc_.at(path);
     if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
       fail(path, "must be a number in 0..1, got " + v.dump());
@@ -280,42 +283,53 @@ class Reader {
     return v.get<double>();
   }
   double positive(const std::string& path) const {
+    declared(path, KeyType::Positive);
     const json& v = doc_.at(path);
     if (!v.is_number() || !(v.get<double>() > 0))
       fail(path, "must be a number > 0, got " + v.dump());
     return v.get<double>();
   }
   bool flag(const std::string& path) const {
+    declared(path, KeyType::Flag);
     const json& v = doc_.at(path);
     if (!v.is_boolean()) fail(path, "must be true or false, got " + v.dump());
     return v.get<bool>();
   }
   std::string text(const std::string& path) const {
-    const json& v = doc_.at(path);
-    if (!v.is_string()) fail(path, "must be a string, got " + v.dump());
-    return v.get<std::string>();
+    declared(path, KeyType::Text);
+    return string(path);
   }
-  std::string choice(const std::string& path, const std::vector<std::string>& options) const {
-    const std::string v = text(path);
-    for (const auto& o : options) {
-      if (v == o) return v;
-    }
+  std::string choice(const std::string& path) const {
+    const ConfigKey& key = declared(path, KeyType::Choice);
+    const std::string v = string(path);
+    if (std::find(key.choices.begin(), key.choices.end(), v) != key.choices.end()) return v;
     std::string list;
-    for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
+    for (const auto& o : key.choices) list += (list.empty() ? "" : ", ") + o;
     fail(path, "must be one of " + list + ", got \"" + v + "\"");
   }
 
  private:
+  static const ConfigKey& declared(const std::string& path, KeyType type) {
+    const ConfigKey& key = config_key(path);
+    if (key.type != type) throw std::logic_error(path + " is not read as it is declared");
+    return key;
+  }
+  std::string string(const std::string& path) const {
+    const json& v = doc_.at(path);
+    if (!v.is_string()) fail(path, "must be a string, got " + v.dump());
+    return v.get<std::string>();
+  }
+
   const ConfigDocument& doc_;
 };
 
 bool is_power_of_two(std::uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
-TlbGeometry read_tlb(const Reader& r, const std::string& path, bool may_be_empty) {
+TlbGeometry read_tlb(const Reader& r, const std::string& path) {
   TlbGeometry g;
-  g.entries = static_cast<unsigned>(r.integer(path + ".entries", may_be_empty ? 0 : 1, 1 << 16));
-  g.ways = static_cast<unsigned>(r.integer(path + ".ways", 1, 1 << 16));
-  const std::string policy = r.choice(path + ".replacement", {"lru", "plru", "fifo", "random"});
+  g.entries = static_cast<unsigned>(r.integer(path + ".entries"));
+  g.ways = static_cast<unsigned>(r.integer(path + ".ways"));
+  const std::string policy = r.choice(path + ".replacement");
   parse_replacement(policy, g.replacement);
   if (g.entries == 0) return g;
   if (g.entries % g.ways != 0 || !is_power_of_two(g.entries / g.ways)) {
@@ -365,31 +379,31 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   const Reader r(doc);
   PlatformConfig c;
   c.document = doc.merged();
-  c.seed = r.integer("sim.seed", 0, ~std::uint64_t{0});
+  c.seed = r.integer("sim.seed");
 
   // mmu
-  const std::string impl = r.choice("mmu.impl", {"model", "rtl", "lockstep"});
+  const std::string impl = r.choice("mmu.impl");
   c.mmu.impl = impl == "rtl"        ? MmuImpl::Rtl
                : impl == "lockstep" ? MmuImpl::Lockstep
                                     : MmuImpl::Model;
   c.mmu.inject_ad_divergence =
-      r.choice("mmu.lockstep_injection", {"none", "ad_policy"}) == "ad_policy";
+      r.choice("mmu.lockstep_injection") == "ad_policy";
   if (c.mmu.inject_ad_divergence && c.mmu.impl != MmuImpl::Lockstep) {
     r.fail_across({"mmu.lockstep_injection", "mmu.impl"}, "only applies to mmu.impl=lockstep");
   }
-  const std::string mode = r.choice("mmu.mode", {"bare", "sv39", "sv48"});
+  const std::string mode = r.choice("mmu.mode");
   c.mode = mode == "bare" ? sv::Mode::Bare : mode == "sv48" ? sv::Mode::Sv48 : sv::Mode::Sv39;
   c.mmu.ad_update =
-      r.choice("mmu.ad_update", {"hw", "fault"}) == "hw" ? AdUpdate::Hardware : AdUpdate::Fault;
-  c.mmu.asid_bits = static_cast<unsigned>(r.integer("mmu.asid_bits", 0, 16));
-  c.mmu.l1 = read_tlb(r, "mmu.tlb.l1", false);
+      r.choice("mmu.ad_update") == "hw" ? AdUpdate::Hardware : AdUpdate::Fault;
+  c.mmu.asid_bits = static_cast<unsigned>(r.integer("mmu.asid_bits"));
+  c.mmu.l1 = read_tlb(r, "mmu.tlb.l1");
   c.mmu.l1.seed = c.seed;
   c.mmu.split_l1 = r.flag("mmu.tlb.l1.split");
   c.mmu.l1_latency = r.time("mmu.tlb.l1.latency");
-  c.mmu.l2 = read_tlb(r, "mmu.tlb.l2", true);
+  c.mmu.l2 = read_tlb(r, "mmu.tlb.l2");
   c.mmu.l2.seed = c.seed;
   c.mmu.l2_latency = r.time("mmu.tlb.l2.latency");
-  c.mmu.walk_cache_entries = static_cast<unsigned>(r.integer("mmu.walk_cache.entries", 0, 1024));
+  c.mmu.walk_cache_entries = static_cast<unsigned>(r.integer("mmu.walk_cache.entries"));
   c.mmu.walk_cache_latency = r.time("mmu.walk_cache.latency");
   if (c.mmu.impl != MmuImpl::Model) check_rtl_limits(r, c.mmu);
 
@@ -399,7 +413,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
       c.dram.size > (std::uint64_t{1} << 40)) {
     r.fail("dram.size", "must be a multiple of 4KiB from 1MiB to 1TiB");
   }
-  c.dram.banks = static_cast<unsigned>(r.integer("dram.banks", 1, 1024));
+  c.dram.banks = static_cast<unsigned>(r.integer("dram.banks"));
   c.dram.row_size = r.size("dram.row_size");
   if (c.dram.row_size < 64) r.fail("dram.row_size", "must be at least 64 bytes");
   c.dram.timing.t_cl = r.time("dram.timing.t_cl");
@@ -412,7 +426,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.swap.size = r.size("swap.size");
   if (c.swap.size % swap_regs::kBytesPerBlock != 0)
     r.fail("swap.size", "must be a multiple of 4KiB");
-  const std::string preset = r.choice("swap.preset", {"ssd", "disk", "custom"});
+  const std::string preset = r.choice("swap.preset");
   if (preset == "custom") {
     c.swap.timing.command_time = r.time("swap.command_time");
     c.swap.timing.byte_time = r.time("swap.byte_time");
@@ -427,7 +441,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.cpu.access_time = r.time("cpu.access_time");
   c.cpu.timeslice = r.time("cpu.timeslice");
   if (c.cpu.timeslice == sc_core::SC_ZERO_TIME) r.fail("cpu.timeslice", "must be more than 0");
-  c.cpu.max_accesses = r.integer("sim.max_accesses", 0, ~std::uint64_t{0});
+  c.cpu.max_accesses = r.integer("sim.max_accesses");
   c.cpu.max_time = r.time("sim.max_time");
   c.cpu.quantum = r.time("sim.quantum");
   if (c.cpu.quantum == sc_core::SC_ZERO_TIME) r.fail("sim.quantum", "must be more than 0");
@@ -443,17 +457,16 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.swap_base = kSwapRegsBase;
   c.kernel.seed = c.seed;
   fw::parse_page_replacement(
-      r.choice("firmware.replacement", {"fifo", "clock", "nru", "random", "lru", "opt"}),
+      r.choice("firmware.replacement"),
       c.kernel.replacement);
-  const std::string injection = r.choice("firmware.fault_injection",
-                                         {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy"});
+  const std::string injection = r.choice("firmware.fault_injection");
   c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
                              : injection == "cow_no_copy"    ? fw::FaultInjection::CowNoCopy
                                                              : fw::FaultInjection::None;
   c.kernel.fork =
-      r.choice("firmware.fork", {"cow", "copy"}) == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
-  c.kernel.user_frames = r.integer("firmware.user_frames", 0, ~std::uint64_t{0});
+      r.choice("firmware.fork") == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
+  c.kernel.user_frames = r.integer("firmware.user_frames");
   if (c.kernel.user_frames > dram_frames) {
     r.fail_across({"firmware.user_frames", "dram.size"}, std::to_string(c.kernel.user_frames) +
                                                              " frames is more than DRAM holds (" +
@@ -464,11 +477,10 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
 
   // workload
   WorkloadConfig& w = c.workload;
-  parse_workload_type(r.choice("workload.type", {"sequential", "strided", "random", "zipf",
-                                                 "program", "lackey", "pages", "scenario"}),
+  parse_workload_type(r.choice("workload.type"),
                       w.type);
-  w.processes = static_cast<unsigned>(r.integer("workload.processes", 1, 4096));
-  w.accesses = r.integer("workload.accesses", 1, ~std::uint64_t{0});
+  w.processes = static_cast<unsigned>(r.integer("workload.processes"));
+  w.accesses = r.integer("workload.accesses");
   // Simulated time is 64-bit picoseconds (2^63 ps is about 10^7 s): keep a run far from it.
   if (static_cast<double>(w.accesses) * w.processes * c.cpu.access_time.to_seconds() > 1e6) {
     r.fail_across({"workload.accesses", "workload.processes", "cpu.access_time"},
@@ -490,9 +502,9 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                   "read + write + fetch must add up to 1");
   }
   w.zipf_alpha = r.positive("workload.zipf_alpha");
-  w.seed = r.integer("workload.seed", 0, ~std::uint64_t{0});
+  w.seed = r.integer("workload.seed");
   w.path = r.text("workload.path");
-  w.forks = static_cast<unsigned>(r.integer("workload.forks", 0, 16));
+  w.forks = static_cast<unsigned>(r.integer("workload.forks"));
   w.library_size = r.size("workload.library_size");
   w.shm_size = r.size("workload.shm_size");
   for (const char* key : {"workload.library_size", "workload.shm_size"}) {

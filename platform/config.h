@@ -1,7 +1,6 @@
 #pragma once
-// The platform's configuration: one JSON document. The embedded default
-// (default_config.json) lists every key; a config file and `--set a.b.c=value` override
-// keys of it. An unknown key or a bad value is an InputError naming the key and where
+// The platform's configuration: one JSON document. The defaults (every key, declared in
+// config_keys.cpp) come first; a config file and `--set a.b.c=value` override keys of it. An unknown key or a bad value is an InputError naming the key and where
 // it was set (`file:line`, or `--set:N` for the N-th --set).
 
 #include <cstdint>
@@ -39,8 +38,9 @@ class ConfigDocument {
 
   const nlohmann::json& merged() const { return json_; }
   const nlohmann::json& at(const std::string& path) const;
-  // Where a key got its value: "file:line", "--set:N" or "default_config.json:line".
+  // Where a key got its value: "file:line", "--set:N" or kDefaultOrigin.
   std::string where(const std::string& path) const;
+  static constexpr const char* kDefaultOrigin = "default";
 
  private:
   void overlay(nlohmann::json& into, const nlohmann::json& from, const std::string& path,

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "config_command.h"
 #include "did_you_mean.h"
 #include "input_error.h"
 #include "platform.h"
@@ -288,6 +289,22 @@ int main_entry(int argc, char* argv[]) {
   qc->add_option("--qemu", qemu_check.qemu.qemu, "the QEMU to run (default qemu-system-riscv64)");
   qc->add_option("--harness", qemu_check.qemu.harness, "the harness ELF (default: the one built)");
 
+  ConfigCommandOptions config_options;
+  bool config_json = false;
+  bool config_markdown = false;
+  CLI::App* cf = app.add_subcommand(
+      "config", "every config key with its default, values and meaning; or a config file");
+  cf->add_option("keys", config_options.keys, "only these keys or groups (such as mmu.tlb)");
+  cf->add_flag("--json", config_json,
+               "print a config file that `mmusim run` loads back: the defaults, with --from and "
+               "--set applied");
+  cf->add_option("--from", config_options.config_file, "--json: start from this config file");
+  cf->add_option("--set", config_options.sets, "--json: override one config key")
+      ->allow_extra_args(false);
+  cf->add_flag("--markdown", config_markdown, "the table as Markdown (the README's)");
+  cf->footer("Sizes take 4096, \"64KiB\", \"1GiB\"; times take \"13.33ns\", \"1us\" "
+             "(ps ns us ms s).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -297,6 +314,17 @@ int main_entry(int argc, char* argv[]) {
   }
 
   try {
+    if (cf->parsed()) {
+      if (config_json && config_markdown) throw InputError("mmusim config", "--json or --markdown, not both");
+      if (!config_json && (!config_options.config_file.empty() || !config_options.sets.empty())) {
+        throw InputError("mmusim config", "--from and --set go with --json");
+      }
+      config_options.format = config_json       ? ConfigCommandOptions::Format::Json
+                              : config_markdown ? ConfigCommandOptions::Format::Markdown
+                                                : ConfigCommandOptions::Format::Text;
+      run_config_command(config_options, std::cout);
+      return 0;
+    }
     if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets, explain);
     if (vf->parsed()) {
       verify.rtl = verify_impl == "rtl";

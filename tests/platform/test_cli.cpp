@@ -579,9 +579,11 @@ TEST(Replay, ARunCutShortIsMarkedAndReplaysCutShort) {
   EXPECT_EQ(json::parse(test::slurp(path))["sim"]["cut_short"], "max_sim_time");
 }
 
-TEST(Replay, TheShippedDefaultConfigLoadsBack) {
-  const test::Result r = test::mmusim("run -q " + std::string(MMUSIM_SOURCE_DIR) +
-                                      "/platform/default_config.json --set workload.accesses=2000");
+TEST(Replay, TheDefaultsAsAConfigFileLoadBack) {
+  const test::Result config = test::mmusim("config --json");
+  ASSERT_EQ(config.status, 0) << config.err;
+  const std::string path = test::write_temp_file("defaults.json", config.out);
+  const test::Result r = test::mmusim("run -q " + path + " --set workload.accesses=2000");
   EXPECT_EQ(r.status, 0) << r.err;
   // ... and still refuses a swap time the preset would ignore.
   const test::Result bad = test::mmusim("run -q --set swap.command_time=5us");
@@ -626,6 +628,34 @@ TEST(Cli, AMisspeltKeyOptionOrSubcommandGetsAHint) {
   r = test::mmusim("run --wavs x.fst");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("mmusim: did you mean '--waves'?"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ConfigListsEveryKeyAndWritesConfigsThatRun) {
+  test::Result r = test::mmusim("config");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("mmu.tlb.l1.entries"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[lru | plru | fifo | random]"), std::string::npos) << r.out;
+  r = test::mmusim("config mmu.walk_cache");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+  r = test::mmusim("config mmu.tlb.l1.entrys");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("unknown key 'mmu.tlb.l1.entrys' (did you mean 'mmu.tlb.l1.entries'?)"),
+            std::string::npos)
+      << r.err;
+  r = test::mmusim("config --set mmu.impl=rtl");
+  EXPECT_EQ(r.status, 2);
+  // --json with a file and --set: what that run would use, as a file that runs as it is.
+  const std::string base = write_temp_file("base.json", R"({"mmu": {"mode": "sv48"}})");
+  r = test::mmusim("config --json --from " + base + " --set workload.accesses=1500");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json merged = json::parse(r.out);
+  EXPECT_EQ(merged["mmu"]["mode"], "sv48");
+  EXPECT_EQ(merged["workload"]["accesses"], 1500);
+  const std::string path = test::temp_path("merged_stats.json");
+  r = test::mmusim("run -q " + write_temp_file("merged.json", r.out) + " --stats " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(test::slurp(path))["config"]["mmu"]["mode"], "sv48");
 }
 
 TEST(Cli, VersionAndTheExitStatusesInRunHelp) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "input_error.h"
 #include "temp_file.h"
 
@@ -104,12 +105,12 @@ TEST(Config, ARuleAcrossKeysBlamesTheValueTheUserGaveAndNamesBothOrigins) {
   const std::string ways = error_of([] { with_sets({"mmu.tlb.l1.entries=48"}); });
   EXPECT_EQ(ways.rfind("--set:1: mmu.tlb.l1.entries: entries / ways must be a power of two", 0), 0u)
       << ways;
-  EXPECT_NE(ways.find("mmu.tlb.l1.entries from --set:1, mmu.tlb.l1.ways from default_config.json:"),
+  EXPECT_NE(ways.find("mmu.tlb.l1.entries from --set:1, mmu.tlb.l1.ways from default)"),
             std::string::npos)
       << ways;
   const std::string swap = error_of([] { with_sets({"workload.processes=64"}); });
   EXPECT_EQ(swap.rfind("--set:1: workload.processes: memory + swap too small", 0), 0u) << swap;
-  EXPECT_NE(swap.find("swap.size from default_config.json:"), std::string::npos) << swap;
+  EXPECT_NE(swap.find("swap.size from default"), std::string::npos) << swap;
 }
 
 TEST(Config, DuplicateKeysAndDeepNestingAreRefusedAtTheirLine) {
@@ -196,6 +197,63 @@ TEST(Units, SizesAndTimes) {
   EXPECT_TRUE(parse_time(0, t));
   EXPECT_FALSE(parse_time(5, t));  // a number needs a unit unless it is zero
   EXPECT_FALSE(parse_time("-1ns", t));
+}
+
+}  // namespace
+}  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+// Every declared key is read and checked: a value of the wrong kind is refused, naming
+// the key and the --set that gave it. (A key read but not declared throws logic_error.)
+TEST(ConfigKeys, EveryDeclaredKeyIsReadAndChecked) {
+  for (const ConfigKey& key : config_keys()) {
+    const std::string wrong = key.type == KeyType::Flag ? "\"yes\"" : "true";
+    const std::string e = error_of([&] { with_sets({key.path + "=" + wrong}); });
+    EXPECT_EQ(e.rfind("--set:1: " + key.path + ": ", 0), 0u) << key.path << ": " << e;
+  }
+}
+
+TEST(ConfigKeys, RangesAndChoicesComeFromTheDeclaration) {
+  for (const ConfigKey& key : config_keys()) {
+    if (key.type == KeyType::Integer && key.max != std::numeric_limits<std::uint64_t>::max()) {
+      const std::string e =
+          error_of([&] { with_sets({key.path + "=" + std::to_string(key.max + 1)}); });
+      EXPECT_NE(e.find(key.path + ": must be an integer in " + std::to_string(key.min) + ".." +
+                       std::to_string(key.max)),
+                std::string::npos)
+          << e;
+    }
+    if (key.type == KeyType::Choice) {
+      const std::string e = error_of([&] { with_sets({key.path + "=nonsense"}); });
+      EXPECT_NE(e.find(key.path + ": must be one of " + key.choices.front()), std::string::npos)
+          << e;
+    }
+  }
+}
+
+TEST(ConfigKeys, TheDefaultsAreTheDeclaredOnes) {
+  const ConfigDocument doc;
+  for (const ConfigKey& key : config_keys()) {
+    EXPECT_EQ(doc.at(key.path), nlohmann::json(key.default_value)) << key.path;
+    EXPECT_EQ(doc.where(key.path), ConfigDocument::kDefaultOrigin) << key.path;
+  }
+}
+
+// The README's table is generated from the declarations: this fails when someone edits
+// one and not the other.
+TEST(ConfigKeys, TheReadmeTableIsTheDeclaredOne) {
+  std::ifstream in(std::string(MMUSIM_SOURCE_DIR) + "/README.md");
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string begin = "mmusim config --markdown` from platform/config_keys.cpp";
+  const std::size_t from = readme.find('\n', readme.find(begin));
+  const std::size_t to = readme.find("<!-- end of config table -->");
+  ASSERT_NE(readme.find(begin), std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  EXPECT_TRUE(readme.substr(from + 1, to - from - 1) == config_table_markdown())
+      << "README.md's config table differs from the declarations: replace it with the output "
+         "of `build/bin/mmusim config --markdown`";
 }
 
 }  // namespace

@@ -1,0 +1,54 @@
+#include "config_command.h"
+
+#include "config.h"
+#include "config_keys.h"
+#include "did_you_mean.h"
+#include "input_error.h"
+
+namespace mmusim {
+
+namespace {
+
+// The merged document in declared order, so it reads like the listing.
+nlohmann::ordered_json in_declared_order(const ConfigDocument& doc) {
+  nlohmann::ordered_json out = default_config();
+  for (const ConfigKey& key : config_keys()) {
+    std::string pointer = "/" + key.path;
+    for (char& c : pointer) c = c == '.' ? '/' : c;
+    out[nlohmann::ordered_json::json_pointer(pointer)] = doc.at(key.path);
+  }
+  return out;
+}
+
+}  // namespace
+
+void run_config_command(const ConfigCommandOptions& options, std::ostream& out) {
+  using Format = ConfigCommandOptions::Format;
+  if (options.format == Format::Markdown) {
+    out << config_table_markdown();
+    return;
+  }
+  if (options.format == Format::Json) {
+    out << in_declared_order(load_config_document(options.config_file, options.sets)).dump(2)
+        << '\n';
+    return;
+  }
+  if (options.keys.empty()) {
+    out << config_table_text();
+    return;
+  }
+  std::vector<std::string> paths;
+  for (const ConfigKey& key : config_keys()) paths.push_back(key.path);
+  for (const std::string& wanted : options.keys) {
+    bool found = false;
+    for (const ConfigKey& key : config_keys()) found = found || key_in(key, wanted);
+    if (!found) {
+      const auto hint = nearest(wanted, paths);
+      throw InputError("mmusim config", "unknown key '" + wanted + "'" +
+                                            (hint ? " (did you mean '" + *hint + "'?)" : ""));
+    }
+  }
+  out << config_table_text(options.keys);
+}
+
+}  // namespace mmusim
