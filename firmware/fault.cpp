@@ -89,7 +89,7 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
 KillReport Kernel::out_of_memory(Pid pid, std::uint64_t va, sv::Cause cause, EvictResult why) {
   if (why == EvictResult::SwapError) {
     return kill(pid, va, cause, KillKind::IoError,
-                std::string("swap I/O error while evicting: ") + to_string(swap_.last_error()));
+                std::string("swap I/O error while evicting: ") + swap_.last_error());
   }
   return kill(pid, va, cause, KillKind::OutOfMemory,
               "out of memory: swap is full and no clean page can be evicted");
@@ -110,8 +110,15 @@ void Kernel::map_page(Pid pid, std::uint64_t frame, std::uint64_t va, std::uint6
                       std::uint64_t flags, AccessKind access) {
   add_mapper(frame, Mapper{pid, va, pte_addr});
   const bool dirty = access == AccessKind::Write && (flags & sv::kPteW) != 0;
-  hal_.store64(pte_addr, sv::make_pte(frame_pa(frame), sv::kPteV | sv::kPteU | sv::kPteA | flags |
-                                                           (dirty ? sv::kPteD : 0)));
+  std::uint64_t pte =
+      sv::make_pte(frame_pa(frame), sv::kPteV | sv::kPteU | sv::kPteA | flags | (dirty ? sv::kPteD : 0));
+  if (config_.fault_injection == FaultInjection::CorruptPte &&
+      ++ptes_mapped_ % kCorruptPteEvery == 0) {
+    const unsigned bit = static_cast<unsigned>(corruption_random_() % 64);
+    pte ^= std::uint64_t{1} << bit;
+    note(pid, va, [&] { return "fault injection: PTE bit " + std::to_string(bit) + " flipped"; });
+  }
+  hal_.store64(pte_addr, pte);
 }
 
 std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, std::uint64_t page,
@@ -136,7 +143,7 @@ std::optional<KillReport> Kernel::fault_private(Pid pid, const Region& region, s
       if (!swap_.read_page(slot, frame_pa(*frame))) {
         free_user_frame(*frame);
         return kill(pid, page, cause, KillKind::IoError,
-                    std::string("swap I/O error on swap-in: ") + to_string(swap_.last_error()));
+                    std::string("swap I/O error on swap-in: ") + swap_.last_error());
       }
       // This PTE's reference passes to the frame: its copy stays valid until it is dirty.
       frames_.page(*frame).swap_slot = slot;
@@ -209,7 +216,7 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
     free_user_frame(*frame);
     return kill(
         pid, page, cause, KillKind::IoError,
-        std::string("I/O error reading '") + obj.name + "': " + to_string(swap_.last_error()));
+        std::string("I/O error reading '") + obj.name + "': " + swap_.last_error());
   }
   map_page(pid, *frame, page, pte_addr, region.perms, access);
   note(pid, page, [&] {
@@ -226,7 +233,7 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
 std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::uint64_t pte_addr,
                                             std::uint64_t pte, sv::Cause cause) {
   ++stats_.cow_faults;
-  const std::uint64_t frame = frame_of(pte_pa(pte));
+  const std::uint64_t frame = mapped_frame(pid, page, pte_addr, pte);
   if (exclusive(frame) || config_.fault_injection == FaultInjection::CowNoCopy) {
     UserPage& shared = frames_.page(frame);
     if (shared.swap_slot) {  // about to differ from its copy in swap, which no one else needs

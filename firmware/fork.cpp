@@ -65,7 +65,7 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
       if (copy) free_user_frame(*copy);
       return;
     }
-    const std::uint64_t frame = frame_of(pte_pa(pte));
+    const std::uint64_t frame = mapped_frame(parent_pid, va, parent_slot, pte);
     if (copy) {
       hal_.copy(frame_pa(*copy), frame_pa(frame), sv::kPageSize);
       add_mapper(*copy, Mapper{child, va, *child_slot});

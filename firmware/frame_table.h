@@ -56,6 +56,15 @@ class FrameTable {
   // A page-table (or kernel) frame is free again.
   void release(std::uint64_t frame) { free_.release(frame); }
 
+  // Whether pid maps the frame's user page at va (false for a frame holding none).
+  bool maps(std::uint64_t frame, Pid pid, std::uint64_t va) const {
+    const auto it = user_.find(frame);
+    if (it == user_.end()) return false;
+    for (const Mapper& m : it->second.mappers) {
+      if (m.pid == pid && m.va == va) return true;
+    }
+    return false;
+  }
   UserPage& page(std::uint64_t frame) { return user_.at(frame); }
   const UserPage& page(std::uint64_t frame) const { return user_.at(frame); }
   std::uint64_t user_count() const { return user_.size(); }

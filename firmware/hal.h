@@ -17,8 +17,9 @@ class Hal {
   virtual void store_zeros(std::uint64_t pa, std::uint64_t bytes) = 0;
   // Copies `bytes` bytes from src to dst (copying a frame: a read burst, a write burst).
   virtual void copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) = 0;
-  // Returns once the external interrupt line (the swap device's) is high.
-  virtual void wait_for_interrupt() = 0;
+  // Returns true once the external interrupt line (the swap device's) is high, false if
+  // it is still low after `timeout_ps` of simulated time.
+  virtual bool wait_for_interrupt(std::uint64_t timeout_ps) = 0;
   // Accounts for firmware work that touches no simulated memory (kernel data
   // structures kept in host memory, per DESIGN.md).
   virtual void spend(std::uint64_t picoseconds) = 0;

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "hex.h"
+#include "simulation_failure.h"
+
 namespace mmusim::fw {
 
 const char* to_string(KillKind kind) {
@@ -20,8 +23,9 @@ Kernel::Kernel(Hal& hal, const KernelConfig& config)
       config_(config),
       frames_(config.dram_size >> sv::kPageShift),
       user_frame_limit_(config.user_frames != 0 ? config.user_frames : frames_.count()),
-      swap_(hal, config.swap_base),
-      policy_(make_page_replacement(config.replacement, config.seed)) {
+      swap_(hal, config.swap_base, config.swap_io),
+      policy_(make_page_replacement(config.replacement, config.seed)),
+      corruption_random_(config.seed) {
   for (const LibraryImage& image : config.libraries) {
     SharedObject lib;
     lib.kind = SharedObject::Kind::Library;
@@ -128,6 +132,19 @@ void Kernel::flush_asid(const Process& p) {
   if (config_.mode != sv::Mode::Bare && asids_->current(p.asid)) {
     flush(mmu_regs::FlushKind::Asid, 0, p.asid.value);
   }
+}
+
+std::uint64_t Kernel::mapped_frame(Pid pid, std::uint64_t va, std::uint64_t pte_addr,
+                                   std::uint64_t pte) const {
+  const std::uint64_t pa = pte_pa(pte);
+  const std::uint64_t frame = frame_of(pa);
+  if (pa >= config_.dram_base && frame < frames_.count() && frames_.maps(frame, pid, va)) {
+    return frame;
+  }
+  throw SimulationFailure("kernel: pid " + std::to_string(pid) + "'s PTE for VA " + hex(va) +
+                          " (at PA " + hex(pte_addr) + ") reads " + hex(pte) + ", mapping PA " +
+                          hex(pa) + " where the kernel mapped no page for it: a page table in "
+                          "memory is corrupt");
 }
 
 // --- the replacement policy's view of a frame: A and D over all its mappers ---------------

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,6 +48,7 @@ enum class FaultInjection {
   LoseDirtyPages,  // evict dirty pages without writing them to swap
   SkipFlush,       // change PTEs without flushing the TLB
   CowNoCopy,       // a store to a copy-on-write page writes the shared page, uncopied
+  CorruptPte,      // every kCorruptPteEvery-th PTE mapped has one random bit flipped
 };
 
 // How fork() gives the child its parent's private writable pages.
@@ -73,6 +75,7 @@ struct KernelConfig {
   std::uint64_t file_store_blocks = 0;
   std::vector<LibraryImage> libraries;
   std::uint64_t kernel_pages = 16;  // the kernel region's mapped pages (0: none)
+  SwapIoConfig swap_io;             // the swap driver's timeout, retries, checksums
 };
 
 // Why the kernel killed a process.
@@ -184,6 +187,7 @@ class Kernel final : private PteBits {
 
   const KernelStats& stats() const { return stats_; }
   const std::vector<KillReport>& kills() const { return kill_log_; }
+  const SwapIoStats& swap_io_stats() const { return swap_.stats(); }
   bool alive(Pid pid) const { return pid < processes_.size() && processes_[pid].alive; }
   std::uint16_t asid_of(Pid pid) const { return processes_.at(pid).asid.value; }
   const AddressSpace& address_space(Pid pid) const { return *processes_.at(pid).space; }
@@ -249,6 +253,11 @@ class Kernel final : private PteBits {
   std::uint64_t frame_of(std::uint64_t pa) const {
     return (pa - config_.dram_base) >> sv::kPageShift;
   }
+  // The frame a valid leaf PTE of pid's maps at va, checked against the reverse map: a
+  // PTE the kernel did not write (a corrupt page table) stops the run (SimulationFailure)
+  // before the kernel acts on it.
+  std::uint64_t mapped_frame(Pid pid, std::uint64_t va, std::uint64_t pte_addr,
+                             std::uint64_t pte) const;
   std::uint64_t mmu_reg(std::uint64_t offset) const { return config_.mmu_base + offset; }
   static std::uint64_t resident_key(Pid pid, std::uint64_t va) {
     return (std::uint64_t{pid} << 40) | (va >> sv::kPageShift);
@@ -273,6 +282,10 @@ class Kernel final : private PteBits {
   std::optional<SwapSpace> swap_space_;  // sized from the device's capacity at boot
   std::optional<AsidAllocator> asids_;   // sized from the satp ASID bits at boot
   std::unique_ptr<PageReplacement> policy_;
+  // FaultInjection::CorruptPte: which PTE writes to spoil, and which bit.
+  static constexpr std::uint64_t kCorruptPteEvery = 64;
+  std::uint64_t ptes_mapped_ = 0;
+  std::mt19937_64 corruption_random_;
   std::vector<SharedObject> objects_;  // libraries first (by config index), then segments
   std::unordered_map<std::uint64_t, std::uint64_t> resident_;  // (pid, vpn) -> frame
   std::uint64_t access_clock_ = 0;

@@ -52,7 +52,7 @@ void Kernel::switch_to(Pid pid) {
 void Kernel::release_leaf(Pid pid, std::uint64_t va, std::uint64_t pte_addr) {
   const std::uint64_t pte = hal_.load64(pte_addr);
   if ((pte & sv::kPteV) != 0) {
-    remove_mapper(frame_of(pte_pa(pte)), pid, va, pte);
+    remove_mapper(mapped_frame(pid, va, pte_addr, pte), pid, va, pte);
   } else if (is_swap_entry(pte)) {
     drop_swap_entry(swap_slot_of(pte));
   } else {

@@ -436,6 +436,20 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     }
     c.swap.timing = preset == "ssd" ? SwapTiming::ssd() : SwapTiming::disk();
   }
+  c.swap.faults.rate = r.fraction("swap.fault_rate");
+  c.swap.faults.seed = c.seed;
+  std::istringstream kinds(r.text("swap.fault_kinds"));
+  for (std::string kind; std::getline(kinds, kind, ',');) {
+    bool* enabled = kind == "error"     ? &c.swap.faults.error
+                    : kind == "timeout" ? &c.swap.faults.timeout
+                    : kind == "corrupt" ? &c.swap.faults.corrupt
+                                        : nullptr;
+    if (enabled == nullptr) {
+      r.fail("swap.fault_kinds",
+             "'" + kind + "' is not a fault kind: a comma-separated list of error, timeout, corrupt");
+    }
+    *enabled = true;
+  }
 
   // cpu
   c.cpu.access_time = r.time("cpu.access_time");
@@ -463,7 +477,12 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
                              : injection == "cow_no_copy"    ? fw::FaultInjection::CowNoCopy
+                             : injection == "corrupt_pte"    ? fw::FaultInjection::CorruptPte
                                                              : fw::FaultInjection::None;
+  c.kernel.swap_io.retries = static_cast<unsigned>(r.integer("firmware.swap_retries"));
+  c.kernel.swap_io.timeout_ps = r.time("firmware.swap_timeout").value();
+  if (c.kernel.swap_io.timeout_ps == 0) r.fail("firmware.swap_timeout", "must be more than 0");
+  c.kernel.swap_io.verify_reads = r.flag("firmware.swap_verify");
   c.kernel.fork =
       r.choice("firmware.fork") == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
   c.kernel.user_frames = r.integer("firmware.user_frames");

@@ -86,6 +86,13 @@ std::vector<ConfigKey> declare() {
              "[models/swap/README.md](models/swap/README.md)"),
       time("swap.command_time", "20us", "`swap.preset=custom`: time per command"),
       time("swap.byte_time", "0.5ns", "`swap.preset=custom`: time per byte moved"),
+      fraction("swap.fault_rate", 0,
+               "share of commands the device fails on purpose (seeded by `sim.seed`), in one of "
+               "`swap.fault_kinds`"),
+      text("swap.fault_kinds", "error,timeout,corrupt", "list",
+           "the faults `swap.fault_rate` injects, comma-separated: `error` (error status), "
+           "`timeout` (no interrupt until aborted), `corrupt` (a read delivers one byte "
+           "changed)"),
 
       choice("mmu.impl", "model", {"model", "rtl", "lockstep"},
              "`model` (C++ reference engine), `rtl` (the verilated RTL), `lockstep` (both, every "
@@ -131,9 +138,18 @@ std::vector<ConfigKey> declare() {
              "`random` seeded by `sim.seed`; `lru` and `opt` are **simulator oracles** (see "
              "below)"),
       choice("firmware.fault_injection", "none",
-             {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy"},
+             {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy", "corrupt_pte"},
              "firmware bugs put in on purpose, to see the integrity checker catch them "
-             "(`cow_no_copy`: a store to a copy-on-write page writes the shared page)"),
+             "(`cow_no_copy`: a store to a copy-on-write page writes the shared page; "
+             "`corrupt_pte`: every 64th PTE mapped has one random bit flipped)"),
+      integer("firmware.swap_retries", 3, 0, 16, "retries",
+              "swap commands that fail (error status, timeout, bad checksum) are tried this "
+              "many more times before the process whose page it is gets killed"),
+      time("firmware.swap_timeout", "50ms",
+           "how long the swap driver waits for a command's interrupt before it aborts it"),
+      flag("firmware.swap_verify", false,
+           "check each page read from swap against the device's checksum of the block (512 "
+           "loads per page); without it a corrupt read reaches the process"),
       choice("firmware.fork", "cow", {"cow", "copy"},
              "`cow` (share private pages write-protected, copy on the first store) or `copy` "
              "(copy them all at fork time)"),

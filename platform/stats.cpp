@@ -131,10 +131,20 @@ json to_json(const fw::KernelStats& s) {
           {"swap_slots_peak", s.swap_slots_peak}};
 }
 
+json to_json(const fw::SwapIoStats& s) {
+  return {{"device_errors", s.device_errors}, {"timeouts", s.timeouts},
+          {"bad_checksums", s.bad_checksums}, {"retries", s.retries},
+          {"recovered", s.recovered},         {"failed", s.failed}};
+}
+
 json to_json(const SwapStats& s) {
   return {{"reads", s.reads},           {"writes", s.writes},
           {"bytes_read", s.bytes_read}, {"bytes_written", s.bytes_written},
-          {"errors", s.errors},         {"busy_ps", s.busy_ps}};
+          {"errors", s.errors},         {"busy_ps", s.busy_ps},
+          {"injected", {{"errors", s.injected_errors},
+                        {"timeouts", s.injected_timeouts},
+                        {"corruptions", s.injected_corruptions}}},
+          {"aborts", s.aborts}};
 }
 
 void print_summary(std::ostream& out, const json& st) {
@@ -195,6 +205,22 @@ void print_summary(std::ostream& out, const json& st) {
   }
   out << "  swap     " << st["swap"]["reads"].get<std::uint64_t>() << " reads, "
       << st["swap"]["writes"].get<std::uint64_t>() << " writes\n";
+  const json& injected = st["swap"]["injected"];
+  const std::uint64_t faults = injected["errors"].get<std::uint64_t>() +
+                               injected["timeouts"].get<std::uint64_t>() +
+                               injected["corruptions"].get<std::uint64_t>();
+  if (faults != 0) {
+    const json& io = vm["swap_io"];
+    out << "  faults   " << faults << " injected (" << injected["errors"].get<std::uint64_t>()
+        << " errors, " << injected["timeouts"].get<std::uint64_t>() << " timeouts, "
+        << injected["corruptions"].get<std::uint64_t>() << " corruptions); the driver saw "
+        << io["device_errors"].get<std::uint64_t>() << " errors, "
+        << io["timeouts"].get<std::uint64_t>() << " timeouts, "
+        << io["bad_checksums"].get<std::uint64_t>() << " bad checksums; "
+        << io["retries"].get<std::uint64_t>() << " retries, "
+        << io["recovered"].get<std::uint64_t>() << " recovered, "
+        << io["failed"].get<std::uint64_t>() << " fatal\n";
+  }
   if (st["check"]["enabled"].get<bool>()) {
     out << "  check    " << st["check"]["reads_verified"].get<std::uint64_t>()
         << " reads verified, " << st["check"]["mismatches"].get<std::uint64_t>() << " mismatches\n";

@@ -17,6 +17,7 @@ nlohmann::json to_json(const DramStats& s);
 nlohmann::json to_json(const CpuStats& s);
 nlohmann::json to_json(const fw::KernelStats& s);
 nlohmann::json to_json(const SwapStats& s);
+nlohmann::json to_json(const fw::SwapIoStats& s);
 
 void print_summary(std::ostream& out, const nlohmann::json& stats);
 

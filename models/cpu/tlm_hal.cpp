@@ -56,9 +56,13 @@ void TlmHal::spend(std::uint64_t picoseconds) {
 
 namespace mmusim {
 
-void TlmHal::wait_for_interrupt() {
+bool TlmHal::wait_for_interrupt(std::uint64_t timeout_ps) {
   keeper_.sync();  // the device must see the time the firmware has reached
-  if (!irq_.read()) sc_core::wait(irq_.posedge_event());
+  if (!irq_.read()) {
+    sc_core::wait(sc_core::sc_time(static_cast<double>(timeout_ps), sc_core::SC_PS),
+                  irq_.posedge_event());
+  }
+  return irq_.read();
 }
 
 }  // namespace mmusim

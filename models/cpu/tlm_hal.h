@@ -33,7 +33,7 @@ class TlmHal final : public fw::Hal {
     return static_cast<std::uint64_t>(keeper_.get_current_time().value());
   }
   void spend(std::uint64_t picoseconds) override;
-  void wait_for_interrupt() override;
+  bool wait_for_interrupt(std::uint64_t timeout_ps) override;
 
  private:
   void transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data, unsigned length);

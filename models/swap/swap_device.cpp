@@ -1,6 +1,7 @@
 #include "swap_device.h"
 
 #include "register_access.h"
+#include "uniform.h"
 
 #include <cstring>
 #include <vector>
@@ -17,7 +18,10 @@ SwapTiming SwapTiming::disk() {
 }
 
 SwapDevice::SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& config)
-    : sc_core::sc_module(name), config_(config), capacity_blocks_(config.size / kBytesPerBlock) {
+    : sc_core::sc_module(name),
+      config_(config),
+      capacity_blocks_(config.size / kBytesPerBlock),
+      fault_random_(config.faults.seed) {
   regs.register_b_transport(this, &SwapDevice::register_transport);
   SC_HAS_PROCESS(SwapDevice);
   SC_THREAD(worker);
@@ -41,6 +45,7 @@ std::uint64_t SwapDevice::read_register(std::uint64_t offset) const {
     case kIrqStatus: return irq_pending_ ? 1 : 0;
     case kCapacity: return capacity_blocks_;
     case kBlockSize: return kBytesPerBlock;
+    case kChecksum: return checksum(block_);
     default: return 0;
   }
 }
@@ -64,6 +69,10 @@ void SwapDevice::write_register(std::uint64_t offset, std::uint64_t value,
 }
 
 void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
+  if (command == static_cast<std::uint64_t>(Command::Abort)) {
+    abort();
+    return;
+  }
   const bool known = command == static_cast<std::uint64_t>(Command::Read) ||
                      command == static_cast<std::uint64_t>(Command::Write);
   const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
@@ -78,13 +87,35 @@ void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
   command_ = static_cast<Command>(command);
   status_ = Status::Busy;
   error_ = Error::None;
+  fault_ = draw_fault(command_);
   // The register write happened at the initiator's local time: start from there.
   start_event_.notify(delay);
+}
+
+void SwapDevice::abort() {
+  if (status_ != Status::Busy) return;
+  ++generation_;
+  ++stats_.aborts;
+  status_ = Status::Idle;
+  error_ = Error::None;
+}
+
+SwapDevice::Fault SwapDevice::draw_fault(Command command) {
+  const SwapFaults& f = config_.faults;
+  if (f.rate == 0) return Fault::None;
+  if (to_unit_interval(fault_random_()) >= f.rate) return Fault::None;
+  std::vector<Fault> kinds;
+  if (f.error) kinds.push_back(Fault::Error);
+  if (f.timeout) kinds.push_back(Fault::Timeout);
+  if (f.corrupt && command == Command::Read) kinds.push_back(Fault::Corrupt);
+  if (kinds.empty()) return Fault::None;
+  return kinds[scale_to_range(fault_random_(), kinds.size())];
 }
 
 void SwapDevice::worker() {
   for (;;) {
     wait(start_event_);
+    const std::uint64_t generation = generation_;
     trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 1);
     const std::uint64_t bytes = count_ * kBytesPerBlock;
     const sc_core::sc_time service =
@@ -92,13 +123,28 @@ void SwapDevice::worker() {
     wait(service);
     stats_.busy_ps += service.value();
     trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
-    finish(transfer(), sc_core::sc_time_stamp());
+    if (generation != generation_) continue;  // aborted while it ran
+    switch (fault_) {
+      case Fault::Timeout:
+        ++stats_.injected_timeouts;  // stays busy with no interrupt until aborted
+        break;
+      case Fault::Error:
+        ++stats_.injected_errors;
+        finish(Error::MediaError, sc_core::sc_time_stamp());
+        break;
+      case Fault::Corrupt:
+        ++stats_.injected_corruptions;
+        finish(transfer(/*corrupt=*/true), sc_core::sc_time_stamp());
+        break;
+      case Fault::None: finish(transfer(/*corrupt=*/false), sc_core::sc_time_stamp()); break;
+    }
   }
 }
 
 // Moves the data by DMA, one block per bus transaction. The DMA's bus and DRAM time is
 // part of the modelled service time, so its annotated delay is not waited for again.
-Error SwapDevice::transfer() {
+// `corrupt`: the first block reaches DRAM with one byte changed (what is stored stays).
+Error SwapDevice::transfer(bool corrupt) {
   std::vector<std::uint8_t> buffer(kBytesPerBlock);
   const bool to_dram = command_ == Command::Read;
   for (std::uint64_t i = 0; i < count_; ++i) {
@@ -115,6 +161,7 @@ Error SwapDevice::transfer() {
       } else {
         std::memset(buffer.data(), 0, kBytesPerBlock);
       }
+      if (corrupt && i == 0) buffer[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
       t.set_command(tlm::TLM_WRITE_COMMAND);
     } else {
       t.set_command(tlm::TLM_READ_COMMAND);
@@ -137,6 +184,17 @@ Error SwapDevice::transfer() {
     stats_.bytes_written += bytes;
   }
   return Error::None;
+}
+
+std::uint64_t SwapDevice::checksum(std::uint64_t block) const {
+  BlockChecksum sum;
+  const auto stored = blocks_.find(block);
+  for (std::uint64_t offset = 0; offset < kBytesPerBlock; offset += 8) {
+    std::uint64_t word = 0;  // little-endian, as the DMA lays it in DRAM
+    if (stored != blocks_.end()) std::memcpy(&word, stored->second.get() + offset, 8);
+    sum.add(word);
+  }
+  return sum.value();
 }
 
 void SwapDevice::finish(Error error, const sc_core::sc_time& at) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <random>
 #include <vector>
 #include <systemc>
 #include <tlm>
@@ -26,9 +27,20 @@ struct SwapTiming {
   static SwapTiming disk();  // HDD-like: 5 ms + 10 ns/B (~100 MB/s)
 };
 
+// Faults the device injects, seeded: each command fails with probability `rate`, in one
+// of the enabled kinds, drawn evenly (corrupt only on reads).
+struct SwapFaults {
+  double rate = 0;
+  bool error = false;    // the command completes with Error::MediaError, no data moved
+  bool timeout = false;  // the command never completes: busy, no interrupt, until Abort
+  bool corrupt = false;  // a read delivers the block with one byte changed (storage intact)
+  std::uint64_t seed = 1;
+};
+
 struct SwapConfig {
   std::uint64_t size = std::uint64_t{256} << 20;  // bytes; a multiple of the block size
   SwapTiming timing = SwapTiming::ssd();
+  SwapFaults faults;
 };
 
 struct SwapStats {
@@ -38,6 +50,10 @@ struct SwapStats {
   std::uint64_t bytes_written = 0;
   std::uint64_t errors = 0;
   std::uint64_t busy_ps = 0;
+  std::uint64_t injected_errors = 0;  // SwapFaults, by kind
+  std::uint64_t injected_timeouts = 0;
+  std::uint64_t injected_corruptions = 0;
+  std::uint64_t aborts = 0;
 };
 
 class SwapDevice final : public sc_core::sc_module {
@@ -61,9 +77,13 @@ class SwapDevice final : public sc_core::sc_module {
   void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   std::uint64_t read_register(std::uint64_t offset) const;
   void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
+  enum class Fault { None, Error, Timeout, Corrupt };
   void start(std::uint64_t command, const sc_core::sc_time& delay);
+  void abort();
+  Fault draw_fault(swap_regs::Command command);
   void worker();
-  swap_regs::Error transfer();
+  swap_regs::Error transfer(bool corrupt);
+  std::uint64_t checksum(std::uint64_t block) const;
   void finish(swap_regs::Error error, const sc_core::sc_time& at);
   void trace(ActivityTrace::Signal signal, const sc_core::sc_time& at, std::uint64_t value);
 
@@ -77,6 +97,9 @@ class SwapDevice final : public sc_core::sc_module {
   swap_regs::Status status_ = swap_regs::Status::Idle;
   swap_regs::Error error_ = swap_regs::Error::None;
   bool irq_pending_ = false;
+  Fault fault_ = Fault::None;    // the one the running command suffers
+  std::uint64_t generation_ = 0;  // counts Aborts: a command aborted does not complete
+  std::mt19937_64 fault_random_;
   sc_core::sc_event start_event_;
   SwapStats stats_;
   ActivityTrace* trace_ = nullptr;

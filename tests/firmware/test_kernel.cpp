@@ -213,7 +213,7 @@ TEST_F(KernelTest, SwapDmaErrorIsReportedAsAKillNotACrash) {
   for (std::uint64_t page = 0; page < 8; ++page) write(pid, kHeap + page * kPageSize, page);
   hal.dma_offset = std::uint64_t{1} << 40;  // the device is told an address outside DRAM
   const auto report = killed(pid, kHeap + 8 * kPageSize, AccessKind::Write);
-  EXPECT_EQ(report.reason, "swap I/O error while evicting: DMA failed (buffer not in DRAM)");
+  EXPECT_EQ(report.reason, "swap I/O error while evicting: device error: DMA failed (buffer not in DRAM)");
 }
 
 TEST_F(KernelTest, BrkMmapAndMunmapChangeTheAddressSpace) {

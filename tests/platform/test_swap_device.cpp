@@ -51,12 +51,13 @@ struct Driver : sc_core::sc_module {
 };
 
 struct SwapFixture : ::testing::Test {
-  SwapFixture() : bus("bus", sc_time(1, sc_core::SC_NS)) {
+  explicit SwapFixture(const SwapFaults& faults = {}) : bus("bus", sc_time(1, sc_core::SC_NS)) {
     DramConfig dc;
     dc.size = 1 << 20;
     dram = std::make_unique<Dram>("dram", dc);
     SwapConfig sc;
     sc.size = 16 * kBytesPerBlock;
+    sc.faults = faults;
     swap = std::make_unique<SwapDevice>("swap", sc);
     cpu.socket.bind(bus.target);
     swap->dma.bind(bus.target);
@@ -113,6 +114,90 @@ TEST_F(SwapFixture, DmaOutsideDramFailsWithAnErrorTheFirmwareCanRead) {
   };
   sc_core::sc_start();
   EXPECT_EQ(swap->stats().errors, 4u);
+}
+
+TEST_F(SwapFixture, TheChecksumRegisterIsTheStoredBlocks) {
+  cpu.script = [&](Driver& d) {
+    BlockChecksum written, zeros;
+    for (std::uint64_t i = 0; i < 512; ++i) {
+      d.access(tlm::TLM_WRITE_COMMAND, kDramBase + 8 * i, i * 7 + 3);
+      written.add(i * 7 + 3);
+      zeros.add(0);
+    }
+    EXPECT_EQ(d.command(Command::Write, 5, kDramBase), Status::Done);
+    d.set(kBlock, 5);
+    EXPECT_EQ(d.reg(kChecksum), written.value());
+    d.set(kBlock, 6);  // never written: all zeros
+    EXPECT_EQ(d.reg(kChecksum), zeros.value());
+  };
+  sc_core::sc_start();
+}
+
+// Every command faults, in the one kind each test enables.
+SwapFaults always(bool error, bool timeout, bool corrupt) {
+  SwapFaults f;
+  f.rate = 1;
+  f.error = error;
+  f.timeout = timeout;
+  f.corrupt = corrupt;
+  return f;
+}
+
+struct MediaErrors : SwapFixture {
+  MediaErrors() : SwapFixture(always(true, false, false)) {}
+};
+TEST_F(MediaErrors, FailTheCommandWithTheirOwnErrorCode) {
+  cpu.script = [&](Driver& d) {
+    EXPECT_EQ(d.command(Command::Write, 0, kDramBase), Status::Failed);
+    EXPECT_EQ(d.reg(kError), static_cast<std::uint64_t>(Error::MediaError));
+  };
+  sc_core::sc_start();
+  EXPECT_EQ(swap->stats().injected_errors, 1u);
+  EXPECT_EQ(swap->stats().writes, 0u);
+}
+
+struct Timeouts : SwapFixture {
+  Timeouts() : SwapFixture(always(false, true, false)) {}
+};
+TEST_F(Timeouts, LeaveTheDeviceBusyWithNoInterruptUntilAborted) {
+  cpu.script = [&](Driver& d) {
+    d.set(kBlock, 0);
+    d.set(kDramAddr, kDramBase);
+    d.set(kCount, 1);
+    d.set(kCommand, static_cast<std::uint64_t>(Command::Read));
+    wait(sc_time(1, sc_core::SC_MS));  // fifty times the command's service time
+    EXPECT_FALSE(d.irq.read());
+    EXPECT_EQ(d.reg(kStatus), static_cast<std::uint64_t>(Status::Busy));
+    d.set(kCommand, static_cast<std::uint64_t>(Command::Abort));
+    EXPECT_EQ(d.reg(kStatus), static_cast<std::uint64_t>(Status::Idle));
+    EXPECT_FALSE(d.irq.read());
+  };
+  sc_core::sc_start();
+  EXPECT_EQ(swap->stats().injected_timeouts, 1u);
+  EXPECT_EQ(swap->stats().aborts, 1u);
+}
+
+struct Corruptions : SwapFixture {
+  Corruptions() : SwapFixture(always(false, false, true)) {}
+};
+TEST_F(Corruptions, DeliverOneByteChangedWhileTheStoredBlockAndItsChecksumStay) {
+  cpu.script = [&](Driver& d) {
+    for (std::uint64_t i = 0; i < 512; ++i) d.access(tlm::TLM_WRITE_COMMAND, kDramBase + 8 * i, i);
+    EXPECT_EQ(d.command(Command::Write, 2, kDramBase), Status::Done);  // writes never corrupt
+    EXPECT_EQ(d.command(Command::Read, 2, kDramBase + kBytesPerBlock), Status::Done);
+    BlockChecksum delivered;
+    unsigned bytes_changed = 0;
+    for (std::uint64_t i = 0; i < 512; ++i) {
+      const std::uint64_t word = d.access(tlm::TLM_READ_COMMAND, kDramBase + kBytesPerBlock + 8 * i);
+      delivered.add(word);
+      for (std::uint64_t diff = word ^ i; diff != 0; diff >>= 8) bytes_changed += (diff & 0xFF) != 0;
+    }
+    EXPECT_EQ(bytes_changed, 1u);
+    d.set(kBlock, 2);
+    EXPECT_NE(d.reg(kChecksum), delivered.value());
+  };
+  sc_core::sc_start();
+  EXPECT_EQ(swap->stats().injected_corruptions, 1u);
 }
 
 }  // namespace

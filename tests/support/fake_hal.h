@@ -57,7 +57,10 @@ class FakeHal final : public fw::Hal {
     ++copies;
   }
   std::uint64_t now_ps() const override { return spent_ps; }
-  void wait_for_interrupt() override { ++interrupt_waits; }
+  bool wait_for_interrupt(std::uint64_t) override {
+    ++interrupt_waits;
+    return true;
+  }
   void spend(std::uint64_t ps) override { spent_ps += ps; }
 
   // Puts a page's worth of words on the fake device (a disk image), at `block`.
