@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <cstring>
+#include <sys/resource.h>
 
 #include "engine_factory.h"
 #include "library_image.h"
@@ -19,6 +20,13 @@ namespace mmusim {
 using nlohmann::json;
 
 namespace {
+// The most host memory this process has held (its peak resident set).
+std::uint64_t max_resident_kib() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss);
+}
+
 // Per-process seed: distinct streams from one workload seed.
 std::uint64_t process_seed(std::uint64_t seed, unsigned pid) {
   return seed * 0x9E3779B97F4A7C15ull + pid + 1;
@@ -28,23 +36,34 @@ std::uint64_t process_seed(std::uint64_t seed, unsigned pid) {
 std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) {
   const WorkloadConfig& w = config.workload;
   if (w.type == WorkloadType::Scenario) return {};  // its processes start as it runs
+  // A trace streams from its file, except for the opt oracle: it must see the future.
   std::shared_ptr<const std::vector<Access>> trace;
+  std::shared_ptr<TraceFile> trace_file;
   const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
   if (is_trace(w.type)) {
-    auto accesses = w.type == WorkloadType::Lackey ? read_lackey_trace(w.path, user_top)
-                                                   : read_page_trace(w.path, user_top);
-    link_next_uses(accesses);
-    trace = std::make_shared<const std::vector<Access>>(std::move(accesses));
+    const TraceSource source{
+        w.type == WorkloadType::Lackey ? TraceFormat::Lackey : TraceFormat::Pages, w.path, user_top};
+    if (config.kernel.replacement == fw::PageReplacementKind::Opt) {
+      auto accesses = read_trace(source);
+      link_next_uses(accesses);
+      trace = std::make_shared<const std::vector<Access>>(std::move(accesses));
+    } else {
+      trace_file = std::make_shared<TraceFile>(source, check_trace(source));
+    }
   }
   const std::uint64_t window = sv::page_round_up(w.footprint);
   std::vector<ProcessSpec> processes;
   for (unsigned pid = 0; pid < w.processes; ++pid) {
     ProcessSpec spec;
-    if (trace) {
+    if (trace || trace_file) {
       // Trace replay: every page the trace touches is valid user memory, RWX.
       spec.regions.push_back(
           {"trace", fw::RegionKind::Anonymous, 0, user_top, sv::kPteR | sv::kPteW | sv::kPteX});
-      spec.stream = std::make_unique<TraceStream>(trace);
+      if (trace) {
+        spec.stream = std::make_unique<TraceStream>(trace);
+      } else {
+        spec.stream = std::make_unique<TraceFileStream>(trace_file);
+      }
     } else if (w.type == WorkloadType::Program) {
       fw::ProgramImage image;
       image.text_size = ProgramStream::kTextBytes;
@@ -161,7 +180,8 @@ RunResult Platform::run(bool show_progress) {
   s["host"] = {{"seconds", host_seconds},
                {"accesses_per_second", static_cast<double>(cpu.accesses) / host_seconds},
                {"cpu_seconds", cpu_seconds},
-               {"accesses_per_cpu_second", static_cast<double>(cpu.accesses) / cpu_seconds}};
+               {"accesses_per_cpu_second", static_cast<double>(cpu.accesses) / cpu_seconds},
+               {"max_rss_kib", max_resident_kib()}};
   s["cpu"] = to_json(cpu);
   s.update(to_json(mmu_.stats()));
   s["vm"] = to_json(kernel_.stats());

@@ -119,3 +119,58 @@ TEST(LackeyTrace, AnAddressThatCannotBeUserMemoryIsRefusedAtItsLine) {
 
 }  // namespace
 }  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+bool same(const Access& a, const Access& b) {
+  return a.va == b.va && a.size == b.size && a.kind == b.kind;
+}
+
+// Streaming gives what reading whole gives, for each of several processes reading one
+// file at their own pace, across buffer refills.
+TEST(TraceStreaming, EveryProcessReplaysTheWholeTraceFromOneFile) {
+  std::string text = "==1== valgrind\r\n";
+  for (int i = 0; i < 10000; ++i) {
+    text += (i % 3 == 0 ? "I  " : i % 3 == 1 ? " L " : " M ");
+    text += (i % 7 == 0 ? "4000ffc" : std::to_string(100000 + i * 24)) + ",8\r\n";
+  }
+  const TraceSource source{TraceFormat::Lackey, test::write_temp_file("stream.lackey", text),
+                           kAnyAddress};
+  const std::vector<Access> whole = read_trace(source);
+  ASSERT_EQ(check_trace(source), whole.size());
+  auto file = std::make_shared<TraceFile>(source, whole.size());
+  TraceFileStream a(file), b(file);
+  EXPECT_EQ(a.length(), whole.size());
+  std::size_t at_a = 0, at_b = 0;
+  Access got;
+  // a runs three accesses for every one of b's, then b runs to the end alone.
+  while (at_a < whole.size()) {
+    for (int k = 0; k < 3 && at_a < whole.size(); ++k) {
+      ASSERT_TRUE(a.next(got));
+      ASSERT_TRUE(same(got, whole[at_a++])) << at_a;
+    }
+    ASSERT_TRUE(b.next(got));
+    ASSERT_TRUE(same(got, whole[at_b++])) << at_b;
+  }
+  EXPECT_FALSE(a.next(got));
+  while (b.next(got)) ASSERT_TRUE(same(got, whole[at_b++]));
+  EXPECT_EQ(at_b, whole.size());
+}
+
+TEST(TraceStreaming, ABadLineIsFoundBeforeTheRunAtItsLine) {
+  const std::string path = test::write_temp_file("stream_bad.txt", "1\n2\n# c\nx3\n");
+  EXPECT_THROW(
+      {
+        try {
+          check_trace({TraceFormat::Pages, path, kAnyAddress});
+        } catch (const InputError& e) {
+          EXPECT_EQ(std::string(e.what()).find(path + ":4: "), 0u) << e.what();
+          throw;
+        }
+      },
+      InputError);
+}
+
+}  // namespace
+}  // namespace mmusim

@@ -658,6 +658,26 @@ TEST(Cli, ConfigListsEveryKeyAndWritesConfigsThatRun) {
   EXPECT_EQ(json::parse(test::slurp(path))["config"]["mmu"]["mode"], "sv48");
 }
 
+// A trace streams: ten times the lines, the same host memory.
+TEST(Cli, ATraceTenTimesLongerReplaysInTheSameMemory) {
+  const auto peak_kib = [](std::size_t lines) {
+    std::string text;
+    for (std::size_t i = 0; i < lines; ++i) text += std::to_string((i * 7919) % 5000) + "\n";
+    const std::string trace = write_temp_file("long_" + std::to_string(lines) + ".txt", text);
+    const std::string stats = test::temp_path("long_stats.json");
+    const test::Result r = test::mmusim("run -q --set workload.type=pages --set workload.path=" +
+                                        trace + " --set workload.processes=1 --stats " + stats);
+    EXPECT_EQ(r.status, 0) << r.err;
+    const json s = json::parse(test::slurp(stats));
+    EXPECT_EQ(s["sim"]["accesses"].get<std::size_t>(), lines);
+    return s["host"]["max_rss_kib"].get<std::int64_t>();
+  };
+  const std::int64_t short_run = peak_kib(50000);
+  const std::int64_t long_run = peak_kib(500000);
+  // Held in memory (as the opt oracle does), the 450 000 more accesses take 10 MB more.
+  EXPECT_LT(long_run - short_run, 4096) << short_run << " KiB against " << long_run << " KiB";
+}
+
 TEST(Cli, VersionAndTheExitStatusesInRunHelp) {
   test::Result r = test::mmusim("--version");
   EXPECT_EQ(r.status, 0);
