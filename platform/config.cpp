@@ -9,6 +9,7 @@
 #include "config_keys.h"
 #include "did_you_mean.h"
 #include "input_error.h"
+#include "input_file.h"
 #include "json_locator.h"
 #include "tlb_cfg.h"
 #include "units.h"
@@ -71,8 +72,7 @@ ConfigDocument::ConfigDocument() : json_(json::parse(default_config().dump())) {
 }
 
 void ConfigDocument::overlay_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open config file");
+  std::ifstream in = open_input_file(path, "config file");
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "input_error.h"
+#include "input_file.h"
 #include "engine_factory.h"
 #include "hex.h"
 #include "reference_engine.h"
@@ -58,14 +59,8 @@ std::vector<std::string> tokens_of(std::string line) {
   return tokens;
 }
 
-std::ifstream open_input(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, std::string("cannot open ") + what);
-  return in;
-}
-
 std::map<std::uint64_t, std::uint64_t> read_image(const std::string& path) {
-  std::ifstream in = open_input(path, "image file");
+  std::ifstream in = open_input_file(path, "image file");
   std::map<std::uint64_t, std::uint64_t> words;
   std::map<std::uint64_t, std::size_t> line_of;
   std::string line;
@@ -193,7 +188,7 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
   // Parse every request before answering any, so bad input produces no partial output.
   std::vector<Request> requests;
   {
-    std::ifstream in = open_input(options.requests_path, "requests file");
+    std::ifstream in = open_input_file(options.requests_path, "requests file");
     std::string line;
     for (std::size_t number = 1; std::getline(in, line); ++number) {
       const auto t = tokens_of(line);

@@ -11,6 +11,7 @@
 #include "translate_pair.h"
 #include "rtl_engine.h"
 #include "input_error.h"
+#include "input_file.h"
 #include "json_locator.h"
 #include "stats.h"
 
@@ -38,8 +39,7 @@ std::string replay_command(const VerifyOptions& o, std::uint64_t seed) {
 }
 
 void add_coverage_file(verify::Coverage& coverage, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open coverage file");
+  std::ifstream in = open_input_file(path, "coverage file");
   std::stringstream text;
   text << in.rdbuf();
   const auto doc = nlohmann::json::parse(text.str(), nullptr, false);

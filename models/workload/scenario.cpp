@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "input_error.h"
+#include "input_file.h"
 #include "sv.h"
 #include "units.h"
 
@@ -262,8 +263,7 @@ ScenarioAction parse_action(Line& line, std::size_t number, Names& names) {
 }  // namespace
 
 Scenario read_scenario(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open scenario file");
+  std::ifstream in = open_input_file(path, "scenario file");
   Scenario s;
   s.path = path;
   Names names;

@@ -4,17 +4,14 @@
 
 #include "hex.h"
 #include "input_error.h"
+#include "input_file.h"
 #include "sv.h"
 
 namespace mmusim {
 
 namespace {
 
-std::ifstream open_trace(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open trace file");
-  return in;
-}
+std::ifstream open_trace(const std::string& path) { return open_input_file(path, "trace file"); }
 
 // Parses all of [begin, end) as an unsigned integer in `base`; false on anything else.
 bool parse_number(const char* begin, const char* end, int base, std::uint64_t& out) {

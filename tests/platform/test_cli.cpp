@@ -678,6 +678,26 @@ TEST(Cli, ATraceTenTimesLongerReplaysInTheSameMemory) {
   EXPECT_LT(long_run - short_run, 4096) << short_run << " KiB against " << long_run << " KiB";
 }
 
+// A directory read as empty (a trace of nothing, exit 0) and /dev/zero never ended.
+TEST(Cli, AnInputThatIsNotARegularFileIsRefusedAtOnce) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"run -q --set workload.type=pages --set workload.path=/dev/zero",
+       "/dev/zero: cannot read trace file: not a regular file (a device or a pipe)"},
+      {"run -q --set workload.type=lackey --set workload.path=/tmp",
+       "/tmp: cannot read trace file: not a regular file (a directory)"},
+      {"run -q /dev/zero", "/dev/zero: cannot read config file: not a regular file"},
+      {"run -q --set workload.type=scenario --set workload.path=/dev/zero",
+       "/dev/zero: cannot read scenario file: not a regular file"},
+      {"translate --satp 0 --image /dev/zero --requests /dev/zero",
+       "/dev/zero: cannot read image file: not a regular file"},
+  };
+  for (const auto& [args, error] : cases) {
+    const test::Result r = test::mmusim(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(r.err.rfind(error, 0), 0u) << args << ": " << r.err;
+  }
+}
+
 TEST(Cli, VersionAndTheExitStatusesInRunHelp) {
   test::Result r = test::mmusim("--version");
   EXPECT_EQ(r.status, 0);

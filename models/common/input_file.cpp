@@ -1,0 +1,22 @@
+#include "input_file.h"
+
+#include <sys/stat.h>
+
+#include "input_error.h"
+
+namespace mmusim {
+
+std::ifstream open_input_file(const std::string& path, const std::string& what) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) throw InputError(path, "cannot open " + what);
+  if (!S_ISREG(info.st_mode)) {
+    throw InputError(path, "cannot read " + what + ": not a regular file (" +
+                               (S_ISDIR(info.st_mode) ? "a directory" : "a device or a pipe") +
+                               ")");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "cannot open " + what);
+  return in;
+}
+
+}  // namespace mmusim

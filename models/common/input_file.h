@@ -1,0 +1,14 @@
+#pragma once
+// Opens a file the user named (config, trace, scenario, image, requests, coverage) for
+// reading. Only a regular file will do: a directory reads as empty and a device or a
+// pipe (/dev/zero, /dev/stdin) may never end, so both are refused up front.
+
+#include <fstream>
+#include <string>
+
+namespace mmusim {
+
+// `what` names the file in the error: "cannot open trace file". InputError on failure.
+std::ifstream open_input_file(const std::string& path, const std::string& what);
+
+}  // namespace mmusim
