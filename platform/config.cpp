@@ -30,6 +30,10 @@ std::size_t line_of_byte(const std::string& text, std::size_t byte) {
 constexpr unsigned kMaxDepth = 32;
 
 json parse_json_text(const std::string& text, const std::string& origin) {
+  // nlohmann's parser stops at a NUL and ignores the rest: refuse the text instead.
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    throw InputError(origin, line_of_byte(text, nul), "a NUL byte: not a JSON text");
+  }
   if (const std::size_t line = line_nested_deeper_than(text, kMaxDepth)) {
     throw InputError(origin, line, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
@@ -77,8 +81,8 @@ void ConfigDocument::overlay_file(const std::string& path) {
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   const json user = parse_json_text(text, path);
-  const auto lines = key_lines(text, path);
   if (!user.is_object()) throw InputError(path, 1, "the config must be a JSON object");
+  const auto lines = key_lines(text, path);
   overlay(json_, user, "", lines, path);
 }
 
@@ -86,6 +90,15 @@ void ConfigDocument::overlay_assignment(const std::string& assignment, const std
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError(origin, "expected key.path=value, got '" + assignment + "'");
+  }
+  // A config is JSON, which is UTF-8: anything else could not be shown in an error or
+  // written back to the stats' config (found by fuzz/fuzz_config.cpp).
+  try {
+    (void)json(assignment).dump();
+  } catch (const json::type_error&) {
+    const std::string shown =
+        json(assignment).dump(-1, ' ', false, json::error_handler_t::replace);
+    throw InputError(origin, "not valid UTF-8: " + shown);
   }
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);

@@ -54,7 +54,9 @@ KeyLines locate_keys(const std::string& text) {
       stack.push_back({c == '{', child_path(), "", 0});
       expecting_key = c == '{';
     } else if (c == '}' || c == ']') {
-      stack.pop_back();
+      // Only past the end of what the parser accepted (it stops at a NUL) can a close
+      // have no open: found by fuzz/fuzz_config.cpp.
+      if (!stack.empty()) stack.pop_back();
       expecting_key = false;
     } else if (c == ',') {
       if (!stack.empty()) {

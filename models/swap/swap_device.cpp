@@ -61,7 +61,7 @@ void SwapDevice::write_register(std::uint64_t offset, std::uint64_t value,
       if ((value & 1) != 0) {
         irq_pending_ = false;
         irq.write(false);
-        trace(ActivityTrace::Signal::SwapIrq, sc_core::sc_time_stamp() + delay, 0);
+        record_activity(ActivityTrace::Signal::SwapIrq, sc_core::sc_time_stamp() + delay, 0);
       }
       break;
     default: break;
@@ -116,13 +116,13 @@ void SwapDevice::worker() {
   for (;;) {
     wait(start_event_);
     const std::uint64_t generation = generation_;
-    trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 1);
+    record_activity(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 1);
     const std::uint64_t bytes = count_ * kBytesPerBlock;
     const sc_core::sc_time service =
         config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
     wait(service);
     stats_.busy_ps += service.value();
-    trace(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
+    record_activity(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
     if (generation != generation_) continue;  // aborted while it ran
     switch (fault_) {
       case Fault::Timeout:
@@ -203,10 +203,10 @@ void SwapDevice::finish(Error error, const sc_core::sc_time& at) {
   if (error != Error::None) ++stats_.errors;
   irq_pending_ = true;
   irq.write(true);
-  trace(ActivityTrace::Signal::SwapIrq, at, 1);
+  record_activity(ActivityTrace::Signal::SwapIrq, at, 1);
 }
 
-void SwapDevice::trace(ActivityTrace::Signal signal, const sc_core::sc_time& at,
+void SwapDevice::record_activity(ActivityTrace::Signal signal, const sc_core::sc_time& at,
                        std::uint64_t value) {
   if (trace_ != nullptr) trace_->change(static_cast<std::uint64_t>(at.value()), signal, value);
 }

@@ -85,7 +85,7 @@ class SwapDevice final : public sc_core::sc_module {
   swap_regs::Error transfer(bool corrupt);
   std::uint64_t checksum(std::uint64_t block) const;
   void finish(swap_regs::Error error, const sc_core::sc_time& at);
-  void trace(ActivityTrace::Signal signal, const sc_core::sc_time& at, std::uint64_t value);
+  void record_activity(ActivityTrace::Signal signal, const sc_core::sc_time& at, std::uint64_t value);
 
   const SwapConfig config_;
   const std::uint64_t capacity_blocks_;

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "config_keys.h"
 #include "input_error.h"
+#include "json_locator.h"
 #include "temp_file.h"
 
 namespace mmusim {
@@ -99,6 +100,22 @@ TEST(Config, SetErrorsNameTheSetAndTheKey) {
   EXPECT_NE(
       error_of([] { with_sets({"mmu.mode=sv57"}); }).find("--set:1: mmu.mode: must be one of"),
       std::string::npos);
+}
+
+// Found by fuzz_config: the error message's dump of the value threw, and the run ended
+// with exit 1 and a JSON library exception instead of exit 2.
+TEST(Config, ASetThatIsNotUtf8IsRefusedNamingTheSet) {
+  const std::string e = error_of([] { with_sets({"mmu.mode=sv39", "mmu.tlb.l1.entries=\xd8v48"}); });
+  EXPECT_EQ(e.rfind("--set:2: not valid UTF-8: ", 0), 0u) << e;
+}
+
+// Found by fuzz_config: the parser stopped at a NUL and accepted the text; the key
+// locator then scanned past it and popped an empty stack (a segmentation fault).
+TEST(Config, AConfigWithANulByteIsRefusedAtItsLine) {
+  const std::string path = write_temp_file(
+      "nul.json", std::string("{\"mmu\": {\"mode\": \"sv48\"}}\n\0}}]]\n", 28));
+  EXPECT_EQ(error_of([&] { ConfigDocument().overlay_file(path); }),
+            path + ":2: a NUL byte: not a JSON text");
 }
 
 TEST(Config, ARuleAcrossKeysBlamesTheValueTheUserGaveAndNamesBothOrigins) {
@@ -254,6 +271,16 @@ TEST(ConfigKeys, TheReadmeTableIsTheDeclaredOne) {
   EXPECT_TRUE(readme.substr(from + 1, to - from - 1) == config_table_markdown())
       << "README.md's config table differs from the declarations: replace it with the output "
          "of `build/bin/mmusim config --markdown`";
+}
+
+}  // namespace
+}  // namespace mmusim
+
+namespace mmusim {
+namespace {
+
+TEST(JsonLocator, UnbalancedClosesPastTheEndDoNotUnderflow) {
+  EXPECT_EQ(locate_keys("}}]{\"a\": 1}}]").lines.at("a"), 1u);
 }
 
 }  // namespace

@@ -4,10 +4,7 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "bus.h"
-#include "config.h"
-#include "dram.h"
-#include "swap_device.h"
+#include "swap_bench.h"
 #include "transport.h"
 
 namespace mmusim {
@@ -51,26 +48,10 @@ struct Driver : sc_core::sc_module {
 };
 
 struct SwapFixture : ::testing::Test {
-  explicit SwapFixture(const SwapFaults& faults = {}) : bus("bus", sc_time(1, sc_core::SC_NS)) {
-    DramConfig dc;
-    dc.size = 1 << 20;
-    dram = std::make_unique<Dram>("dram", dc);
-    SwapConfig sc;
-    sc.size = 16 * kBytesPerBlock;
-    sc.faults = faults;
-    swap = std::make_unique<SwapDevice>("swap", sc);
-    cpu.socket.bind(bus.target);
-    swap->dma.bind(bus.target);
-    bus.attach(dram->target, "dram", kDramBase, dc.size);
-    bus.attach(swap->regs, "swap", kSwapRegsBase, kRegionSize);
-    swap->irq.bind(irq);
-    cpu.irq.bind(irq);
-  }
+  explicit SwapFixture(const SwapFaults& faults = {}) : bench(faults, cpu.socket, cpu.irq) {}
   Driver cpu{"cpu"};
-  Bus bus;
-  std::unique_ptr<Dram> dram;
-  std::unique_ptr<SwapDevice> swap;
-  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq{"irq"};
+  test::SwapBench bench;
+  std::unique_ptr<SwapDevice>& swap = bench.swap;
 };
 
 TEST_F(SwapFixture, PageRoundTripsThroughTheDeviceWithTheDocumentedTiming) {
