@@ -3,9 +3,10 @@
 // the level bound, and give the same answer when the walk is repeated on the same
 // memory.
 //
-// Input: a header (mode, root page, request, A/D policy), then 10-byte records that put
-// a 64-bit word at one of the 16 pages after DRAM's base. A word with bit 8 set points
-// its PPN into those pages, so the fuzzer reaches deep tables quickly.
+// Input: a header (mode, root page, request, A/D policy, the VA's VPN fields, each 0..7),
+// then up to 128 64-bit words: word j is slot j % 8 of page j / 8 of 16 pages after DRAM's
+// base, so every word can be one the walk reads. A word with bit 8 set has its PPN
+// pointed into those pages, so the fuzzer reaches deep tables quickly.
 
 #include <cstring>
 
@@ -49,15 +50,19 @@ WalkOutcome walk_once(const verify::VerifyMemory::Words& words, const sv::Satp& 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto flags = take<std::uint8_t>(data, size);
   const auto root = take<std::uint8_t>(data, size);
-  const auto va = take<std::uint64_t>(data, size);
   const auto access = take<std::uint8_t>(data, size);
+  const auto vpns = take<std::uint32_t>(data, size);
+  const auto offset = take<std::uint16_t>(data, size);
   const std::uint64_t base_ppn = verify::kDramBase >> sv::kPageShift;
   sv::Satp satp;
   satp.mode = (flags & 1) != 0 ? sv::Mode::Sv48 : sv::Mode::Sv39;
   satp.asid = flags >> 1;
   satp.root_ppn = base_ppn + root % kPages;
   TranslationRequest req;
-  req.va = va;
+  req.va = offset & (sv::kPageSize - 1);
+  for (unsigned level = 0; level < sv::levels(satp.mode); ++level) {
+    req.va |= std::uint64_t{(vpns >> (8 * level)) & 7} << (sv::kPageShift + 9 * level);
+  }
   req.ctx.kind = access % 3 == 0 ? AccessKind::Read : access % 3 == 1 ? AccessKind::Write
                                                                      : AccessKind::Fetch;
   req.ctx.priv = (access & 4) != 0 ? Privilege::Supervisor : Privilege::User;
@@ -65,14 +70,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.ctx.mxr = (access & 16) != 0;
   const AdUpdate ad = (access & 32) != 0 ? AdUpdate::Fault : AdUpdate::Hardware;
   verify::VerifyMemory::Words words;
-  while (size >= 10) {
-    const auto index = take<std::uint16_t>(data, size);
+  for (std::uint64_t j = 0; j < kPages * 8 && size >= 8; ++j) {
     auto value = take<std::uint64_t>(data, size);
     if ((value & (1u << 8)) != 0) {
       const std::uint64_t ppn = base_ppn + sv::pte_ppn(value) % kPages;
       value = (value & ~(sv::kPtePpnMask << 10)) | (ppn << 10);
     }
-    words[verify::kDramBase + (index % (kPages * 512)) * 8] = value;
+    words[verify::kDramBase + (j / 8) * sv::kPageSize + (j % 8) * 8] = value;
   }
   std::size_t reads = 0, reads_again = 0;
   const WalkOutcome first = walk_once(words, satp, req, ad, reads);
