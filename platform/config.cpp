@@ -151,6 +151,16 @@ void ConfigDocument::overlay(json& into, const json& from, const std::string& pa
   }
 }
 
+nlohmann::ordered_json ConfigDocument::in_declared_order() const {
+  nlohmann::ordered_json out = default_config();
+  for (const ConfigKey& key : config_keys()) {
+    std::string pointer = "/" + key.path;
+    for (char& c : pointer) c = c == '.' ? '/' : c;
+    out[nlohmann::ordered_json::json_pointer(pointer)] = at(key.path);
+  }
+  return out;
+}
+
 const json& ConfigDocument::at(const std::string& path) const {
   std::string pointer = "/" + path;
   for (char& c : pointer) c = c == '.' ? '/' : c;
@@ -619,6 +629,15 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
 
 ConfigDocument load_config_document(const std::string& config_file,
                                     const std::vector<std::string>& sets) {
+  std::vector<Assignment> with_origins;
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    with_origins.push_back({sets[i], "--set:" + std::to_string(i + 1)});
+  }
+  return load_config_document(config_file, with_origins);
+}
+
+ConfigDocument load_config_document(const std::string& config_file,
+                                    const std::vector<Assignment>& sets) {
   const auto build = [&](const Scenario* scenario) {
     ConfigDocument doc;
     if (!config_file.empty()) doc.overlay_file(config_file);
@@ -627,7 +646,7 @@ ConfigDocument load_config_document(const std::string& config_file,
         doc.overlay_assignment(assignment, scenario->path + ":" + std::to_string(line));
       }
     }
-    for (std::size_t i = 0; i < sets.size(); ++i) doc.overlay_assignment(sets[i], i + 1);
+    for (const Assignment& set : sets) doc.overlay_assignment(set.text, set.origin);
     return doc;
   };
   ConfigDocument doc = build(nullptr);

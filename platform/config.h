@@ -37,6 +37,9 @@ class ConfigDocument {
   void overlay_assignment(const std::string& assignment, const std::string& origin);
 
   const nlohmann::json& merged() const { return json_; }
+  // The merged document with its keys in declared order: a config file that reads like
+  // `mmusim config`, and loads back as it is.
+  nlohmann::ordered_json in_declared_order() const;
   const nlohmann::json& at(const std::string& path) const;
   // Where a key got its value: "file:line", "--set:N" or kDefaultOrigin.
   std::string where(const std::string& path) const;
@@ -71,6 +74,13 @@ PlatformConfig make_platform_config(const ConfigDocument& doc);
 // result runs a scenario), then the --set assignments.
 ConfigDocument load_config_document(const std::string& config_file,
                                     const std::vector<std::string>& sets);
+// The same with each assignment's own origin ("SPEC.json:12"), for tools that write them.
+struct Assignment {
+  std::string text;  // key.path=value
+  std::string origin;
+};
+ConfigDocument load_config_document(const std::string& config_file,
+                                    const std::vector<Assignment>& sets);
 
 // Sizes ("64MiB", "4KiB", 4096) and times ("13.33ns", "1us"), for the config and tests.
 bool parse_size(const nlohmann::json& value, std::uint64_t& bytes);

@@ -7,21 +7,6 @@
 
 namespace mmusim {
 
-namespace {
-
-// The merged document in declared order, so it reads like the listing.
-nlohmann::ordered_json in_declared_order(const ConfigDocument& doc) {
-  nlohmann::ordered_json out = default_config();
-  for (const ConfigKey& key : config_keys()) {
-    std::string pointer = "/" + key.path;
-    for (char& c : pointer) c = c == '.' ? '/' : c;
-    out[nlohmann::ordered_json::json_pointer(pointer)] = doc.at(key.path);
-  }
-  return out;
-}
-
-}  // namespace
-
 void run_config_command(const ConfigCommandOptions& options, std::ostream& out) {
   using Format = ConfigCommandOptions::Format;
   if (options.format == Format::Markdown) {
@@ -29,7 +14,7 @@ void run_config_command(const ConfigCommandOptions& options, std::ostream& out) 
     return;
   }
   if (options.format == Format::Json) {
-    out << in_declared_order(load_config_document(options.config_file, options.sets)).dump(2)
+    out << load_config_document(options.config_file, options.sets).in_declared_order().dump(2)
         << '\n';
     return;
   }

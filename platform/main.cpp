@@ -21,6 +21,7 @@
 #include "input_error.h"
 #include "platform.h"
 #include "stats.h"
+#include "sweep.h"
 #include "translate_command.h"
 #include "verify_command.h"
 #include "vm_log_printer.h"
@@ -305,6 +306,18 @@ int main_entry(int argc, char* argv[]) {
   cf->footer("Sizes take 4096, \"64KiB\", \"1GiB\"; times take \"13.33ns\", \"1us\" "
              "(ps ns us ms s).");
 
+  explore::SweepOptions sweep;
+  CLI::App* sw = app.add_subcommand(
+      "sweep", "run every point of a sweep spec, N at a time, into a results table");
+  sw->add_option("spec", sweep.spec, "the sweep spec (JSON; see the README's Sweeps)")->required();
+  sw->add_option("-j,--jobs", sweep.jobs, "runs at a time (default: one per core)");
+  sw->add_option("--out", sweep.out_dir, "where results.csv and runs/ go (default: SPEC without .json)");
+  sw->add_option("--timeout", sweep.timeout_seconds, "host seconds a run may take before it is killed");
+  sw->add_flag("--retry-failed", sweep.retry_failed, "run failed runs again (done runs never are)");
+  sw->footer(
+      "Exit status: 0 every run succeeded; 1 some failed (each is in results.csv with its "
+      "exit status and first error line); 2 a bad spec, refused before any run starts.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -324,6 +337,11 @@ int main_entry(int argc, char* argv[]) {
                                                 : ConfigCommandOptions::Format::Text;
       run_config_command(config_options, std::cout);
       return 0;
+    }
+    if (sw->parsed()) {
+      sweep.mmusim = "/proc/self/exe";
+      sweep.progress = isatty(STDERR_FILENO);
+      return explore::run_sweep(sweep, std::cout, std::cerr);
     }
     if (tr->parsed()) return translate(satp, image, requests, ad, translate_sets, explain);
     if (vf->parsed()) {

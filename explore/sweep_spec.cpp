@@ -1,0 +1,241 @@
+#include "sweep_spec.h"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "config.h"
+#include "config_keys.h"
+#include "did_you_mean.h"
+#include "hex.h"
+#include "input_error.h"
+#include "input_file.h"
+#include "json_locator.h"
+
+namespace mmusim::explore {
+
+namespace {
+
+using nlohmann::json;
+
+// Where each part of the spec is, for errors that point into it.
+class SpecText {
+ public:
+  SpecText(std::string path, const std::string& text)
+      : path_(std::move(path)), lines_(locate_keys(text).lines) {}
+  std::string at(const std::string& key_path) const {
+    const auto it = lines_.find(key_path);
+    return it == lines_.end() ? path_ : path_ + ":" + std::to_string(it->second);
+  }
+  [[noreturn]] void fail(const std::string& key_path, const std::string& what) const {
+    throw InputError(at(key_path), what);
+  }
+
+ private:
+  std::string path_;
+  std::map<std::string, std::size_t> lines_;
+};
+
+// An object of config keys -> assignments, each keyed config key checked to exist.
+std::vector<Assignment> assignments(const json& object, const std::string& where,
+                                    const SpecText& spec) {
+  if (!object.is_object()) spec.fail(where, "'" + where + "' must be an object of config keys");
+  std::vector<std::string> known;
+  for (const ConfigKey& k : config_keys()) known.push_back(k.path);
+  std::vector<Assignment> out;
+  for (const auto& [key, value] : object.items()) {
+    const std::string at = where + "." + key;
+    bool declared = false;
+    for (const ConfigKey& k : config_keys()) declared = declared || k.path == key;
+    if (!declared) {
+      const auto hint = nearest(key, known);
+      spec.fail(at, "unknown config key '" + key + "'" +
+                        (hint ? " (did you mean '" + *hint + "'?)" : ""));
+    }
+    out.push_back({key + "=" + value.dump(), spec.at(at)});
+  }
+  return out;
+}
+
+std::string run_id(const std::string& base_text, const std::vector<Assignment>& sets) {
+  std::uint64_t hash = 0xcbf29ce484222325;
+  const auto add = [&](const std::string& text) {
+    for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001b3;
+    hash = (hash ^ '\n') * 0x100000001b3;
+  };
+  add(base_text);
+  for (const Assignment& a : sets) add(a.text);
+  std::string id = hex(hash).substr(2);
+  return std::string(16 - id.size(), '0').append(id).substr(0, 12);
+}
+
+std::string read_text(const std::string& path, const std::string& what) {
+  std::ifstream in = open_input_file(path, what);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+SweepSpec read_sweep_spec(const std::string& path) {
+  const std::string text = read_text(path, "sweep spec");
+  const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    throw InputError(path, 1, "not a sweep spec: a JSON object (see mmusim sweep --help)");
+  }
+  const SpecText spec(path, text);
+  for (const auto& [key, value] : doc.items()) {
+    static const char* const kKnown[] = {"base", "set", "grid", "points", "workloads", "seeds",
+                                         "columns"};
+    bool known = false;
+    for (const char* k : kKnown) known = known || key == k;
+    if (!known) {
+      const auto hint = nearest(key, {"base", "set", "grid", "points", "workloads", "seeds",
+                                      "columns"});
+      spec.fail(key, "unknown sweep key '" + key + "'" +
+                         (hint ? " (did you mean '" + *hint + "'?)" : ""));
+    }
+  }
+
+  SweepSpec out;
+  out.path = path;
+  std::string base_text;
+  if (doc.contains("base")) {
+    if (!doc["base"].is_string()) spec.fail("base", "'base' must be a config file's path");
+    std::string base = doc["base"].get<std::string>();
+    const std::size_t slash = path.rfind('/');
+    if (!base.empty() && base[0] != '/' && slash != std::string::npos) {
+      base = path.substr(0, slash + 1) + base;  // relative to the spec
+    }
+    out.base = base;
+    base_text = read_text(base, "base config");
+  }
+  const std::vector<Assignment> common =
+      doc.contains("set") ? assignments(doc["set"], "set", spec) : std::vector<Assignment>{};
+
+  // The grid's combinations, each crossed with each point.
+  std::vector<std::vector<Assignment>> combos(1);
+  if (doc.contains("grid")) {
+    const std::vector<Assignment> keys = assignments(doc["grid"], "grid", spec);
+    if (doc["grid"].empty()) spec.fail("grid", "the grid is empty");
+    for (const auto& [key, values] : doc["grid"].items()) {
+      if (!values.is_array() || values.empty()) {
+        spec.fail("grid." + key, "grid." + key + " must be a non-empty list of values");
+      }
+      out.parameter_keys.push_back(key);
+      std::vector<std::vector<Assignment>> next;
+      for (const auto& combo : combos) {
+        for (const json& v : values) {
+          auto more = combo;
+          more.push_back({key + "=" + v.dump(), spec.at("grid." + key)});
+          next.push_back(std::move(more));
+        }
+      }
+      combos = std::move(next);
+    }
+  }
+  if (doc.contains("points")) {
+    if (!doc["points"].is_array() || doc["points"].empty()) {
+      spec.fail("points", "'points' must be a non-empty list of objects of config keys");
+    }
+    std::vector<std::vector<Assignment>> next;
+    for (const auto& combo : combos) {
+      for (std::size_t i = 0; i < doc["points"].size(); ++i) {
+        const std::string where = "points[" + std::to_string(i) + "]";
+        auto more = combo;
+        for (Assignment& a : assignments(doc["points"][i], where, spec)) {
+          const std::string key = a.text.substr(0, a.text.find('='));
+          bool seen = false;
+          for (const auto& k : out.parameter_keys) seen = seen || k == key;
+          if (!seen) out.parameter_keys.push_back(key);
+          more.push_back(std::move(a));
+        }
+        next.push_back(std::move(more));
+      }
+    }
+    combos = std::move(next);
+  }
+
+  std::vector<std::pair<std::string, std::vector<Assignment>>> workloads = {{"", {}}};
+  if (doc.contains("workloads")) {
+    if (!doc["workloads"].is_object() || doc["workloads"].empty()) {
+      spec.fail("workloads", "'workloads' must be an object: name -> config keys");
+    }
+    workloads.clear();
+    for (const auto& [name, keys] : doc["workloads"].items()) {
+      workloads.emplace_back(name, assignments(keys, "workloads." + name, spec));
+    }
+  }
+
+  std::vector<std::uint64_t> seeds = {1};
+  if (doc.contains("seeds")) {
+    const json& s = doc["seeds"];
+    if (!s.is_array() || s.empty()) spec.fail("seeds", "'seeds' must be a non-empty list");
+    seeds.clear();
+    for (const json& seed : s) {
+      if (!seed.is_number_unsigned()) spec.fail("seeds", "seeds are integers >= 0");
+      seeds.push_back(seed.get<std::uint64_t>());
+    }
+  }
+
+  out.columns = {"sim.accesses", "sim.time_ps", "tlb.l1.misses", "vm.page_faults"};
+  if (doc.contains("columns")) {
+    const json& c = doc["columns"];
+    if (!c.is_array() || c.empty()) spec.fail("columns", "'columns' must be a non-empty list");
+    out.columns.clear();
+    for (const json& column : c) {
+      if (!column.is_string() || column.get<std::string>().empty()) {
+        spec.fail("columns", "a column is a stats key path such as \"tlb.l1.misses\"");
+      }
+      out.columns.push_back(column.get<std::string>());
+    }
+  }
+
+  for (const auto& [workload, workload_sets] : workloads) {
+    for (const auto& combo : combos) {
+      for (const std::uint64_t seed : seeds) {
+        std::vector<Assignment> sets = common;
+        sets.insert(sets.end(), workload_sets.begin(), workload_sets.end());
+        sets.insert(sets.end(), combo.begin(), combo.end());
+        const std::string where = spec.at("seeds");
+        sets.push_back({"sim.seed=" + std::to_string(seed), where});
+        sets.push_back({"workload.seed=" + std::to_string(seed), where});
+        // Checked now, as `mmusim run` would: a refused value stops the sweep before it
+        // starts, at the spec line that gave it.
+        make_platform_config(load_config_document(out.base, sets));
+        SweepRun run;
+        run.id = run_id(base_text, sets);
+        run.workload = workload;
+        run.seed = seed;
+        for (const Assignment& a : combo) run.parameters.push_back(a.text);
+        for (const Assignment& a : sets) run.sets.push_back(a.text);
+        out.runs.push_back(std::move(run));
+      }
+    }
+  }
+  return out;
+}
+
+std::string column_value(const std::string& column, const nlohmann::json& stats) {
+  const std::string per_kilo = "/kacc";
+  const bool derived =
+      column.size() > per_kilo.size() &&
+      column.compare(column.size() - per_kilo.size(), per_kilo.size(), per_kilo) == 0;
+  const std::string path = derived ? column.substr(0, column.size() - per_kilo.size()) : column;
+  const json* at = &stats;
+  std::istringstream parts(path);
+  for (std::string part; std::getline(parts, part, '.');) {
+    if (!at->is_object() || !at->contains(part)) return "";
+    at = &(*at)[part];
+  }
+  if (!derived) return at->is_string() ? at->get<std::string>() : at->dump();
+  if (!at->is_number() || !stats["sim"]["accesses"].is_number()) return "";
+  const double accesses = stats["sim"]["accesses"].get<double>();
+  std::ostringstream out;
+  out << (accesses == 0 ? 0 : at->get<double>() * 1000 / accesses);
+  return out.str();
+}
+
+}  // namespace mmusim::explore

@@ -1,0 +1,48 @@
+#pragma once
+// A sweep spec (`mmusim sweep SPEC.json`): a base config, overrides that every run gets,
+// a grid and/or a list of points, workloads, seeds and the stats to tabulate. It expands
+// into runs, each a list of --set assignments with a stable id, and every run's config is
+// checked before any run starts (InputError naming SPEC.json:line).
+//
+//   {
+//     "base": "base.json",                        // optional, relative to the spec
+//     "set": {"workload.accesses": 20000},        // optional, every run
+//     "grid": {"mmu.tlb.l1.entries": [16, 32, 64]},// optional, every combination
+//     "points": [{"mmu.tlb.l1.replacement": "lru"}, {"mmu.tlb.l1.replacement": "fifo"}],
+//     "workloads": {"random": {"workload.type": "random"}},  // optional, name -> keys
+//     "seeds": [1, 2],                            // optional (sim.seed), default [1]
+//     "columns": ["tlb.l1.misses", "tlb.l1.misses/kacc"]
+//   }
+//
+// A column is a stats key path; "PATH/kacc" is that value per 1000 accesses.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace mmusim::explore {
+
+struct SweepRun {
+  std::string id;                        // 12 hex digits of a hash of `sets`
+  std::string workload;                  // its name, "" when the spec names none
+  std::uint64_t seed = 1;
+  std::vector<std::string> parameters;   // the grid/point assignments, "key=value"
+  std::vector<std::string> sets;         // everything the run is given, in order
+};
+
+struct SweepSpec {
+  std::string path;
+  std::string base;                      // config file, "" for the defaults
+  std::vector<std::string> parameter_keys;  // the keys the grid and points vary
+  std::vector<std::string> columns;
+  std::vector<SweepRun> runs;
+};
+
+// Reads, expands and checks the spec (every run's config made, as `mmusim run` would).
+SweepSpec read_sweep_spec(const std::string& path);
+
+// The value of `column` in a run's stats, as CSV text ("" when the stats lack it).
+std::string column_value(const std::string& column, const nlohmann::json& stats);
+
+}  // namespace mmusim::explore

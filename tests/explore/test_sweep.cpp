@@ -1,0 +1,112 @@
+// `mmusim sweep`: specs refused at their line before any run, a results table, runs that
+// resume, failures and time-outs recorded and never dropped, configs that replay.
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_mmusim.h"
+
+namespace mmusim {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+struct SweepDir {
+  std::string dir = test::temp_path("sweep");
+  SweepDir() { fs::remove_all(dir); }
+  ~SweepDir() { fs::remove_all(dir); }
+  test::Result run(const std::string& spec_text, const std::string& options = "") const {
+    return test::mmusim("sweep " + test::write_temp_file("sweep_spec.json", spec_text) +
+                        " --out " + dir + " " + options);
+  }
+  std::vector<std::string> results() const { return lines_of(test::slurp(dir + "/results.csv")); }
+};
+
+TEST(Sweep, ABadSpecIsRefusedAtItsLineBeforeAnyRun) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"{\n  \"grid\": {\n    \"mmu.tlb.l1.entries\": [16, 48]\n  }\n}\n",
+       ":3: mmu.tlb.l1.entries: entries / ways must be a power of two"},
+      {"{\n  \"grid\": {\"mmu.tlb.l1.entrys\": [16]}\n}\n",
+       ":2: unknown config key 'mmu.tlb.l1.entrys' (did you mean 'mmu.tlb.l1.entries'?)"},
+      {"{\n  \"grid\": {}\n}\n", ":2: the grid is empty"},
+      {"{\n  \"grid\": {\"mmu.mode\": []}\n}\n", ":2: grid.mmu.mode must be a non-empty list"},
+      {"{\"gird\": {}}", ":1: unknown sweep key 'gird' (did you mean 'grid'?)"},
+  };
+  for (const auto& [spec, error] : cases) {
+    const SweepDir sweep;
+    const test::Result r = sweep.run(spec);
+    EXPECT_EQ(r.status, 2) << spec;
+    EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(sweep.dir + "/runs")) << "a run started";
+  }
+}
+
+const char* const kGrid = R"({
+  "set": {"workload.type": "random", "workload.accesses": 3000, "workload.processes": 1,
+          "workload.footprint": "1MiB"},
+  "grid": {"mmu.tlb.l1.entries": [16, 64]},
+  "seeds": [1, 2],
+  "columns": ["tlb.l1.misses", "tlb.l1.misses/kacc"]
+})";
+
+TEST(Sweep, EveryPointIsARowAndASecondRunRunsOnlyWhatIsNew) {
+  const SweepDir sweep;
+  test::Result r = sweep.run(kGrid, "-j 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto rows = sweep.results();
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0],
+            "id,workload,seed,mmu.tlb.l1.entries,tlb.l1.misses,tlb.l1.misses/kacc,status,exit,"
+            "host_seconds,error");
+  EXPECT_NE(rows[1].find(",1,16,"), std::string::npos) << rows[1];
+  EXPECT_NE(rows[4].find(",2,64,"), std::string::npos) << rows[4];
+  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_NE(rows[i].find(",ok,0,"), std::string::npos);
+  // Each run's config replays it: the same stats, byte for byte but for the host's.
+  const std::string id = rows[1].substr(0, 12);
+  const std::string again = test::temp_path("replayed.json");
+  ASSERT_EQ(test::mmusim("run -q " + sweep.dir + "/runs/" + id + ".config.json --stats " + again)
+                .status,
+            0);
+  json first = json::parse(test::slurp(sweep.dir + "/runs/" + id + ".json"));
+  json second = json::parse(test::slurp(again));
+  first.erase("host");
+  second.erase("host");
+  EXPECT_TRUE(first == second);
+
+  r = sweep.run(kGrid);
+  EXPECT_NE(r.out.find("4 runs (0 run now, 4 already done)"), std::string::npos) << r.out;
+  std::string wider = kGrid;
+  wider.replace(wider.find("[16, 64]"), 8, "[16, 64, 128]");
+  r = sweep.run(wider);
+  EXPECT_NE(r.out.find("6 runs (2 run now, 4 already done)"), std::string::npos) << r.out;
+  EXPECT_EQ(sweep.results().size(), 7u);
+}
+
+TEST(Sweep, FailuresAndTimeoutsAreRecordedAndTheRestStillRuns) {
+  const SweepDir sweep;
+  const test::Result r = sweep.run(R"({
+    "set": {"workload.accesses": 3000},
+    "points": [{"firmware.fault_injection": "lose_dirty_pages", "firmware.user_frames": 64},
+               {"workload.accesses": 50000000},
+               {"firmware.fault_injection": "none"}]
+  })", "--timeout 1");
+  EXPECT_EQ(r.status, 1);
+  const auto rows = sweep.results();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_NE(rows[1].find(",failed,1,"), std::string::npos) << rows[1];
+  EXPECT_NE(rows[1].find("mmusim: FAILED: data mismatch"), std::string::npos) << rows[1];
+  EXPECT_NE(rows[2].find(",timeout,null,"), std::string::npos) << rows[2];
+  EXPECT_NE(rows[3].find(",ok,0,"), std::string::npos) << rows[3];
+}
+
+}  // namespace
+}  // namespace mmusim
