@@ -63,17 +63,30 @@ class Sweep {
   Sweep(const SweepOptions& options, const SweepSpec& spec, fs::path dir)
       : options_(options), spec_(spec), dir_(std::move(dir)), runs_(dir_ / "runs") {}
 
-  // Runs what is not done; returns how many it ran.
-  std::size_t run_pending(std::ostream& err) {
-    fs::create_directories(runs_);
-    std::vector<const SweepRun*> pending;
+  // The runs with no result yet (and, with --retry-failed, the failed ones); `only`: just
+  // that run.
+  std::vector<const SweepRun*> pending() const {
+    std::vector<const SweepRun*> out;
     for (const SweepRun& run : spec_.runs) {
-      const fs::path status = runs_ / (run.id + ".status.json");
-      if (fs::exists(status) && !(options_.retry_failed && json::parse(slurp(status))["status"] != "ok")) {
+      if (!options_.only.empty()) {
+        if (run.id == options_.only) out.push_back(&run);
         continue;
       }
-      pending.push_back(&run);
+      const fs::path status = runs_ / (run.id + ".status.json");
+      if (fs::exists(status) &&
+          !(options_.retry_failed && json::parse(slurp(status))["status"] != "ok")) {
+        continue;
+      }
+      out.push_back(&run);
     }
+    if (!options_.only.empty() && out.empty()) {
+      throw InputError("--only", "no run " + options_.only + " in " + spec_.path);
+    }
+    return out;
+  }
+
+  // Runs `pending`; returns how many failed.
+  std::size_t run(const std::vector<const SweepRun*>& pending, std::ostream& err) {
     const unsigned jobs =
         options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     const Clock::time_point start = Clock::now();
@@ -114,19 +127,70 @@ class Sweep {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (options_.progress && !pending.empty()) err << '\n';
-    return pending.size();
+    return failed;
   }
 
-  // results.csv for every run of the spec; returns how many failed.
-  std::size_t write_results() const {
-    std::ofstream csv(dir_ / "results.csv");
-    csv << "id,workload,seed";
-    for (const auto& key : spec_.parameter_keys) csv << ',' << csv_field(key);
-    for (const auto& column : spec_.columns) csv << ',' << csv_field(column);
-    csv << ",status,exit,host_seconds,error\n";
-    std::size_t failed = 0;
+  // The job lists for GNU parallel and Slurm: one `mmusim sweep --only ID` per pending run.
+  void emit(const std::vector<const SweepRun*>& pending, const std::string& kind,
+            std::ostream& out) const {
+    const std::string mmusim = fs::absolute(fs::read_symlink(options_.mmusim)).string();
+    const std::string command = mmusim + " sweep " + fs::absolute(spec_.path).string() +
+                                " --out " + fs::absolute(dir_).string() + " --only ";
+    if (kind == "parallel") {
+      std::ofstream jobs(dir_ / "jobs.txt");
+      for (const SweepRun* run : pending) jobs << command << run->id << '\n';
+      out << "sweep: " << pending.size() << " jobs in " << (dir_ / "jobs.txt").string()
+          << "; run them with: parallel --jobs N < " << (dir_ / "jobs.txt").string()
+          << " (add --sshlogin for hosts that share this directory), then: mmusim sweep merge "
+          << dir_.string() << '\n';
+      return;
+    }
+    std::ofstream ids(dir_ / "ids.txt");
+    for (const SweepRun* run : pending) ids << run->id << '\n';
+    const fs::path script = dir_ / "sweep.sbatch";
+    std::ofstream sbatch(script);
+    sbatch << "#!/bin/sh\n"
+           << "#SBATCH --job-name=mmusim-sweep\n"
+           << "#SBATCH --array=0-" << (pending.empty() ? 0 : pending.size() - 1) << "\n"
+           << "#SBATCH --ntasks=1\n"
+           << "#SBATCH --output=" << fs::absolute(runs_).string() << "/slurm-%A_%a.out\n"
+           << "# One array task per run of " << spec_.path << ": task i runs line i+1 of ids.txt.\n"
+           << "id=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " << fs::absolute(dir_ / "ids.txt").string()
+           << ")\n"
+           << "exec " << command << "\"$id\"\n";
+    sbatch.close();
+    fs::permissions(script, fs::perms::owner_exec, fs::perm_options::add);
+    out << "sweep: " << pending.size() << " array tasks in " << script.string()
+        << "; submit with: sbatch " << script.string() << ", then: mmusim sweep merge "
+        << dir_.string() << '\n';
+  }
+
+  std::string header() const {
+    std::string h = "id,workload,seed";
+    for (const auto& key : spec_.parameter_keys) h += ',' + csv_field(key);
+    for (const auto& column : spec_.columns) h += ',' + csv_field(column);
+    return h + ",status,exit,host_seconds,error\n";
+  }
+
+  // A row for every run of the spec with a result here and none in `seen` (the ids it
+  // adds); the others are counted in `report`.
+  struct Report {
+    std::size_t rows = 0, failed = 0;
+    std::vector<std::string> missing, duplicates;
+  };
+  void write_rows(std::ostream& csv, std::map<std::string, std::string>& seen,
+                  Report& report) const {
     for (const SweepRun& run : spec_.runs) {
-      const json status = json::parse(slurp(runs_ / (run.id + ".status.json")));
+      const fs::path status_path = runs_ / (run.id + ".status.json");
+      if (!fs::exists(status_path)) continue;
+      const auto [first, fresh] = seen.emplace(run.id, dir_.string());
+      if (!fresh) {
+        report.duplicates.push_back(run.id + " (in " + first->second + " and " + dir_.string() +
+                                    "; the first is kept)");
+        continue;
+      }
+      ++report.rows;
+      const json status = json::parse(slurp(status_path));
       const fs::path stats_path = runs_ / (run.id + ".json");
       json stats = json::parse(fs::exists(stats_path) ? slurp(stats_path) : "{}", nullptr, false);
       if (stats.is_discarded()) stats = json::object();
@@ -144,9 +208,17 @@ class Sweep {
       csv << ',' << status["status"].get<std::string>() << ',' << status["exit"].dump() << ','
           << status["host_seconds"].dump() << ',' << csv_field(status["error"].get<std::string>())
           << '\n';
-      failed += status["status"] != "ok";
+      report.failed += status["status"] != "ok";
     }
-    return failed;
+  }
+  const SweepSpec& spec() const { return spec_; }
+  const fs::path& dir() const { return dir_; }
+
+  // DIR/sweep.json: which spec this directory's runs belong to, for `sweep merge`.
+  void note_spec() const {
+    fs::create_directories(runs_);
+    std::ofstream(dir_ / "sweep.json") << json{{"spec", fs::absolute(spec_.path).string()}}.dump(2)
+                                      << '\n';
   }
 
  private:
@@ -203,22 +275,78 @@ class Sweep {
   fs::path runs_;
 };
 
+fs::path output_dir(const SweepOptions& options) {
+  if (!options.out_dir.empty()) return options.out_dir;
+  fs::path dir = options.spec;
+  return dir.replace_extension();
+}
+
+// Every row of these sweeps' directories into one results.csv; what is missing or given
+// twice on `err`. Returns how many runs failed or are missing.
+std::size_t join(const std::vector<const Sweep*>& sweeps, const fs::path& csv_path,
+                 std::ostream& out, std::ostream& err) {
+  std::ofstream csv(csv_path);
+  csv << sweeps.front()->header();
+  std::map<std::string, std::string> seen;
+  Sweep::Report report;
+  for (const Sweep* sweep : sweeps) sweep->write_rows(csv, seen, report);
+  std::size_t planned = 0;
+  for (const SweepRun& run : sweeps.front()->spec().runs) {
+    ++planned;
+    if (seen.count(run.id) == 0) report.missing.push_back(run.id);
+  }
+  for (const auto& d : report.duplicates) err << "sweep: run " << d << " twice\n";
+  if (!report.missing.empty()) {
+    err << "sweep: " << report.missing.size() << " run(s) have no result yet:";
+    for (const auto& id : report.missing) err << ' ' << id;
+    err << '\n';
+  }
+  out << "sweep: " << planned << " runs, " << report.rows << " with results ("
+      << report.failed << " failed), " << report.missing.size() << " missing; results in "
+      << csv_path.string() << '\n';
+  return report.failed + report.missing.size();
+}
+
 }  // namespace
 
 int run_sweep(const SweepOptions& options, std::ostream& out, std::ostream& err) {
   const SweepSpec spec = read_sweep_spec(options.spec);
-  fs::path dir = options.out_dir;
-  if (dir.empty()) {
-    dir = options.spec;
-    dir.replace_extension();
+  Sweep sweep(options, spec, output_dir(options));
+  sweep.note_spec();
+  const auto pending = sweep.pending();
+  if (!options.emit.empty()) {
+    sweep.emit(pending, options.emit, out);
+    return 0;
   }
-  Sweep sweep(options, spec, dir);
-  const std::size_t ran = sweep.run_pending(err);
-  const std::size_t failed = sweep.write_results();
-  out << "sweep: " << spec.runs.size() << " runs (" << ran << " run now, "
-      << spec.runs.size() - ran << " already done), " << failed << " failed; results in "
-      << (dir / "results.csv").string() << '\n';
-  return failed == 0 ? 0 : 1;
+  const std::size_t failed = sweep.run(pending, err);
+  if (!options.only.empty()) return failed == 0 ? 0 : 1;  // one job of many: no table
+  out << "sweep: ran " << pending.size() << " of " << spec.runs.size() << " runs ("
+      << spec.runs.size() - pending.size() << " already done)\n";
+  return join({&sweep}, sweep.dir() / "results.csv", out, err) == 0 ? 0 : 1;
+}
+
+int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_file,
+                 std::ostream& out, std::ostream& err) {
+  std::vector<SweepSpec> specs;
+  std::vector<SweepOptions> options(dirs.size());
+  for (const std::string& dir : dirs) {
+    const fs::path note = fs::path(dir) / "sweep.json";
+    if (!fs::exists(note)) throw InputError(dir, "not a sweep directory (no sweep.json)");
+    specs.push_back(read_sweep_spec(json::parse(slurp(note))["spec"].get<std::string>()));
+  }
+  std::vector<Sweep> sweeps;
+  sweeps.reserve(dirs.size());
+  for (std::size_t i = 0; i < dirs.size(); ++i) sweeps.emplace_back(options[i], specs[i], dirs[i]);
+  std::vector<const Sweep*> all;
+  for (const Sweep& s : sweeps) {
+    if (s.header() != sweeps.front().header()) {
+      throw InputError(s.dir().string(), "its sweep has other columns than " +
+                                             sweeps.front().dir().string() + "'s: not the same sweep");
+    }
+    all.push_back(&s);
+  }
+  const fs::path csv = out_file.empty() ? fs::path(dirs.front()) / "results.csv" : fs::path(out_file);
+  return join(all, csv, out, err) == 0 ? 0 : 1;
 }
 
 }  // namespace mmusim::explore

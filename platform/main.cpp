@@ -309,11 +309,21 @@ int main_entry(int argc, char* argv[]) {
   explore::SweepOptions sweep;
   CLI::App* sw = app.add_subcommand(
       "sweep", "run every point of a sweep spec, N at a time, into a results table");
-  sw->add_option("spec", sweep.spec, "the sweep spec (JSON; see the README's Sweeps)")->required();
+  sw->add_option("spec", sweep.spec, "the sweep spec (JSON; see the README's Sweeps)");
   sw->add_option("-j,--jobs", sweep.jobs, "runs at a time (default: one per core)");
   sw->add_option("--out", sweep.out_dir, "where results.csv and runs/ go (default: SPEC without .json)");
   sw->add_option("--timeout", sweep.timeout_seconds, "host seconds a run may take before it is killed");
   sw->add_flag("--retry-failed", sweep.retry_failed, "run failed runs again (done runs never are)");
+  sw->add_option("--emit", sweep.emit,
+                 "write the runs as jobs instead: parallel (DIR/jobs.txt for GNU parallel) or "
+                 "slurm (DIR/sweep.sbatch, an array job)")
+      ->check(CLI::IsMember({"parallel", "slurm"}));
+  sw->add_option("--only", sweep.only, "run only this run id (what each emitted job does)");
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
+  CLI::App* merge = sw->add_subcommand("merge", "join sweep directories' results into one table");
+  merge->add_option("dirs", merge_dirs, "sweep output directories")->required();
+  merge->add_option("--out", merge_out, "the joined results.csv (default: the first DIR's)");
   sw->footer(
       "Exit status: 0 every run succeeded; 1 some failed (each is in results.csv with its "
       "exit status and first error line); 2 a bad spec, refused before any run starts.");
@@ -338,7 +348,9 @@ int main_entry(int argc, char* argv[]) {
       run_config_command(config_options, std::cout);
       return 0;
     }
+    if (merge->parsed()) return explore::merge_sweeps(merge_dirs, merge_out, std::cout, std::cerr);
     if (sw->parsed()) {
+      if (sweep.spec.empty()) throw InputError("mmusim sweep", "which spec? mmusim sweep SPEC.json");
       sweep.mmusim = "/proc/self/exe";
       sweep.progress = isatty(STDERR_FILENO);
       return explore::run_sweep(sweep, std::cout, std::cerr);

@@ -21,8 +21,10 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 struct SweepDir {
-  std::string dir = test::temp_path("sweep");
-  SweepDir() { fs::remove_all(dir); }
+  std::string dir;
+  explicit SweepDir(const std::string& name = "sweep") : dir(test::temp_path(name)) {
+    fs::remove_all(dir);
+  }
   ~SweepDir() { fs::remove_all(dir); }
   test::Result run(const std::string& spec_text, const std::string& options = "") const {
     return test::mmusim("sweep " + test::write_temp_file("sweep_spec.json", spec_text) +
@@ -83,11 +85,11 @@ TEST(Sweep, EveryPointIsARowAndASecondRunRunsOnlyWhatIsNew) {
   EXPECT_TRUE(first == second);
 
   r = sweep.run(kGrid);
-  EXPECT_NE(r.out.find("4 runs (0 run now, 4 already done)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ran 0 of 4 runs (4 already done)"), std::string::npos) << r.out;
   std::string wider = kGrid;
   wider.replace(wider.find("[16, 64]"), 8, "[16, 64, 128]");
   r = sweep.run(wider);
-  EXPECT_NE(r.out.find("6 runs (2 run now, 4 already done)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ran 2 of 6 runs (4 already done)"), std::string::npos) << r.out;
   EXPECT_EQ(sweep.results().size(), 7u);
 }
 
@@ -106,6 +108,57 @@ TEST(Sweep, FailuresAndTimeoutsAreRecordedAndTheRestStillRuns) {
   EXPECT_NE(rows[1].find("mmusim: FAILED: data mismatch"), std::string::npos) << rows[1];
   EXPECT_NE(rows[2].find(",timeout,null,"), std::string::npos) << rows[2];
   EXPECT_NE(rows[3].find(",ok,0,"), std::string::npos) << rows[3];
+}
+
+// The GNU parallel path for real: the emitted jobs run under Debian's parallel, then merge
+// joins what they wrote; merge reports what is missing and what two directories both hold.
+TEST(Sweep, EmittedJobsRunUnderGnuParallelAndMergeJoinsThem) {
+  const SweepDir sweep;
+  test::Result r = sweep.run(kGrid, "--emit parallel");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(test::slurp(sweep.dir + "/jobs.txt")).size(), 4u);
+  r = test::mmusim("sweep merge " + sweep.dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("4 run(s) have no result yet"), std::string::npos) << r.err;
+  const std::string log = test::temp_path("parallel.log");
+  ASSERT_EQ(std::system(("parallel --will-cite --jobs 2 < " + sweep.dir + "/jobs.txt > " + log +
+                         " 2>&1").c_str()),
+            0)
+      << test::slurp(log);
+  r = test::mmusim("sweep merge " + sweep.dir);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("4 runs, 4 with results (0 failed), 0 missing"), std::string::npos) << r.out;
+  EXPECT_EQ(sweep.results().size(), 5u);
+  // A second directory holding one of the same runs: reported, kept once.
+  const SweepDir copy("sweep_copy");
+  fs::create_directories(copy.dir + "/runs");
+  fs::copy_file(sweep.dir + "/sweep.json", copy.dir + "/sweep.json");
+  const std::string id = sweep.results()[1].substr(0, 12);
+  for (const char* ext : {".status.json", ".json"}) {
+    fs::copy_file(sweep.dir + "/runs/" + id + ext, copy.dir + "/runs/" + id + ext);
+  }
+  const std::string joined = test::temp_path("joined.csv");
+  r = test::mmusim("sweep merge " + sweep.dir + " " + copy.dir + " --out " + joined);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("run " + id + " (in " + sweep.dir + " and " + copy.dir), std::string::npos)
+      << r.err;
+  EXPECT_EQ(lines_of(test::slurp(joined)).size(), 5u);
+}
+
+// Slurm's sbatch needs a controller; the script is checked as sh, and for the array and
+// the one job per line of ids.txt it promises.
+TEST(Sweep, TheSlurmScriptIsAnArrayWithOneTaskPerRun) {
+  const SweepDir sweep;
+  const test::Result r = sweep.run(kGrid, "--emit slurm");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string script = test::slurp(sweep.dir + "/sweep.sbatch");
+  EXPECT_NE(script.find("#SBATCH --array=0-3\n"), std::string::npos) << script;
+  EXPECT_EQ(lines_of(test::slurp(sweep.dir + "/ids.txt")).size(), 4u);
+  EXPECT_EQ(std::system(("sh -n " + sweep.dir + "/sweep.sbatch").c_str()), 0);
+  // Task 2 by hand, as Slurm would start it.
+  ASSERT_EQ(std::system(("SLURM_ARRAY_TASK_ID=2 sh " + sweep.dir + "/sweep.sbatch").c_str()), 0);
+  const std::string third = lines_of(test::slurp(sweep.dir + "/ids.txt"))[2];
+  EXPECT_TRUE(fs::exists(sweep.dir + "/runs/" + third + ".status.json"));
 }
 
 }  // namespace
