@@ -17,7 +17,8 @@ namespace mmusim::explore {
 
 namespace {
 
-using nlohmann::json;
+// Ordered: the grid's keys keep the order the spec gives them (the first is a plot's x).
+using json = nlohmann::ordered_json;
 
 // Where each part of the spec is, for errors that point into it.
 class SpecText {
@@ -224,7 +225,7 @@ std::string column_value(const std::string& column, const nlohmann::json& stats)
       column.size() > per_kilo.size() &&
       column.compare(column.size() - per_kilo.size(), per_kilo.size(), per_kilo) == 0;
   const std::string path = derived ? column.substr(0, column.size() - per_kilo.size()) : column;
-  const json* at = &stats;
+  const nlohmann::json* at = &stats;
   std::istringstream parts(path);
   for (std::string part; std::getline(parts, part, '.');) {
     if (!at->is_object() || !at->contains(part)) return "";

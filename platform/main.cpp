@@ -21,6 +21,7 @@
 #include "input_error.h"
 #include "platform.h"
 #include "stats.h"
+#include "plot.h"
 #include "sweep.h"
 #include "translate_command.h"
 #include "verify_command.h"
@@ -328,6 +329,15 @@ int main_entry(int argc, char* argv[]) {
       "Exit status: 0 every run succeeded; 1 some failed (each is in results.csv with its "
       "exit status and first error line); 2 a bad spec, refused before any run starts.");
 
+  explore::PlotOptions plot;
+  CLI::App* pl = app.add_subcommand("plot", "draw a sweep's results (PNG and SVG, matplotlib)");
+  pl->add_option("dir", plot.dir, "the sweep's output directory")->required();
+  pl->add_option("--x", plot.x, "the varied key on the x axis (default: the spec's first)");
+  pl->add_option("--y", plot.y, "the column on the y axis (default: the spec's first)");
+  pl->add_option("--lines", plot.lines,
+                 "columns whose values make the lines (default: workload and the other keys)")
+      ->allow_extra_args(false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -348,6 +358,7 @@ int main_entry(int argc, char* argv[]) {
       run_config_command(config_options, std::cout);
       return 0;
     }
+    if (pl->parsed()) return explore::run_plot(plot, std::cout, std::cerr);
     if (merge->parsed()) return explore::merge_sweeps(merge_dirs, merge_out, std::cout, std::cerr);
     if (sw->parsed()) {
       if (sweep.spec.empty()) throw InputError("mmusim sweep", "which spec? mmusim sweep SPEC.json");

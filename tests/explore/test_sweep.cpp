@@ -2,6 +2,8 @@
 // resume, failures and time-outs recorded and never dropped, configs that replay.
 
 #include <filesystem>
+#include <map>
+#include <sstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -159,6 +161,46 @@ TEST(Sweep, TheSlurmScriptIsAnArrayWithOneTaskPerRun) {
   ASSERT_EQ(std::system(("SLURM_ARRAY_TASK_ID=2 sh " + sweep.dir + "/sweep.sbatch").c_str()), 0);
   const std::string third = lines_of(test::slurp(sweep.dir + "/ids.txt"))[2];
   EXPECT_TRUE(fs::exists(sweep.dir + "/runs/" + third + ".status.json"));
+}
+
+TEST(Plot, DrawsAColumnAgainstTheVariedKeyAsPngAndSvg) {
+  const SweepDir sweep;
+  ASSERT_EQ(sweep.run(kGrid).status, 0);
+  test::Result r = test::mmusim("plot " + sweep.dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string png = sweep.dir + "/tlb_l1_misses_vs_mmu_tlb_l1_entries.png";
+  EXPECT_NE(r.out.find(png), std::string::npos) << r.out;
+  EXPECT_EQ(test::slurp(png).substr(0, 4), "\x89PNG");
+  const std::string svg = test::slurp(sweep.dir + "/tlb_l1_misses_vs_mmu_tlb_l1_entries.svg");
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("mmu.tlb.l1.entries (entries)"), std::string::npos);  // the axis, with its unit
+  r = test::mmusim("plot " + sweep.dir + " --y tlb.l9.misses");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no column 'tlb.l9.misses'"), std::string::npos) << r.err;
+}
+
+// The shipped example: FIFO takes more page faults with 4 frames than with 3 on Belady's
+// reference string; LRU and OPT (stack algorithms) never do.
+TEST(Plot, TheBeladySweepShowsTheAnomalyForFifoOnly) {
+  const SweepDir sweep;
+  const std::string cmd = std::string("cd ") + MMUSIM_SOURCE_DIR + " && " + MMUSIM_BIN +
+                          " sweep sweeps/belady.json --out " + sweep.dir + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::map<std::string, std::map<int, int>> faults;  // policy -> frames -> faults
+  const auto rows = sweep.results();
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    std::vector<std::string> f;
+    std::istringstream in(rows[i]);
+    for (std::string field; std::getline(in, field, ',');) f.push_back(field);
+    faults[f[4]][std::stoi(f[3])] = std::stoi(f[5]);
+  }
+  EXPECT_GT(faults["fifo"][4], faults["fifo"][3]);
+  for (const char* stack : {"lru", "opt"}) {
+    for (int frames = 2; frames <= 6; ++frames) {
+      EXPECT_LE(faults[stack][frames], faults[stack][frames - 1]) << stack << " " << frames;
+    }
+  }
+  EXPECT_EQ(test::mmusim("plot " + sweep.dir).status, 0);
 }
 
 }  // namespace

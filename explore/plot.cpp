@@ -1,0 +1,136 @@
+#include "plot.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config_keys.h"
+#include "input_error.h"
+#include "input_file.h"
+#include "sweep_spec.h"
+
+namespace mmusim::explore {
+
+extern const char* const kPlotScript;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> csv_header(const fs::path& path) {
+  std::ifstream in = open_input_file(path.string(), "sweep results");
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> columns;
+  std::string field;
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      columns.push_back(field);
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  columns.push_back(field);
+  return columns;
+}
+
+std::string axis_label(const std::string& name) {
+  const std::string per_kilo = "/kacc";
+  if (name.size() > per_kilo.size() &&
+      name.compare(name.size() - per_kilo.size(), per_kilo.size(), per_kilo) == 0) {
+    return name.substr(0, name.size() - per_kilo.size()) + " per 1000 accesses";
+  }
+  for (const ConfigKey& key : config_keys()) {
+    if (key.path == name && !key.unit.empty() && key.type != KeyType::Choice) {
+      return name + " (" + key.unit + ")";
+    }
+  }
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ps") == 0) return name + " (ps)";
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ns") == 0) return name + " (ns)";
+  return name;
+}
+
+std::string file_part(std::string name) {
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
+}  // namespace
+
+int run_plot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
+  const fs::path dir = options.dir;
+  const fs::path note = dir / "sweep.json";
+  if (!fs::exists(note)) throw InputError(options.dir, "not a sweep directory (no sweep.json)");
+  std::ifstream note_in(note);
+  const std::string spec_path = nlohmann::json::parse(note_in)["spec"].get<std::string>();
+  const SweepSpec spec = read_sweep_spec(spec_path);
+  const fs::path results = dir / "results.csv";
+  const std::vector<std::string> header = csv_header(results);
+  const auto has = [&](const std::string& column) {
+    for (const auto& h : header) {
+      if (h == column) return true;
+    }
+    return false;
+  };
+  const auto require = [&](const std::string& column, const char* what) {
+    if (has(column)) return;
+    std::string list;
+    for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
+    throw InputError(results.string(), std::string("no ") + what + " '" + column +
+                                           "' (the columns: " + list + ")");
+  };
+  if (spec.parameter_keys.empty() && options.x.empty()) {
+    throw InputError(spec_path, "the sweep varies no key (no grid or points): nothing to plot against");
+  }
+  const std::string x = options.x.empty() ? spec.parameter_keys.front() : options.x;
+  const std::string y = options.y.empty() ? spec.columns.front() : options.y;
+  require(x, "key");
+  require(y, "column");
+  std::vector<std::string> lines = options.lines;
+  if (lines.empty()) {
+    bool workloads = false;
+    for (const SweepRun& run : spec.runs) workloads = workloads || !run.workload.empty();
+    if (workloads) lines.push_back("workload");
+    for (const auto& key : spec.parameter_keys) {
+      if (key != x) lines.push_back(key);
+    }
+  }
+  for (const auto& l : lines) require(l, "column");
+
+  const std::string prefix = (dir / (file_part(y) + "_vs_" + file_part(x))).string();
+  const std::string title = axis_label(y) + " against " + x + " (" +
+                            fs::path(spec_path).filename().string() + ", " +
+                            std::to_string(spec.runs.size()) + " runs)";
+  const std::string script =
+      (fs::temp_directory_path() / ("mmusim_plot_" + std::to_string(getpid()) + ".py")).string();
+  std::ofstream(script) << kPlotScript;
+  std::vector<std::string> args = {options.python, script, results.string(), prefix, x, y,
+                                   axis_label(x), axis_label(y), title};
+  args.insert(args.end(), lines.begin(), lines.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  out << std::flush;
+  err << std::flush;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    std::fprintf(stderr, "mmusim plot: cannot run %s (python3-matplotlib is installed by setup.sh)\n",
+                 argv[0]);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  fs::remove(script);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+}  // namespace mmusim::explore
