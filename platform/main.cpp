@@ -40,6 +40,7 @@ struct WavesArgs {
   std::string trigger = "none";
   std::string span = "10us";
   std::string marker;  // set by the rerun after a mismatch
+  std::string timeline;
 };
 
 std::uint64_t time_arg(const std::string& option, const std::string& text) {
@@ -52,6 +53,7 @@ std::uint64_t time_arg(const std::string& option, const std::string& text) {
 
 WavesOptions waves_options(const WavesArgs& args) {
   WavesOptions w;
+  w.timeline = args.timeline;
   w.path = args.path;
   if (w.path.empty()) {
     if (!args.from.empty() || !args.to.empty() || args.trigger != "none") {
@@ -131,6 +133,7 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   }
   // Find out now, not after a long run, that an output could not be written.
   if (!stats_file.empty()) check_writable("--stats", stats_file);
+  if (!waves.timeline.empty()) check_writable("--timeline", waves.timeline);
   if (!waves.path.empty()) {
     const WaveFiles files = wave_files(waves.path);
     for (const std::string& out :
@@ -223,6 +226,9 @@ int main_entry(int argc, char* argv[]) {
   run->add_option("--waves-span", waves.span, "how much a trigger records (default 10us)");
   run->add_option("--waves-marker", waves.marker,
                   "put the save files' marker here (a time such as 62.7us)");
+  run->add_option("--timeline", waves.timeline,
+                  "write a timeline (FILE.json, Chrome/Perfetto trace events): processes' time "
+                  "slices and VM events, walks, flushes, swap I/O, resident frames");
   RunBounds bounds;
   run->add_option("--max-accesses", bounds.max_accesses,
                   "end the run cleanly after this many accesses (stats: sim.cut_short)");

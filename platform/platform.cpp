@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <cstring>
+#include <iostream>
 #include <sys/resource.h>
 
 #include "engine_factory.h"
@@ -119,9 +120,12 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
                    const WavesOptions& waves)
     : sc_core::sc_module(name),
       waves_(waves),
-      activity_(waves.path.empty() ? nullptr
-                                   : std::make_unique<ActivityTrace>(
-                                         wave_files(waves.path).platform_vcd, waves.window)),
+      timeline_(waves.timeline.empty() ? nullptr : std::make_unique<Timeline>(waves.timeline)),
+      activity_(waves.path.empty() && !timeline_
+                    ? nullptr
+                    : std::make_unique<ActivityTrace>(
+                          waves.path.empty() ? "" : wave_files(waves.path).platform_vcd,
+                          waves.window, timeline_.get())),
       config_(with_rtl_waves(config, waves)),
       cpu_("cpu", config.cpu, make_processes(config)),
       mmu_("mmu", config_.mmu, make_engine),
@@ -144,6 +148,8 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   cpu_.set_activity_trace(activity_.get());
   mmu_.set_activity_trace(activity_.get());
   swap_.set_activity_trace(activity_.get());
+  vm_logs_.timeline = timeline_.get();
+  if (timeline_) kernel_.set_log(&vm_logs_);
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config.cpu.quantum);
   for (unsigned lib = 0; lib < config.kernel.libraries.size(); ++lib) {
     const fw::LibraryImage& image = config.kernel.libraries[lib];
@@ -218,10 +224,27 @@ std::string Platform::unexpected_kills() const {
          std::to_string(first->pid) + ", " + first->reason + ")";
 }
 
+void Platform::set_vm_log(fw::VmLog* log) {
+  vm_logs_.user = log;
+  kernel_.set_log(log != nullptr || timeline_ ? &vm_logs_ : nullptr);
+}
+
 void Platform::finish_waves() {
   mmu_.finish();
   if (!activity_) return;
   activity_->close();
+  if (timeline_) {
+    for (const auto& [ps, frames] : cpu_.stats().resident_frames) {
+      timeline_->counter("resident user frames", ps, static_cast<double>(frames));
+    }
+    timeline_->close();
+    if (const std::uint64_t at = timeline_->stopped_at_ps()) {
+      std::cerr << "mmusim: the timeline holds its first " << Timeline::kMaxEvents
+                << " events, up to " << at / 1000000 << " us of simulated time; bound the run for a "
+                << "start or bound the run (--max-sim-time, --max-accesses)\n";
+    }
+  }
+  if (waves_.path.empty()) return;
   const bool rtl = !config_.mmu.rtl_waves.empty();
   if (wants_vcd(waves_.path) && rtl) {
     const std::string command =

@@ -38,6 +38,7 @@ struct WavesOptions {
   // Where the save files put the primary marker (a mismatch found by an earlier run);
   // a trigger that fires puts it where it fired.
   std::optional<std::uint64_t> marker_ps;
+  std::string timeline;  // --timeline FILE.json (trace-event format); "": none
 };
 
 // The files a run with --waves PATH writes beside PATH (the RTL's dump itself).
@@ -58,8 +59,8 @@ class Platform final : public sc_core::sc_module {
   // Runs to completion; call once per process (SystemC elaborates once).
   RunResult run(bool show_progress);
 
-  // Every virtual-memory event to `log` (see vm_log.h; null: none).
-  void set_vm_log(fw::VmLog* log) { kernel_.set_log(log); }
+  // Every virtual-memory event to `log` (see vm_log.h; null: none), and to the timeline.
+  void set_vm_log(fw::VmLog* log);
 
   Dram& dram() { return dram_; }
   Mmu& mmu() { return mmu_; }
@@ -71,8 +72,22 @@ class Platform final : public sc_core::sc_module {
   void finish_waves();
   std::string unexpected_kills() const;
 
+  // The kernel's events go to the user's log and to the timeline, either or both.
+  class VmLogs final : public fw::VmLog {
+   public:
+    void event(std::uint64_t time_ps, fw::Pid pid, std::uint64_t va,
+               const std::string& what) override {
+      if (user != nullptr) user->event(time_ps, pid, va, what);
+      if (timeline != nullptr) timeline->vm_event(time_ps, pid, va, what);
+    }
+    fw::VmLog* user = nullptr;
+    Timeline* timeline = nullptr;
+  };
+
   WavesOptions waves_;
+  std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<ActivityTrace> activity_;
+  VmLogs vm_logs_;
   PlatformConfig config_;
   Cpu cpu_;
   Mmu mmu_;

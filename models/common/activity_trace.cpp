@@ -42,8 +42,8 @@ void write_value(std::ofstream& out, unsigned width, std::uint64_t value, unsign
 
 }  // namespace
 
-ActivityTrace::ActivityTrace(const std::string& path, const WaveWindow& window)
-    : path_(path), window_(window) {
+ActivityTrace::ActivityTrace(const std::string& path, const WaveWindow& window, Timeline* timeline)
+    : path_(path), window_(window), timeline_(timeline) {
   window_.arm();
 }
 
@@ -56,6 +56,11 @@ ActivityTrace::~ActivityTrace() {
 }
 
 void ActivityTrace::change(std::uint64_t time_ps, Signal signal, std::uint64_t value) {
+  if (timeline_ != nullptr) {
+    if (signal == Signal::Pid) timeline_->running(time_ps, static_cast<unsigned>(value));
+    if (signal == Signal::SwapBusy) timeline_->swap_busy(time_ps, value != 0);
+  }
+  if (path_.empty()) return;
   if (window_.open(time_ps)) {
     if (!opened_) {
       opened_ = true;
@@ -70,6 +75,7 @@ void ActivityTrace::change(std::uint64_t time_ps, Signal signal, std::uint64_t v
 void ActivityTrace::close() {
   if (closed_) return;
   closed_ = true;
+  if (path_.empty()) return;
   std::stable_sort(changes_.begin(), changes_.end(),
                    [](const Change& a, const Change& b) { return a.time_ps < b.time_ps; });
   std::ofstream out(path_);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "timeline.h"
 #include "wave_window.h"
 
 namespace mmusim {
@@ -33,12 +34,22 @@ class ActivityTrace {
 
   static constexpr unsigned kSignalCount = static_cast<unsigned>(Signal::Pid) + 1;
 
-  ActivityTrace(const std::string& path, const WaveWindow& window);
+  // `path` "": no VCD; `timeline` (may be null) also gets the running process, swap
+  // activity, walks and flushes, unwindowed.
+  ActivityTrace(const std::string& path, const WaveWindow& window, Timeline* timeline = nullptr);
   ~ActivityTrace();
   ActivityTrace(const ActivityTrace&) = delete;
   ActivityTrace& operator=(const ActivityTrace&) = delete;
 
   void change(std::uint64_t time_ps, Signal signal, std::uint64_t value);
+  // Events only the timeline shows.
+  void walk(std::uint64_t time_ps, std::uint64_t duration_ps, std::uint64_t va, unsigned level,
+            const char* outcome) {
+    if (timeline_ != nullptr) timeline_->walk(time_ps, duration_ps, va, level, outcome);
+  }
+  void flush(std::uint64_t time_ps, const char* kind) {
+    if (timeline_ != nullptr) timeline_->flush(time_ps, kind);
+  }
   WaveWindow& window() { return window_; }
   // The first and last instant the file holds (0, 0 when the window never opened).
   std::uint64_t first_ps() const { return opened_ ? window_.from_ps : 0; }
@@ -54,6 +65,7 @@ class ActivityTrace {
   };
   std::string path_;
   WaveWindow window_;
+  Timeline* timeline_;
   std::vector<Change> changes_;
   std::uint64_t current_[kSignalCount] = {};  // every signal's latest value
   std::uint64_t initial_[kSignalCount] = {};  // ... when the window opened

@@ -31,7 +31,7 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   // may end the run there, and the waves must show what it stopped on.
   if (trace_ != nullptr) record_request(issued, req);
   const TranslationResult result = engine_->translate(req, delay);
-  if (trace_ != nullptr) record_result(issued, result);
+  if (trace_ != nullptr) record_result(issued, sc_core::sc_time_stamp() + delay, req, result);
   if (!result.ok()) {
     raise_fault(result.cause, req.va);
     trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
@@ -58,9 +58,18 @@ void Mmu::record_request(const sc_core::sc_time& issued, const TranslationReques
   trace_->change(t, S::Translation, ++translations_traced_ & 1);
 }
 
-void Mmu::record_result(const sc_core::sc_time& issued, const TranslationResult& result) {
+void Mmu::record_result(const sc_core::sc_time& issued, const sc_core::sc_time& finished,
+                        const TranslationRequest& req, const TranslationResult& result) {
   using S = ActivityTrace::Signal;
   const auto t = static_cast<std::uint64_t>(issued.value());
+  // A TLB miss is a walk, but for Bare mode (no TLB, no walk; an engine that does not
+  // name the rule still answers it with no PTE) and a non-canonical VA (refused first).
+  const bool walked = !result.tlb_hit && result.rule != sv::Rule::Bare &&
+                      result.rule != sv::Rule::NonCanonical && !(result.ok() && result.pte == 0);
+  if (walked) {
+    trace_->walk(t, static_cast<std::uint64_t>((finished - issued).value()), req.va, result.level,
+                 result.ok() ? "translated" : sv::to_string(result.cause));
+  }
   // A fault trigger opens the window here; the request's values at t are its first.
   if (!result.ok()) trace_->window().fault(t);
   trace_->change(t, S::TranslationPa, result.pa);
@@ -134,6 +143,10 @@ void Mmu::write_register(std::uint64_t offset, std::uint64_t value, const sc_cor
     case r::kFlushAsid: flush_asid_ = value & 0xFFFF; break;
     case r::kFlushCmd:
       if (value <= static_cast<std::uint64_t>(r::FlushKind::VaAsid)) {
+        if (trace_ != nullptr) {
+          trace_->flush(static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value()),
+                        r::to_string(static_cast<r::FlushKind>(value)));
+        }
         engine_->flush(
             {static_cast<r::FlushKind>(value), flush_va_, static_cast<std::uint16_t>(flush_asid_)});
       }

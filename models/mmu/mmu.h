@@ -46,7 +46,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   std::uint64_t read_register(std::uint64_t offset) const;
   void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
   void record_request(const sc_core::sc_time& issued, const TranslationRequest& req);
-  void record_result(const sc_core::sc_time& issued, const TranslationResult& result);
+  void record_result(const sc_core::sc_time& issued, const sc_core::sc_time& finished,
+                     const TranslationRequest& req, const TranslationResult& result);
 
   // PteMemory, bound to mem_initiator.
   std::optional<std::uint64_t> read_pte(std::uint64_t pa, sc_core::sc_time& delay) override;
