@@ -240,8 +240,9 @@ void Platform::finish_waves() {
     timeline_->close();
     if (const std::uint64_t at = timeline_->stopped_at_ps()) {
       std::cerr << "mmusim: the timeline holds its first " << Timeline::kMaxEvents
-                << " events, up to " << at / 1000000 << " us of simulated time; bound the run for a "
-                << "start or bound the run (--max-sim-time, --max-accesses)\n";
+                << " events, up to " << at / 1000000
+                << " us of simulated time; bound the run (--max-sim-time, --max-accesses) "
+                   "for a shorter one\n";
     }
   }
   if (waves_.path.empty()) return;
