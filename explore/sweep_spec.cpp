@@ -1,6 +1,5 @@
 #include "sweep_spec.h"
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -71,17 +70,10 @@ std::string run_id(const std::string& base_text, const std::vector<Assignment>& 
   return std::string(16 - id.size(), '0').append(id).substr(0, 12);
 }
 
-std::string read_text(const std::string& path, const std::string& what) {
-  std::ifstream in = open_input_file(path, what);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 }  // namespace
 
 SweepSpec read_sweep_spec(const std::string& path) {
-  const std::string text = read_text(path, "sweep spec");
+  const std::string text = read_input_file(path, "sweep spec");
   const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
     throw InputError(path, 1, "not a sweep spec: a JSON object (see mmusim sweep --help)");
@@ -111,7 +103,7 @@ SweepSpec read_sweep_spec(const std::string& path) {
       base = path.substr(0, slash + 1) + base;  // relative to the spec
     }
     out.base = base;
-    base_text = read_text(base, "base config");
+    base_text = read_input_file(base, "base config");
   }
   const std::vector<Assignment> common =
       doc.contains("set") ? assignments(doc["set"], "set", spec) : std::vector<Assignment>{};

@@ -76,10 +76,7 @@ ConfigDocument::ConfigDocument() : json_(json::parse(default_config().dump())) {
 }
 
 void ConfigDocument::overlay_file(const std::string& path) {
-  std::ifstream in = open_input_file(path, "config file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_input_file(path, "config file");
   const json user = parse_json_text(text, path);
   if (!user.is_object()) throw InputError(path, 1, "the config must be a JSON object");
   const auto lines = key_lines(text, path);

@@ -39,10 +39,7 @@ std::string replay_command(const VerifyOptions& o, std::uint64_t seed) {
 }
 
 void add_coverage_file(verify::Coverage& coverage, const std::string& path) {
-  std::ifstream in = open_input_file(path, "coverage file");
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+  const auto doc = nlohmann::json::parse(read_input_file(path, "coverage file"), nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("bins")) {
     throw InputError(path, 1, "not a coverage file (a JSON object with \"bins\")");
   }

@@ -1,5 +1,6 @@
 #include "input_file.h"
 
+#include <sstream>
 #include <sys/stat.h>
 
 #include "input_error.h"
@@ -17,6 +18,13 @@ std::ifstream open_input_file(const std::string& path, const std::string& what) 
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open " + what);
   return in;
+}
+
+std::string read_input_file(const std::string& path, const std::string& what) {
+  std::ifstream in = open_input_file(path, what);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 }  // namespace mmusim

@@ -10,5 +10,7 @@ namespace mmusim {
 
 // `what` names the file in the error: "cannot open trace file". InputError on failure.
 std::ifstream open_input_file(const std::string& path, const std::string& what);
+// The whole of such a file.
+std::string read_input_file(const std::string& path, const std::string& what);
 
 }  // namespace mmusim
