@@ -1,5 +1,6 @@
 #include "sweep_spec.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -41,15 +42,11 @@ class SpecText {
 std::vector<Assignment> assignments(const json& object, const std::string& where,
                                     const SpecText& spec) {
   if (!object.is_object()) spec.fail(where, "'" + where + "' must be an object of config keys");
-  std::vector<std::string> known;
-  for (const ConfigKey& k : config_keys()) known.push_back(k.path);
   std::vector<Assignment> out;
   for (const auto& [key, value] : object.items()) {
     const std::string at = where + "." + key;
-    bool declared = false;
-    for (const ConfigKey& k : config_keys()) declared = declared || k.path == key;
-    if (!declared) {
-      const auto hint = nearest(key, known);
+    if (find_config_key(key) == nullptr) {
+      const auto hint = nearest_config_key(key);
       spec.fail(at, "unknown config key '" + key + "'" +
                         (hint ? " (did you mean '" + *hint + "'?)" : ""));
     }
@@ -79,14 +76,11 @@ SweepSpec read_sweep_spec(const std::string& path) {
     throw InputError(path, 1, "not a sweep spec: a JSON object (see mmusim sweep --help)");
   }
   const SpecText spec(path, text);
+  static const std::vector<std::string> kSpecKeys = {"base",      "set",   "grid",   "points",
+                                                     "workloads", "seeds", "columns"};
   for (const auto& [key, value] : doc.items()) {
-    static const char* const kKnown[] = {"base", "set", "grid", "points", "workloads", "seeds",
-                                         "columns"};
-    bool known = false;
-    for (const char* k : kKnown) known = known || key == k;
-    if (!known) {
-      const auto hint = nearest(key, {"base", "set", "grid", "points", "workloads", "seeds",
-                                      "columns"});
+    if (std::find(kSpecKeys.begin(), kSpecKeys.end(), key) == kSpecKeys.end()) {
+      const auto hint = nearest(key, kSpecKeys);
       spec.fail(key, "unknown sweep key '" + key + "'" +
                          (hint ? " (did you mean '" + *hint + "'?)" : ""));
     }

@@ -2,7 +2,6 @@
 
 #include "config.h"
 #include "config_keys.h"
-#include "did_you_mean.h"
 #include "input_error.h"
 
 namespace mmusim {
@@ -22,13 +21,11 @@ void run_config_command(const ConfigCommandOptions& options, std::ostream& out) 
     out << config_table_text();
     return;
   }
-  std::vector<std::string> paths;
-  for (const ConfigKey& key : config_keys()) paths.push_back(key.path);
   for (const std::string& wanted : options.keys) {
     bool found = false;
     for (const ConfigKey& key : config_keys()) found = found || key_in(key, wanted);
     if (!found) {
-      const auto hint = nearest(wanted, paths);
+      const auto hint = nearest_config_key(wanted);
       throw InputError("mmusim config", "unknown key '" + wanted + "'" +
                                             (hint ? " (did you mean '" + *hint + "'?)" : ""));
     }

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "did_you_mean.h"
+
 namespace mmusim {
 
 namespace {
@@ -230,15 +232,26 @@ const std::vector<ConfigKey>& config_keys() {
   return keys;
 }
 
-const ConfigKey& config_key(const std::string& path) {
+const ConfigKey* find_config_key(const std::string& path) {
   static const std::map<std::string, const ConfigKey*> by_path = [] {
     std::map<std::string, const ConfigKey*> m;
     for (const auto& k : config_keys()) m[k.path] = &k;
     return m;
   }();
   const auto it = by_path.find(path);
-  if (it == by_path.end()) throw std::logic_error("config key not declared: " + path);
-  return *it->second;
+  return it == by_path.end() ? nullptr : it->second;
+}
+
+const ConfigKey& config_key(const std::string& path) {
+  const ConfigKey* key = find_config_key(path);
+  if (key == nullptr) throw std::logic_error("config key not declared: " + path);
+  return *key;
+}
+
+std::optional<std::string> nearest_config_key(const std::string& path) {
+  std::vector<std::string> paths;
+  for (const ConfigKey& key : config_keys()) paths.push_back(key.path);
+  return nearest(path, paths);
 }
 
 nlohmann::ordered_json default_config() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ const std::vector<ConfigKey>& config_keys();
 // The declaration of `path`; std::logic_error if there is none (a reader asking for a key
 // nobody declared is a bug, not bad input).
 const ConfigKey& config_key(const std::string& path);
+// The declaration of `path`, or null; and for an undeclared one, the declared key it
+// most likely means ("did you mean").
+const ConfigKey* find_config_key(const std::string& path);
+std::optional<std::string> nearest_config_key(const std::string& path);
 
 // The defaults as one nested document; ordered as declared for printing.
 nlohmann::ordered_json default_config();

@@ -1,7 +1,6 @@
 #include "verify_command.h"
 
 #include <chrono>
-#include <fstream>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
