@@ -43,11 +43,7 @@ std::vector<std::string> csv_header(const fs::path& path) {
 }
 
 std::string axis_label(const std::string& name) {
-  const std::string per_kilo = "/kacc";
-  if (name.size() > per_kilo.size() &&
-      name.compare(name.size() - per_kilo.size(), per_kilo.size(), per_kilo) == 0) {
-    return name.substr(0, name.size() - per_kilo.size()) + " per 1000 accesses";
-  }
+  if (const auto base = per_thousand_accesses(name)) return *base + " per 1000 accesses";
   for (const ConfigKey& key : config_keys()) {
     if (key.path == name && !key.unit.empty() && key.type != KeyType::Choice) {
       return name + " (" + key.unit + ")";

@@ -205,12 +205,19 @@ SweepSpec read_sweep_spec(const std::string& path) {
   return out;
 }
 
+std::optional<std::string> per_thousand_accesses(const std::string& column) {
+  const std::string suffix = "/kacc";
+  if (column.size() <= suffix.size() ||
+      column.compare(column.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return std::nullopt;
+  }
+  return column.substr(0, column.size() - suffix.size());
+}
+
 std::string column_value(const std::string& column, const nlohmann::json& stats) {
-  const std::string per_kilo = "/kacc";
-  const bool derived =
-      column.size() > per_kilo.size() &&
-      column.compare(column.size() - per_kilo.size(), per_kilo.size(), per_kilo) == 0;
-  const std::string path = derived ? column.substr(0, column.size() - per_kilo.size()) : column;
+  const std::optional<std::string> base = per_thousand_accesses(column);
+  const bool derived = base.has_value();
+  const std::string path = base.value_or(column);
   const nlohmann::json* at = &stats;
   std::istringstream parts(path);
   for (std::string part; std::getline(parts, part, '.');) {

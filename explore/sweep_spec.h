@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct SweepSpec {
 
 // Reads, expands and checks the spec (every run's config made, as `mmusim run` would).
 SweepSpec read_sweep_spec(const std::string& path);
+
+// "PATH/kacc" -> PATH (a column per 1000 accesses); any other column -> nullopt.
+std::optional<std::string> per_thousand_accesses(const std::string& column);
 
 // The value of `column` in a run's stats, as CSV text ("" when the stats lack it).
 std::string column_value(const std::string& column, const nlohmann::json& stats);

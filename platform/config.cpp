@@ -148,20 +148,23 @@ void ConfigDocument::overlay(json& into, const json& from, const std::string& pa
   }
 }
 
+// "a.b.c" -> "/a/b/c"
+std::string ConfigDocument::pointer(const std::string& path) {
+  std::string p = "/" + path;
+  for (char& c : p) c = c == '.' ? '/' : c;
+  return p;
+}
+
 nlohmann::ordered_json ConfigDocument::in_declared_order() const {
   nlohmann::ordered_json out = default_config();
   for (const ConfigKey& key : config_keys()) {
-    std::string pointer = "/" + key.path;
-    for (char& c : pointer) c = c == '.' ? '/' : c;
-    out[nlohmann::ordered_json::json_pointer(pointer)] = at(key.path);
+    out[nlohmann::ordered_json::json_pointer(pointer(key.path))] = at(key.path);
   }
   return out;
 }
 
 const json& ConfigDocument::at(const std::string& path) const {
-  std::string pointer = "/" + path;
-  for (char& c : pointer) c = c == '.' ? '/' : c;
-  return json_.at(json::json_pointer(pointer));
+  return json_.at(json::json_pointer(pointer(path)));
 }
 
 std::string ConfigDocument::where(const std::string& path) const {

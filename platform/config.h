@@ -46,6 +46,7 @@ class ConfigDocument {
   static constexpr const char* kDefaultOrigin = "default";
 
  private:
+  static std::string pointer(const std::string& path);  // as a JSON pointer
   void overlay(nlohmann::json& into, const nlohmann::json& from, const std::string& path,
                const std::map<std::string, std::size_t>& lines, const std::string& origin);
 

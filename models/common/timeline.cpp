@@ -65,6 +65,12 @@ bool Timeline::full(std::uint64_t time_ps) {
   return true;
 }
 
+void Timeline::add_track(unsigned pid) {
+  if (std::find(processes_.begin(), processes_.end(), pid) == processes_.end()) {
+    processes_.push_back(pid);
+  }
+}
+
 void Timeline::end_running(std::uint64_t time_ps) {
   if (!has_running_) return;
   events_.push_back({'E', running_pid_, time_ps, 0, "running", ""});
@@ -75,9 +81,7 @@ void Timeline::running(std::uint64_t time_ps, unsigned pid) {
   if (has_running_ && running_pid_ == pid) return;
   if (full(time_ps)) return;
   end_running(time_ps);
-  if (std::find(processes_.begin(), processes_.end(), pid) == processes_.end()) {
-    processes_.push_back(pid);
-  }
+  add_track(pid);
   events_.push_back({'B', pid, time_ps, 0, "running", ""});
   has_running_ = true;
   running_pid_ = pid;
@@ -109,9 +113,7 @@ void Timeline::flush(std::uint64_t time_ps, const char* kind) {
 void Timeline::vm_event(std::uint64_t time_ps, unsigned pid, std::uint64_t va,
                         const std::string& what) {
   if (full(time_ps)) return;
-  if (std::find(processes_.begin(), processes_.end(), pid) == processes_.end()) {
-    processes_.push_back(pid);
-  }
+  add_track(pid);
   std::string args = "\"what\":" + quoted(what);
   if (va != ~std::uint64_t{0}) args += ",\"va\":" + quoted(hex(va));
   events_.push_back({'i', pid, time_ps, 0, kind_of(what), args});

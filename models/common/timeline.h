@@ -49,6 +49,7 @@ class Timeline {
     std::string args;  // a JSON object's members, "" for none
   };
   void end_running(std::uint64_t time_ps);
+  void add_track(unsigned pid);
   bool full(std::uint64_t time_ps);
 
   std::string path_;
