@@ -13,7 +13,6 @@
 #include <thread>
 #include <unistd.h>
 
-#include "config.h"
 #include "input_error.h"
 #include "sweep_spec.h"
 
@@ -225,10 +224,7 @@ class Sweep {
   pid_t launch(const SweepRun& run) {
     // The run's own config, complete: `mmusim run runs/<id>.config.json` repeats it.
     const fs::path config = runs_ / (run.id + ".config.json");
-    std::vector<Assignment> sets;
-    for (const auto& s : run.sets) sets.push_back({s, spec_.path});
-    std::ofstream(config) << load_config_document(spec_.base, sets).in_declared_order().dump(2)
-                          << '\n';
+    std::ofstream(config) << run.config;
     const std::string stats = (runs_ / (run.id + ".json")).string();
     const std::string err = (runs_ / (run.id + ".err")).string();
     fs::remove(stats);

@@ -191,13 +191,14 @@ SweepSpec read_sweep_spec(const std::string& path) {
         sets.push_back({"workload.seed=" + std::to_string(seed), where});
         // Checked now, as `mmusim run` would: a refused value stops the sweep before it
         // starts, at the spec line that gave it.
-        make_platform_config(load_config_document(out.base, sets));
+        const ConfigDocument config = load_config_document(out.base, sets);
+        make_platform_config(config);
         SweepRun run;
+        run.config = config.in_declared_order().dump(2) + "\n";
         run.id = run_id(base_text, sets);
         run.workload = workload;
         run.seed = seed;
         for (const Assignment& a : combo) run.parameters.push_back(a.text);
-        for (const Assignment& a : sets) run.sets.push_back(a.text);
         out.runs.push_back(std::move(run));
       }
     }

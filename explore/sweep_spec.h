@@ -1,7 +1,7 @@
 #pragma once
 // A sweep spec (`mmusim sweep SPEC.json`): a base config, overrides that every run gets,
 // a grid and/or a list of points, workloads, seeds and the stats to tabulate. It expands
-// into runs, each a list of --set assignments with a stable id, and every run's config is
+// into runs, each with a stable id and its whole config, and every run's config is
 // checked before any run starts (InputError naming SPEC.json:line).
 //
 //   {
@@ -25,11 +25,11 @@
 namespace mmusim::explore {
 
 struct SweepRun {
-  std::string id;                        // 12 hex digits of a hash of `sets`
+  std::string id;                        // 12 hex digits of a hash of its assignments
   std::string workload;                  // its name, "" when the spec names none
   std::uint64_t seed = 1;
   std::vector<std::string> parameters;   // the grid/point assignments, "key=value"
-  std::vector<std::string> sets;         // everything the run is given, in order
+  std::string config;                    // the whole config it makes, as a config file
 };
 
 struct SweepSpec {
