@@ -47,6 +47,13 @@ json parse_json_text(const std::string& text, const std::string& origin) {
     throw InputError(
         origin, line_of_byte(text, e.byte == 0 ? 0 : e.byte - 1),
         "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double ("222E22222"): found by fuzz/fuzz_config.cpp, it
+    // ended the run with exit 1. nlohmann gives no position for it: name the number.
+    std::string what = e.what();
+    const std::size_t quote = what.find('\'');
+    const std::string number = quote == std::string::npos ? "" : what.substr(quote);
+    throw InputError(origin, "invalid JSON: a number too large to represent " + number);
   }
 }
 

@@ -118,6 +118,14 @@ TEST(Config, AConfigWithANulByteIsRefusedAtItsLine) {
             path + ":2: a NUL byte: not a JSON text");
 }
 
+// Found by fuzz_config: nlohmann reports this as out_of_range, not parse_error, and it
+// escaped as an exit 1.
+TEST(Config, ANumberTooLargeForADoubleIsBadInput) {
+  const std::string path = write_temp_file("huge.json", "{\"sim\": {\"seed\": 222E22222}}\n");
+  EXPECT_EQ(error_of([&] { ConfigDocument().overlay_file(path); }),
+            path + ": invalid JSON: a number too large to represent '222E22222'");
+}
+
 TEST(Config, ARuleAcrossKeysBlamesTheValueTheUserGaveAndNamesBothOrigins) {
   const std::string ways = error_of([] { with_sets({"mmu.tlb.l1.entries=48"}); });
   EXPECT_EQ(ways.rfind("--set:1: mmu.tlb.l1.entries: entries / ways must be a power of two", 0), 0u)
