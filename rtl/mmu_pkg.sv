@@ -102,84 +102,107 @@ package mmu_pkg;
     logic        pte_written;  // the walker wrote A/D back
   } xlate_rsp_t;
 
+  // Functions here and in the modules keep to what both Yosys 0.23 and the Verilator
+  // build read (README.md, "Synthesis"): a result is assigned to the function's name (no
+  // `return`), arguments are plain vectors (Yosys reads no struct member in a function),
+  // and this package's enum constants are named with the package (Yosys does not find
+  // them otherwise when a module calls the function).
+
   function automatic cause_e page_fault(access_e kind);
-    return kind == AccFetch ? CauseInstrPage : kind == AccWrite ? CauseStorePage : CauseLoadPage;
+    page_fault = kind == mmu_pkg::AccFetch ? mmu_pkg::CauseInstrPage : kind == mmu_pkg::AccWrite ? mmu_pkg::CauseStorePage : mmu_pkg::CauseLoadPage;
   endfunction
 
   function automatic cause_e access_fault(access_e kind);
-    return kind == AccFetch ? CauseInstrAccess : kind == AccWrite ? CauseStoreAccess : CauseLoadAccess;
+    access_fault = kind == mmu_pkg::AccFetch ? mmu_pkg::CauseInstrAccess : kind == mmu_pkg::AccWrite ? mmu_pkg::CauseStoreAccess : mmu_pkg::CauseLoadAccess;
   endfunction
 
-  // The functions below look at some fields of their arguments only.
+  // The functions below look at some bits of their arguments only.
   /* verilator lint_off UNUSEDSIGNAL */
 
-  // Leaf permission check (§4.3.2 step 5, SUM and MXR from §4.3.1).
-  function automatic logic leaf_permits(logic [63:0] pte, xlate_req_t req);
-    if (req.user && !pte[PteU]) return 1'b0;
+  // Leaf permission check (§4.3.2 step 5, SUM and MXR from §4.3.1), for an access of
+  // `kind` from U-mode (`user`) or S-mode.
+  function automatic logic leaf_permits(logic [63:0] pte, access_e kind, logic user, logic sum,
+                                        logic mxr);
+    if (user && !pte[PteU]) begin
+      leaf_permits = 1'b0;
 `ifdef MMU_BUG_SUM_IGNORED
-    if (!req.user && pte[PteU] && req.kind == AccFetch) return 1'b0;
+    end else if (!user && pte[PteU] && kind == mmu_pkg::AccFetch) begin
 `else
-    if (!req.user && pte[PteU] && (req.kind == AccFetch || !req.sum)) return 1'b0;
+    end else if (!user && pte[PteU] && (kind == mmu_pkg::AccFetch || !sum)) begin
 `endif
-    unique case (req.kind)
-      AccFetch: return pte[PteX];
-      AccWrite: return pte[PteW];
-      default:  return pte[PteR] || (req.mxr && pte[PteX]);
-    endcase
+      leaf_permits = 1'b0;
+    end else if (kind == mmu_pkg::AccFetch) begin
+      leaf_permits = pte[PteX];
+    end else if (kind == mmu_pkg::AccWrite) begin
+      leaf_permits = pte[PteW];
+    end else begin
+      leaf_permits = pte[PteR] || (mxr && pte[PteX]);
+    end
   endfunction
 
   // log2 of the bytes a leaf at `level` maps.
   function automatic int unsigned page_shift(logic [1:0] level);
-    return PageShift + VpnBits * int'(level);
+    page_shift = PageShift + VpnBits * 32'(level);
   endfunction
 
   function automatic logic [VpnTagBits-1:0] vpn_of(logic [63:0] va, logic [1:0] level);
-    return VpnTagBits'(va >> page_shift(level));
+    vpn_of = VpnTagBits'(va >> page_shift(level));
   endfunction
 
-  // (The PTE field of an entry plays no part in matching or flushing.)
-  // Whether `e` translates `va` for `asid` (global entries match every ASID).
-  function automatic logic entry_matches(tlb_entry_t e, logic [63:0] va, logic [AsidBits-1:0] asid);
+  // Whether a TLB or walk-cache entry (its fields: Yosys reads no struct member here)
+  // translates `va` for `asid`: global entries match every ASID. (The PTE plays no part
+  // in matching or flushing.)
+  function automatic logic entry_matches(logic valid, logic [1:0] level, logic global,
+                                         logic [AsidBits-1:0] entry_asid,
+                                         logic [VpnTagBits-1:0] vpn, logic [63:0] va,
+                                         logic [AsidBits-1:0] asid);
 `ifdef MMU_BUG_NO_ASID_COMPARE
-    return e.valid && e.vpn == vpn_of(va, e.level);
+    entry_matches = valid && vpn == vpn_of(va, level);
 `else
-    return e.valid && e.vpn == vpn_of(va, e.level) && (e.global || e.asid == asid);
+    entry_matches = valid && vpn == vpn_of(va, level) && (global || entry_asid == asid);
 `endif
   endfunction
 
   // Whether two entries could both hit one lookup: their pages overlap (one contains the
   // other) and some ASID matches both.
-  function automatic logic entries_overlap(tlb_entry_t a, tlb_entry_t b);
+  function automatic logic entries_overlap(logic a_valid, logic [1:0] a_level, logic a_global,
+                                           logic [AsidBits-1:0] a_asid,
+                                           logic [VpnTagBits-1:0] a_vpn, logic b_valid,
+                                           logic [1:0] b_level, logic b_global,
+                                           logic [AsidBits-1:0] b_asid,
+                                           logic [VpnTagBits-1:0] b_vpn);
     logic [1:0] high;
-    high = a.level > b.level ? a.level : b.level;
-    return a.valid && b.valid &&
-           (a.vpn >> (VpnBits * (int'(high) - int'(a.level)))) ==
-               (b.vpn >> (VpnBits * (int'(high) - int'(b.level)))) &&
-           (a.global || b.global || a.asid == b.asid);
+    high = a_level > b_level ? a_level : b_level;
+    entries_overlap = a_valid && b_valid &&
+                      (a_vpn >> (VpnBits * (32'(high) - 32'(a_level)))) ==
+                          (b_vpn >> (VpnBits * (32'(high) - 32'(b_level)))) &&
+                      (a_global || b_global || a_asid == b_asid);
   endfunction
 
-  // Whether an SFENCE.VMA of this form removes `e` (§4.2.1): the ASID forms keep global
-  // entries; the VA forms remove the entry whose page contains the VA.
-  function automatic logic flush_removes(tlb_entry_t e, flush_req_t f);
+  // Whether an SFENCE.VMA of form `kind` for `flush_va` and `flush_asid` removes an entry
+  // (§4.2.1): the ASID forms keep global entries; the VA forms remove the entry whose page
+  // contains the VA.
+  function automatic logic flush_removes(logic valid, logic [1:0] level, logic global,
+                                         logic [AsidBits-1:0] entry_asid,
+                                         logic [VpnTagBits-1:0] vpn, flush_e kind,
+                                         logic [63:0] flush_va,
+                                         logic [AsidBits-1:0] flush_asid);
     logic asid_hit;
     logic va_hit;
 `ifdef MMU_BUG_ASID_FLUSH_DROPS_GLOBAL
-    asid_hit = e.global || e.asid == f.asid;
+    asid_hit = global || entry_asid == flush_asid;
 `else
-    asid_hit = !e.global && e.asid == f.asid;
+    asid_hit = !global && entry_asid == flush_asid;
 `endif
 `ifdef MMU_BUG_VA_FLUSH_MISSES_SUPERPAGES
-    va_hit   = e.level == 2'd0 && e.vpn == vpn_of(f.va, e.level);
+    va_hit   = level == 2'd0 && vpn == vpn_of(flush_va, level);
 `else
-    va_hit   = e.vpn == vpn_of(f.va, e.level);
+    va_hit   = vpn == vpn_of(flush_va, level);
 `endif
-    unique case (f.kind)
-      FlushAll:    return e.valid;
-      FlushAsid:   return e.valid && asid_hit;
-      FlushVa:     return e.valid && va_hit;
-      FlushVaAsid: return e.valid && va_hit && asid_hit;
-      default:     return 1'b0;
-    endcase
+    if (kind == mmu_pkg::FlushAll) flush_removes = valid;
+    else if (kind == mmu_pkg::FlushAsid) flush_removes = valid && asid_hit;
+    else if (kind == mmu_pkg::FlushVa) flush_removes = valid && va_hit;
+    else flush_removes = valid && va_hit && asid_hit;
   endfunction
 
   // The physical address of va under a leaf at `level` (§4.3.2 step 8).
@@ -190,7 +213,7 @@ package mmu_pkg;
 `else
     offset_mask = (64'd1 << page_shift(level)) - 64'd1;
 `endif
-    return (({20'd0, pte[53:10]} << PageShift) & ~offset_mask) | (va & offset_mask);
+    leaf_pa = (({20'd0, pte[53:10]} << PageShift) & ~offset_mask) | (va & offset_mask);
   endfunction
 
   /* verilator lint_on UNUSEDSIGNAL */

@@ -19,21 +19,20 @@
 //
 // A "usable" entry is one that can answer the access: a store that hits an entry whose
 // D bit is clear must walk, so that D gets set in memory (or the store faults).
-module mmu_top
-  import mmu_pkg::*;
-#(
+module mmu_top #(
   parameter int unsigned L1MaxEntries  = 128,  // storage of each L1 TLB
+  parameter int unsigned L1MaxWays     = 64,
   parameter int unsigned L2MaxEntries  = 512,  // storage of the L2 TLB
-  parameter int unsigned TlbMaxWays    = 64,
+  parameter int unsigned L2MaxWays     = 64,
   parameter int unsigned MaxWcEntries  = 64     // walk-cache storage
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
   // Configuration, from the simulator's config: constant while running.
-  input  tlb_cfg_t     l1_cfg_i,
+  input  mmu_pkg::tlb_cfg_t     l1_cfg_i,
   input  logic         split_i,       // separate instruction and data L1 TLBs
   input  logic         l2_en_i,
-  input  tlb_cfg_t     l2_cfg_i,
+  input  mmu_pkg::tlb_cfg_t     l2_cfg_i,
   input  logic [6:0]   wc_entries_i,  // 0: no walk cache
   input  logic         ad_fault_i,    // Svade (else Svadu)
   // Ones in the satp ASID bits this MMU implements (ASIDLEN, §4.1.11: the field is WARL;
@@ -43,12 +42,12 @@ module mmu_top
   input  logic [63:0]  satp_i,
   // Translation request and answer, from and to the TLM shell.
   input  logic         req_valid_i,
-  input  xlate_req_t   req_i,
+  input  mmu_pkg::xlate_req_t   req_i,
   output logic         rsp_valid_o,
-  output xlate_rsp_t   rsp_o,
+  output mmu_pkg::xlate_rsp_t   rsp_o,
   // SFENCE.VMA, from the shell's FLUSH_CMD register.
   input  logic         flush_i,
-  input  flush_req_t   flush_req_i,
+  input  mmu_pkg::flush_req_t   flush_req_i,
   // Walker memory port, served by the shell over TLM.
   output logic         mem_req_o,
   output logic         mem_we_o,
@@ -68,7 +67,7 @@ module mmu_top
   } state_e;
 
   state_e     state_q, state_d, state_next;  // state_next: where the translation goes
-  xlate_req_t req_q;
+  mmu_pkg::xlate_req_t req_q;
 
   // satp and the configuration, registered: everything below works from registers, so
   // changing an input re-evaluates only the few gates that read inputs directly (the
@@ -77,7 +76,7 @@ module mmu_top
   // two branches are the same on purpose; folding them into one statement, or the
   // fields into one struct, made the verilated model 1.6x slower.)
   logic [63:0] satp_q;
-  tlb_cfg_t    l1_cfg_q, l2_cfg_q;
+  mmu_pkg::tlb_cfg_t    l1_cfg_q, l2_cfg_q;
   logic        split_q, l2_en_q, ad_fault_q;
   logic [6:0]  wc_entries_q;
   logic [15:0] asid_mask_q;
@@ -105,7 +104,7 @@ module mmu_top
   end
 
   logic [3:0]          mode;
-  logic [AsidBits-1:0] asid;
+  logic [mmu_pkg::AsidBits-1:0] asid;
   logic [43:0]         root_ppn;
   assign mode     = satp_q[63:60];
   assign asid     = satp_q[59:44] & asid_mask_q;
@@ -114,7 +113,7 @@ module mmu_top
   // §4.4.1 / §4.5.1: bits 63:VA_BITS must equal bit VA_BITS-1.
   logic canonical;
   always_comb begin : canonical_check
-    if (mode == ModeSv48) begin
+    if (mode == mmu_pkg::ModeSv48) begin
       canonical = req_q.va[63:47] == '0 || req_q.va[63:47] == '1;
     end else begin
       canonical = req_q.va[63:38] == '0 || req_q.va[63:38] == '1;
@@ -128,20 +127,20 @@ module mmu_top
   logic       use_l1i;  // this request goes to the instruction-side L1
   logic       l1d_lookup, l1i_lookup, l2_lookup;
   logic       l1d_hit, l1i_hit, l2_hit;
-  tlb_entry_t l1d_entry, l1i_entry, l2_entry;
+  mmu_pkg::tlb_entry_t l1d_entry, l1i_entry, l2_entry;
   logic       l1d_fill, l1i_fill, l2_fill;
-  tlb_entry_t fill_entry;
+  mmu_pkg::tlb_entry_t fill_entry;
 
-  assign use_l1i = split_q && req_q.kind == AccFetch;
+  assign use_l1i = split_q && req_q.kind == mmu_pkg::AccFetch;
 
   // The flush operand with only the implemented ASID bits.
-  flush_req_t flush_req;
+  mmu_pkg::flush_req_t flush_req;
   always_comb begin : flush_asid_mask
     flush_req      = flush_req_i;
     flush_req.asid = flush_req_i.asid & asid_mask_q;
   end
 
-  tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1d (
+  tlb #(.MaxEntries(L1MaxEntries), .MaxWays(L1MaxWays)) u_l1d (
     .clk_i, .rst_ni, .cfg_i(l1_cfg_q),
     .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1d_hit), .entry_o(l1d_entry),
@@ -149,7 +148,7 @@ module mmu_top
     .flush_i, .flush_req_i(flush_req)
   );
 
-  tlb #(.MaxEntries(L1MaxEntries), .MaxWays(TlbMaxWays)) u_l1i (
+  tlb #(.MaxEntries(L1MaxEntries), .MaxWays(L1MaxWays)) u_l1i (
     .clk_i, .rst_ni, .cfg_i(l1_cfg_q),
     .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1i_hit), .entry_o(l1i_entry),
@@ -157,7 +156,7 @@ module mmu_top
     .flush_i(flush_i && split_q), .flush_req_i(flush_req)
   );
 
-  tlb #(.MaxEntries(L2MaxEntries), .MaxWays(TlbMaxWays)) u_l2 (
+  tlb #(.MaxEntries(L2MaxEntries), .MaxWays(L2MaxWays)) u_l2 (
     .clk_i, .rst_ni, .cfg_i(l2_cfg_q),
     .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l2_hit), .entry_o(l2_entry),
@@ -170,7 +169,7 @@ module mmu_top
   ////////////
 
   logic        walk_start, walk_done, walk_global, wc_lookup, wc_hit, pte_written;
-  cause_e      walk_cause;
+  mmu_pkg::cause_e      walk_cause;
   logic [63:0] walk_pte;
   logic [1:0]  walk_level;
 
@@ -192,35 +191,40 @@ module mmu_top
   // Which TLB is asked depends only on the state and the request (not on any answer),
   // so the lookups and the sequencer below form no combinational loop.
   logic translating;
-  assign translating = state_q == StLookup && mode != ModeBare && canonical;
+  assign translating = state_q == StLookup && mode != mmu_pkg::ModeBare && canonical;
   assign l1d_lookup  = translating && !use_l1i;
   assign l1i_lookup  = translating && use_l1i;
   assign l2_lookup   = state_q == StL2;
 
-  // These functions look at some fields of their arguments only.
+  // The L1 entry of this request, and the answer from a TLB entry: from the L1 in
+  // StLookup, from the L2 in StL2. (Module-level signals, not functions of structs, which
+  // Yosys 0.23 cannot read.)
+  logic       l1_hit;
+  mmu_pkg::tlb_entry_t l1_entry;
   /* verilator lint_off UNUSEDSIGNAL */
-
-  // Whether an entry can answer this access, and the answer it gives.
-  function automatic logic usable(logic hit, tlb_entry_t e, xlate_req_t req);
-    return hit && !(req.kind == AccWrite && !e.pte[PteD]);
-  endfunction
-
-  function automatic xlate_rsp_t answer_from(tlb_entry_t e, xlate_req_t req);
-    xlate_rsp_t r;
-    r       = '0;
-    r.cause = leaf_permits(e.pte, req) ? CauseNone : page_fault(req.kind);
-    r.pa    = r.cause == CauseNone ? leaf_pa(e.pte, e.level, req.va) : '0;
-    r.level = r.cause == CauseNone ? e.level : '0;
-    r.pte   = r.cause == CauseNone ? e.pte : '0;
-    return r;
-  endfunction
-
+  mmu_pkg::tlb_entry_t tlb_entry;  // its level and PTE answer
   /* verilator lint_on UNUSEDSIGNAL */
+  logic       tlb_usable;  // the entry can answer: a store to a page with D clear must walk
+  mmu_pkg::xlate_rsp_t tlb_answer;
+  assign l1_hit    = use_l1i ? l1i_hit : l1d_hit;
+  assign l1_entry  = use_l1i ? l1i_entry : l1d_entry;
+  assign tlb_entry = state_q == StL2 ? l2_entry : l1_entry;
+
+  always_comb begin : answer_from_tlb
+    tlb_usable = (state_q == StL2 ? l2_hit : l1_hit) &&
+                 !(req_q.kind == mmu_pkg::AccWrite && !tlb_entry.pte[mmu_pkg::PteD]);
+    tlb_answer = '0;
+    if (mmu_pkg::leaf_permits(tlb_entry.pte, req_q.kind, req_q.user, req_q.sum, req_q.mxr)) begin
+      tlb_answer.pa    = mmu_pkg::leaf_pa(tlb_entry.pte, tlb_entry.level, req_q.va);
+      tlb_answer.level = tlb_entry.level;
+      tlb_answer.pte   = tlb_entry.pte;
+    end else begin
+      tlb_answer.cause = mmu_pkg::page_fault(req_q.kind);
+    end
+  end
 
   always_comb begin : sequencer
-    logic       l1_hit;
-    tlb_entry_t l1_entry;
-    state_next     = state_q;
+    state_next  = state_q;
     rsp_valid_o = 1'b0;
     rsp_o       = '0;
     l1d_fill    = 1'b0;
@@ -228,22 +232,20 @@ module mmu_top
     l2_fill     = 1'b0;
     fill_entry  = '0;
     walk_start  = 1'b0;
-    l1_hit      = use_l1i ? l1i_hit : l1d_hit;
-    l1_entry    = use_l1i ? l1i_entry : l1d_entry;
 
     unique case (state_q)
       StIdle: ;
 
       StLookup: begin
-        if (mode == ModeBare) begin
+        if (mode == mmu_pkg::ModeBare) begin
           rsp_valid_o = 1'b1;
           rsp_o.pa    = req_q.va;
         end else if (!canonical) begin
           rsp_valid_o = 1'b1;
-          rsp_o.cause = page_fault(req_q.kind);
-        end else if (usable(l1_hit, l1_entry, req_q)) begin
+          rsp_o.cause = mmu_pkg::page_fault(req_q.kind);
+        end else if (tlb_usable) begin
           rsp_valid_o     = 1'b1;
-          rsp_o           = answer_from(l1_entry, req_q);
+          rsp_o           = tlb_answer;
           rsp_o.l1_lookup = 1'b1;
           rsp_o.l1_hit    = 1'b1;
         end else if (l2_en_q) begin
@@ -255,9 +257,9 @@ module mmu_top
       end
 
       StL2: begin
-        if (usable(l2_hit, l2_entry, req_q)) begin
+        if (tlb_usable) begin
           rsp_valid_o     = 1'b1;
-          rsp_o           = answer_from(l2_entry, req_q);
+          rsp_o           = tlb_answer;
           rsp_o.l1_lookup = 1'b1;
           rsp_o.l2_lookup = 1'b1;
           rsp_o.l2_hit    = 1'b1;
@@ -280,16 +282,16 @@ module mmu_top
           rsp_o.wc_lookup   = wc_lookup;
           rsp_o.wc_hit      = wc_hit;
           rsp_o.pte_written = pte_written;
-          if (walk_cause == CauseNone) begin
+          if (walk_cause == mmu_pkg::CauseNone) begin
             // Faults never fill a TLB.
-            rsp_o.pa          = leaf_pa(walk_pte, walk_level, req_q.va);
+            rsp_o.pa          = mmu_pkg::leaf_pa(walk_pte, walk_level, req_q.va);
             rsp_o.level       = walk_level;
             rsp_o.pte         = walk_pte;
             fill_entry.valid  = 1'b1;
             fill_entry.level  = walk_level;
             fill_entry.global = walk_global;
             fill_entry.asid   = asid;
-            fill_entry.vpn    = vpn_of(req_q.va, walk_level);
+            fill_entry.vpn    = mmu_pkg::vpn_of(req_q.va, walk_level);
             fill_entry.pte    = walk_pte;
             l1d_fill          = !use_l1i;
             l1i_fill          = use_l1i;
@@ -305,7 +307,7 @@ module mmu_top
   // After an answer (or when idle) the next request is accepted at once. Only this reads
   // the request inputs, so the sequencer above depends on registers alone.
   logic       accept;
-  xlate_req_t req_d;
+  mmu_pkg::xlate_req_t req_d;
   assign accept  = rsp_valid_o || state_q == StIdle;
   assign state_d = accept ? (req_valid_i ? StLookup : StIdle) : state_next;
   assign req_d   = accept && req_valid_i ? req_i : req_q;
@@ -324,6 +326,8 @@ module mmu_top
   // Assertions //
   ////////////////
 
+  // Simulation only: Yosys 0.23 does not read these properties.
+`ifndef SYNTHESIS
   // An answer only for an accepted request, and the request held until it is answered.
   AnswerOnlyForARequest: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !rsp_valid_o || state_q != StIdle);
@@ -333,8 +337,9 @@ module mmu_top
   NoFlushDuringATranslation: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !flush_i || (state_q == StIdle && !req_valid_i));
   SupportedModeOnly: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      mode == ModeBare || mode == ModeSv39 || mode == ModeSv48);
+      mode == mmu_pkg::ModeBare || mode == mmu_pkg::ModeSv39 || mode == mmu_pkg::ModeSv48);
   NoXOnAnswer: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !rsp_valid_o || !$isunknown(rsp_o));
+`endif
 
 endmodule

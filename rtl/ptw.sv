@@ -11,9 +11,7 @@
 //                                            +--rvalid, leaf done or any fault--> StDone
 //   StWrite --gnt--> StWriteWait --rvalid--> StDone
 //   StDone: done_o for one cycle, then StIdle.
-module ptw
-  import mmu_pkg::*;
-#(
+module ptw #(
   parameter int unsigned MaxWcEntries = 64  // walk-cache storage
 ) (
   input  logic                clk_i,
@@ -23,12 +21,12 @@ module ptw
   input  logic                ad_fault_i,    // Svade: fault where Svadu would set A/D
   // Walk request, from the mmu top; held until done_o.
   input  logic                start_i,
-  input  xlate_req_t          req_i,
+  input  mmu_pkg::xlate_req_t          req_i,
   input  logic [3:0]          mode_i,
-  input  logic [AsidBits-1:0] asid_i,
+  input  logic [mmu_pkg::AsidBits-1:0] asid_i,
   input  logic [43:0]         root_ppn_i,
   output logic                done_o,
-  output cause_e              cause_o,
+  output mmu_pkg::cause_e              cause_o,
   output logic [63:0]         pte_o,
   output logic [1:0]          level_o,
   output logic                global_o,
@@ -37,7 +35,7 @@ module ptw
   output logic                pte_written_o,
   // Walk-cache flush, from the FLUSH_CMD register.
   input  logic                flush_i,
-  input  flush_req_t          flush_req_i,
+  input  mmu_pkg::flush_req_t          flush_req_i,
   // Memory port, served by the C++ side over TLM: a request is held until granted; its
   // response (rvalid, with rdata or err) comes in a later cycle.
   output logic                mem_req_o,
@@ -50,7 +48,7 @@ module ptw
   input  logic                mem_err_i
 );
 
-  localparam int unsigned WcAgeBits = $clog2(MaxWcEntries);
+  localparam int unsigned WcAgeBits = $clog2(MaxWcEntries > 1 ? MaxWcEntries : 2);
   localparam logic [63:0] ReservedMask = 64'h3FF << 54;  // bits 63:54 (§4.4.1)
 
   typedef enum logic [2:0] {
@@ -68,19 +66,40 @@ module ptw
   logic [63:0] slot_q, slot_d;    // physical address of the PTE last read
   logic [63:0] pte_q, pte_d;
   logic        global_q, global_d;
-  cause_e      cause_q, cause_d;
+  mmu_pkg::cause_e      cause_q, cause_d;
   logic        wc_lookup_q, wc_lookup_d;
   logic        wc_hit_q, wc_hit_d;
   logic        written_q, written_d;
   logic        outstanding_q, outstanding_d;  // a granted request awaits its response
 
-  // Walk cache: data RAM plus valid bits and LRU ages (fully associative).
-  tlb_entry_t                              wc_q [MaxWcEntries];
-  logic [MaxWcEntries-1:0]                 wc_valid_q, wc_valid_d;
-  logic [MaxWcEntries-1:0][WcAgeBits-1:0]  wc_age_q, wc_age_d;
+  // Walk cache (fully associative): a data RAM, one array per entry field (Yosys 0.23
+  // cannot read a member of an array element of struct type), plus valid bits and LRU
+  // ages, entry w's age in bits [w * WcAgeBits +: WcAgeBits].
+  logic [1:0]                        wc_level_q  [MaxWcEntries];
+  logic                              wc_global_q [MaxWcEntries];
+  logic [mmu_pkg::AsidBits-1:0]               wc_asid_q   [MaxWcEntries];
+  logic [mmu_pkg::VpnTagBits-1:0]             wc_vpn_q    [MaxWcEntries];
+  logic [63:0]                       wc_pte_q    [MaxWcEntries];
+  logic [MaxWcEntries-1:0]           wc_valid_q, wc_valid_d;
+  logic [MaxWcEntries*WcAgeBits-1:0] wc_age_q, wc_age_d;
+
+  // Loops visit the walk-cache entries in use: a run-time value in the verilated model,
+  // which serves every configuration; synthesis needs constant loop bounds and builds
+  // the walker for one size (MaxWcEntries = entries in use).
+`ifdef SYNTHESIS
+  localparam int unsigned loop_wc_entries = MaxWcEntries;
+`else
+  int unsigned loop_wc_entries;
+  assign loop_wc_entries = 32'(wc_entries_i);
+`endif
+
+  function automatic logic [WcAgeBits-1:0] wc_age(logic [MaxWcEntries*WcAgeBits-1:0] ages,
+                                                  int unsigned w);
+    wc_age = ages[w * WcAgeBits +: WcAgeBits];
+  endfunction
 
   logic [1:0] top_level;
-  assign top_level = mode_i == ModeSv48 ? 2'd3 : 2'd2;
+  assign top_level = mode_i == mmu_pkg::ModeSv48 ? 2'd3 : 2'd2;
 
   ////////////////////////
   // Walk-cache lookup  //
@@ -88,28 +107,29 @@ module ptw
 
   logic                    wc_hit;
   /* verilator lint_off UNUSEDSIGNAL */
-  tlb_entry_t              wc_entry;  // of a hit, only level, global and pte are needed
+  mmu_pkg::tlb_entry_t              wc_entry;  // of a hit, only level, global and pte are needed
   /* verilator lint_on UNUSEDSIGNAL */
   logic [WcAgeBits-1:0]    wc_hit_way;
 
   // The deepest non-leaf level cached for this VA (levels 1 .. top), lowest way first.
   always_comb begin : wc_lookup
-    tlb_entry_t e;
     wc_hit     = 1'b0;
     wc_entry   = '0;
     wc_hit_way = '0;
-    e          = '0;
     if (state_q == StIdle && start_i && wc_entries_i != 0) begin
-      for (int unsigned l = 1; l < MaxLevels; l++) begin
-        for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
-          if (!wc_hit && 2'(l) <= top_level) begin
-            e       = wc_q[w];
-            e.valid = wc_valid_q[w];
-            if (e.level == 2'(l) && entry_matches(e, req_i.va, asid_i)) begin
-              wc_hit     = 1'b1;
-              wc_entry   = e;
-              wc_hit_way = WcAgeBits'(w);
-            end
+      for (int unsigned l = 1; l < mmu_pkg::MaxLevels; l++) begin
+        for (int unsigned w = 0; w < loop_wc_entries; w++) begin
+          if (!wc_hit && 2'(l) <= top_level && wc_level_q[w] == 2'(l) &&
+              mmu_pkg::entry_matches(wc_valid_q[w], wc_level_q[w], wc_global_q[w], wc_asid_q[w],
+                            wc_vpn_q[w], req_i.va, asid_i)) begin
+            wc_hit          = 1'b1;
+            wc_entry.valid  = 1'b1;
+            wc_entry.level  = wc_level_q[w];
+            wc_entry.global = wc_global_q[w];
+            wc_entry.asid   = wc_asid_q[w];
+            wc_entry.vpn    = wc_vpn_q[w];
+            wc_entry.pte    = wc_pte_q[w];
+            wc_hit_way      = WcAgeBits'(w);
           end
         end
       end
@@ -121,7 +141,9 @@ module ptw
   /////////////////////
 
   logic       wc_fill;
-  tlb_entry_t wc_fill_entry;
+  /* verilator lint_off UNUSEDSIGNAL */
+  mmu_pkg::tlb_entry_t wc_fill_entry;  // (its valid bit: wc_fill)
+  /* verilator lint_on UNUSEDSIGNAL */
 
   always_comb begin : walk_fsm
     logic [63:0] pte;
@@ -152,17 +174,17 @@ module ptw
       StIdle: begin
         if (start_i) begin
           // Step 1: a = satp.ppn x PAGESIZE, i = LEVELS - 1; a walk-cache hit starts lower.
-          cause_d     = CauseNone;
+          cause_d     = mmu_pkg::CauseNone;
           written_d   = 1'b0;
           wc_lookup_d = wc_entries_i != 0;
           wc_hit_d    = wc_hit;
           if (wc_hit) begin
             level_d  = wc_entry.level - 2'd1;
-            table_d  = {20'd0, wc_entry.pte[53:10]} << PageShift;
+            table_d  = {20'd0, wc_entry.pte[53:10]} << mmu_pkg::PageShift;
             global_d = wc_entry.global;
           end else begin
             level_d  = top_level;
-            table_d  = {20'd0, root_ppn_i} << PageShift;
+            table_d  = {20'd0, root_ppn_i} << mmu_pkg::PageShift;
             global_d = 1'b0;
           end
           state_d = StRead;
@@ -172,7 +194,7 @@ module ptw
       StRead: begin
         // Step 2: pte = mem[a + va.vpn[i] x PTESIZE].
         mem_req_o  = 1'b1;
-        mem_addr_o = table_q + (64'(vpn_of(req_i.va, level_q)) & 64'h1FF) * 64'd8;
+        mem_addr_o = table_q + (64'(mmu_pkg::vpn_of(req_i.va, level_q)) & 64'h1FF) * 64'd8;
         if (mem_gnt_i) begin
           slot_d        = mem_addr_o;
           outstanding_d = 1'b1;
@@ -186,50 +208,50 @@ module ptw
           state_d       = StDone;
           pte_d         = pte;
           if (mem_err_i) begin
-            cause_d = access_fault(req_i.kind);
+            cause_d = mmu_pkg::access_fault(req_i.kind);
 `ifdef MMU_BUG_RESERVED_IGNORED
-          end else if (!pte[PteV] || (!pte[PteR] && pte[PteW])) begin
+          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW])) begin
 `else
-          end else if (!pte[PteV] || (!pte[PteR] && pte[PteW]) || (pte & ReservedMask) != 0) begin
+          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) || (pte & ReservedMask) != 0) begin
 `endif
             // Step 3: invalid, W without R, or reserved bits set.
-            cause_d = page_fault(req_i.kind);
-          end else if (!pte[PteR] && !pte[PteX]) begin
+            cause_d = mmu_pkg::page_fault(req_i.kind);
+          end else if (!pte[mmu_pkg::PteR] && !pte[mmu_pkg::PteX]) begin
             // Step 4: a pointer. D, A and U of a non-leaf PTE must be zero (§4.3.1).
-            global_d = global_q || pte[PteG];
-            if (pte[PteD] || pte[PteA] || pte[PteU] || level_q == 2'd0) begin
-              cause_d = page_fault(req_i.kind);
+            global_d = global_q || pte[mmu_pkg::PteG];
+            if (pte[mmu_pkg::PteD] || pte[mmu_pkg::PteA] || pte[mmu_pkg::PteU] || level_q == 2'd0) begin
+              cause_d = mmu_pkg::page_fault(req_i.kind);
             end else begin
               wc_fill              = wc_entries_i != 0;
               wc_fill_entry.valid  = 1'b1;
               wc_fill_entry.level  = level_q;
-              wc_fill_entry.global = global_q || pte[PteG];
+              wc_fill_entry.global = global_q || pte[mmu_pkg::PteG];
               wc_fill_entry.asid   = asid_i;
-              wc_fill_entry.vpn    = vpn_of(req_i.va, level_q);
+              wc_fill_entry.vpn    = mmu_pkg::vpn_of(req_i.va, level_q);
               wc_fill_entry.pte    = pte;
               level_d = level_q - 2'd1;
-              table_d = {20'd0, pte[53:10]} << PageShift;
+              table_d = {20'd0, pte[53:10]} << mmu_pkg::PageShift;
               state_d = StRead;
             end
           end else begin
-            global_d     = global_q || pte[PteG];
-            low_ppn_mask = (64'd1 << (VpnBits * int'(level_q))) - 64'd1;
-            needed       = (64'd1 << PteA) | (req_i.kind == AccWrite ? (64'd1 << PteD) : 64'd0);
-            if (!leaf_permits(pte, req_i)) begin
-              cause_d = page_fault(req_i.kind);  // step 5
+            global_d     = global_q || pte[mmu_pkg::PteG];
+            low_ppn_mask = (64'd1 << (mmu_pkg::VpnBits * 32'(level_q))) - 64'd1;
+            needed       = (64'd1 << mmu_pkg::PteA) | (req_i.kind == mmu_pkg::AccWrite ? (64'd1 << mmu_pkg::PteD) : 64'd0);
+            if (!mmu_pkg::leaf_permits(pte, req_i.kind, req_i.user, req_i.sum, req_i.mxr)) begin
+              cause_d = mmu_pkg::page_fault(req_i.kind);  // step 5
 `ifndef MMU_BUG_MISALIGNED_OK
             end else if (({20'd0, pte[53:10]} & low_ppn_mask) != 0) begin
-              cause_d = page_fault(req_i.kind);  // step 6: misaligned superpage
+              cause_d = mmu_pkg::page_fault(req_i.kind);  // step 6: misaligned superpage
 `endif
             end else if ((pte & needed) != needed) begin
               // Step 7: A, and D for stores.
               if (ad_fault_i) begin
-                cause_d = page_fault(req_i.kind);
+                cause_d = mmu_pkg::page_fault(req_i.kind);
               end else begin
 `ifdef MMU_BUG_NO_A_UPDATE
-                pte_d   = pte | (needed & ~(64'd1 << PteA));
+                pte_d   = pte | (needed & ~(64'd1 << mmu_pkg::PteA));
 `elsif MMU_BUG_NO_D_ON_STORE
-                pte_d   = pte | (needed & ~(64'd1 << PteD));
+                pte_d   = pte | (needed & ~(64'd1 << mmu_pkg::PteD));
 `else
                 pte_d   = pte | needed;
 `endif
@@ -255,7 +277,7 @@ module ptw
         if (mem_rvalid_i) begin
           outstanding_d = 1'b0;
           written_d     = !mem_err_i;
-          if (mem_err_i) cause_d = access_fault(req_i.kind);
+          if (mem_err_i) cause_d = mmu_pkg::access_fault(req_i.kind);
           state_d = StDone;
         end
       end
@@ -293,22 +315,25 @@ module ptw
     way         = '0;
 `ifndef MMU_BUG_STALE_WALK_CACHE
     if (flush_i) begin
-      for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
-        if (flush_removes({wc_valid_q[w], wc_q[w][134:0]}, flush_req_i)) wc_valid_d[w] = 1'b0;
+      for (int unsigned w = 0; w < loop_wc_entries; w++) begin
+        if (mmu_pkg::flush_removes(wc_valid_q[w], wc_level_q[w], wc_global_q[w], wc_asid_q[w], wc_vpn_q[w],
+                          flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
+          wc_valid_d[w] = 1'b0;
+        end
       end
     end
 `endif
     if (wc_fill) begin
       // The lowest invalid entry, else the least recently used.
-      for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
+      for (int unsigned w = 0; w < loop_wc_entries; w++) begin
         if (!found && !wc_valid_q[w]) begin
           wc_fill_way = WcAgeBits'(w);
           found       = 1'b1;
         end
       end
       if (!found) begin
-        for (int unsigned w = 1; w < 32'(wc_entries_i); w++) begin
-          if (wc_age_q[w] > wc_age_q[wc_fill_way]) wc_fill_way = WcAgeBits'(w);
+        for (int unsigned w = 1; w < loop_wc_entries; w++) begin
+          if (wc_age(wc_age_q, w) > wc_age(wc_age_q, 32'(wc_fill_way))) wc_fill_way = WcAgeBits'(w);
         end
       end
       wc_valid_d[wc_fill_way] = 1'b1;
@@ -319,10 +344,12 @@ module ptw
       way   = wc_hit_way;
     end
     if (touch) begin
-      for (int unsigned w = 0; w < 32'(wc_entries_i); w++) begin
-        if (wc_age_q[w] < wc_age_q[way]) wc_age_d[w] = wc_age_q[w] + 1'b1;
+      for (int unsigned w = 0; w < loop_wc_entries; w++) begin
+        if (wc_age(wc_age_q, w) < wc_age(wc_age_q, 32'(way))) begin
+          wc_age_d[w * WcAgeBits +: WcAgeBits] = wc_age(wc_age_q, w) + 1'b1;
+        end
       end
-      wc_age_d[way] = '0;
+      wc_age_d[32'(way) * WcAgeBits +: WcAgeBits] = '0;
     end
   end
 
@@ -334,13 +361,13 @@ module ptw
       slot_q        <= '0;
       pte_q         <= '0;
       global_q      <= 1'b0;
-      cause_q       <= CauseNone;
+      cause_q       <= mmu_pkg::CauseNone;
       wc_lookup_q   <= 1'b0;
       wc_hit_q      <= 1'b0;
       written_q     <= 1'b0;
       outstanding_q <= 1'b0;
       wc_valid_q    <= '0;
-      for (int unsigned w = 0; w < MaxWcEntries; w++) wc_age_q[w] <= WcAgeBits'(w);
+      for (int unsigned w = 0; w < MaxWcEntries; w++) wc_age_q[w * WcAgeBits +: WcAgeBits] <= WcAgeBits'(w);
     end else begin
       state_q       <= state_d;
       level_q       <= level_d;
@@ -359,13 +386,21 @@ module ptw
   end
 
   always_ff @(posedge clk_i) begin : wc_ram
-    if (wc_fill) wc_q[wc_fill_way] <= wc_fill_entry;
+    if (wc_fill) begin
+      wc_level_q[wc_fill_way]  <= wc_fill_entry.level;
+      wc_global_q[wc_fill_way] <= wc_fill_entry.global;
+      wc_asid_q[wc_fill_way]   <= wc_fill_entry.asid;
+      wc_vpn_q[wc_fill_way]    <= wc_fill_entry.vpn;
+      wc_pte_q[wc_fill_way]    <= wc_fill_entry.pte;
+    end
   end
 
   ////////////////
   // Assertions //
   ////////////////
 
+  // Simulation only: Yosys 0.23 does not read these properties.
+`ifndef SYNTHESIS
   // A request stays up, unchanged, until it is granted.
   MemReqHeldUntilGrant: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !($past(mem_req_o) && !$past(mem_gnt_i)) ||
@@ -381,5 +416,6 @@ module ptw
       32'(wc_entries_i) <= MaxWcEntries);
   NoXOnOutputs: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !$isunknown({done_o, mem_req_o}));
+`endif
 
 endmodule

@@ -27,32 +27,34 @@
 //
 // Storage is written in place (indexed writes in the clocked blocks) and the
 // combinational blocks only work when their operation is requested: the verilated model
-// then costs little more than the entries one operation touches.
-module tlb
-  import mmu_pkg::*;
-#(
+// then costs little more than the entries one operation touches. Each entry field is an
+// array of its own, as Yosys 0.23 cannot read a member of an array element of struct type.
+module tlb #(
   parameter int unsigned MaxEntries = 512,  // storage for the largest geometry allowed
   parameter int unsigned MaxWays    = 64     // most ways per set (fully associative: = entries)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                         clk_i,
+  input  logic                         rst_ni,
   // Geometry and policy, from the configuration; constant while running.
-  input  tlb_cfg_t            cfg_i,
+  input  mmu_pkg::tlb_cfg_t            cfg_i,
   // Lookup and probe, from the mmu's translation sequencer.
-  input  logic                lookup_i,
-  input  logic                probe_i,
-  input  logic [63:0]         va_i,
-  input  logic [AsidBits-1:0] asid_i,
-  output logic                hit_o,
-  output tlb_entry_t          entry_o,
+  input  logic                         lookup_i,
+  input  logic                         probe_i,
+  input  logic [63:0]                  va_i,
+  input  logic [mmu_pkg::AsidBits-1:0] asid_i,
+  output logic                         hit_o,
+  output mmu_pkg::tlb_entry_t          entry_o,
   // Fill, after a walk or an L2 hit.
-  input  logic                fill_i,
-  input  tlb_entry_t          fill_entry_i,
+  input  logic                         fill_i,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  mmu_pkg::tlb_entry_t          fill_entry_i,  // (its valid bit: fill_i)
+  /* verilator lint_on UNUSEDSIGNAL */
   // Flush, from the mmu's FLUSH_CMD register.
-  input  logic                flush_i,
-  input  flush_req_t          flush_req_i
+  input  logic                         flush_i,
+  input  mmu_pkg::flush_req_t          flush_req_i
 );
 
+  localparam int unsigned Levels    = mmu_pkg::MaxLevels;
   localparam int unsigned IdxBits   = $clog2(MaxEntries);
   localparam int unsigned StampBits = 64;  // a touch counter that never wraps in a run
   localparam int unsigned TreeDepth = $clog2(MaxWays);
@@ -65,34 +67,53 @@ module tlb
 
   // Entry data is a RAM written one entry per fill; valid bits, ages and PLRU bits are
   // registers that several entries of one operation may change at once.
-  tlb_entry_t            entries_q [MaxEntries];  // the valid field of stored entries is unused
+  logic [1:0]            level_q  [MaxEntries];
+  logic                  global_q [MaxEntries];
+  logic [mmu_pkg::AsidBits-1:0]   asid_q   [MaxEntries];
+  logic [mmu_pkg::VpnTagBits-1:0] vpn_q    [MaxEntries];
+  logic [63:0]           pte_q    [MaxEntries];
   logic [MaxEntries-1:0] valid_q;
   stamp_t                stamp_q [MaxEntries];
   stamp_t                clock_q;
   tree_t                 plru_q [MaxEntries];  // by set
   // Levels that may hold a valid entry: set by fills, cleared by a flush of everything.
-  logic [MaxLevels-1:0]  level_present_q;
+  logic [Levels-1:0]     level_present_q;
 
   way_t        ways;
   int unsigned used_entries;  // sets x ways
   assign ways         = WayBits'(cfg_i.ways);
   assign used_entries = 32'(cfg_i.ways) << cfg_i.set_bits;
 
+  // Loops visit the ways and entries in use. One verilated model serves every geometry,
+  // so there the bounds are run-time values; synthesis unrolls loops and needs constant
+  // bounds, and builds the TLB for one geometry (MaxWays = ways, MaxEntries = entries).
+`ifdef SYNTHESIS
+  localparam int unsigned loop_ways    = MaxWays;
+  localparam int unsigned loop_entries = MaxEntries;
+`else
+  int unsigned loop_ways;
+  int unsigned loop_entries;
+  assign loop_ways    = 32'(ways);
+  assign loop_entries = used_entries;
+`endif
+
   function automatic idx_t index(idx_t set, way_t way, way_t n_ways);
-    return IdxBits'(32'(set) * 32'(n_ways) + 32'(way));
+    index = IdxBits'(32'(set) * 32'(n_ways) + 32'(way));
   endfunction
 
   function automatic idx_t set_of(logic [63:0] va, logic [1:0] level, logic [4:0] set_bits);
-    return IdxBits'((va >> page_shift(level)) & ((64'd1 << set_bits) - 64'd1));
+    set_of = IdxBits'((va >> mmu_pkg::page_shift(level)) & ((64'd1 << set_bits) - 64'd1));
   endfunction
 
-  // The stored entry at idx, with its valid bit.
-  function automatic tlb_entry_t entry_at(idx_t idx);
-    tlb_entry_t e;
-    e       = entries_q[idx];
-    e.valid = valid_q[idx];
-    return e;
-  endfunction
+  // The entry to fill, field by field (a function cannot read a struct member in Yosys).
+  logic [1:0]          fill_level;
+  logic                fill_global;
+  logic [mmu_pkg::AsidBits-1:0] fill_asid;
+  logic [mmu_pkg::VpnTagBits-1:0] fill_vpn;
+  assign fill_level  = fill_entry_i.level;
+  assign fill_global = fill_entry_i.global;
+  assign fill_asid   = fill_entry_i.asid;
+  assign fill_vpn    = fill_entry_i.vpn;
 
   ////////////
   // Lookup //
@@ -100,7 +121,7 @@ module tlb
 
   idx_t hit_set;
   way_t hit_way;
-  logic [$clog2(MaxLevels * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
+  logic [$clog2(Levels * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
 
   always_comb begin : lookup
     idx_t set;
@@ -113,21 +134,26 @@ module tlb
     set       = '0;
     idx       = '0;
     if (lookup_i || probe_i) begin
-      for (int unsigned l = 0; l < MaxLevels; l++) begin
+      for (int unsigned l = 0; l < Levels; l++) begin
         // A level with no entry cannot hit (the C++ TLB skips it the same way).
         if (level_present_q[l]) begin
           set = set_of(va_i, 2'(l), cfg_i.set_bits);
-          for (int unsigned w = 0; w < 32'(ways); w++) begin
+          for (int unsigned w = 0; w < loop_ways; w++) begin
             idx = index(set, WayBits'(w), ways);
             // Compare fields in place; copy the entry only on a hit.
-            if (valid_q[idx] && entries_q[idx].level == 2'(l) &&
-                entries_q[idx].vpn == vpn_of(va_i, 2'(l)) &&
-                (entries_q[idx].global || entries_q[idx].asid == asid_i)) begin
-              hit_o     = 1'b1;
-              entry_o   = entry_at(idx);
-              hit_set   = set;
-              hit_way   = WayBits'(w);
-              hit_count = hit_count + 1'b1;
+            if (valid_q[idx] && level_q[idx] == 2'(l) &&
+                vpn_q[idx] == mmu_pkg::vpn_of(va_i, 2'(l)) &&
+                (global_q[idx] || asid_q[idx] == asid_i)) begin
+              hit_o          = 1'b1;
+              entry_o.valid  = 1'b1;
+              entry_o.level  = level_q[idx];
+              entry_o.global = global_q[idx];
+              entry_o.asid   = asid_q[idx];
+              entry_o.vpn    = vpn_q[idx];
+              entry_o.pte    = pte_q[idx];
+              hit_set        = set;
+              hit_way        = WayBits'(w);
+              hit_count      = hit_count + 1'b1;
             end
           end
         end
@@ -142,12 +168,9 @@ module tlb
   logic [63:0] fill_va;
   idx_t        fill_set;
   way_t        fill_way;
-  tlb_entry_t  new_entry;
 
-  assign fill_va   = 64'(fill_entry_i.vpn) << page_shift(fill_entry_i.level);
-  assign fill_set  = set_of(fill_va, fill_entry_i.level, cfg_i.set_bits);
-  assign new_entry = '{valid: 1'b1, level: fill_entry_i.level, global: fill_entry_i.global,
-                       asid: fill_entry_i.asid, vpn: fill_entry_i.vpn, pte: fill_entry_i.pte};
+  assign fill_va  = 64'(fill_vpn) << mmu_pkg::page_shift(fill_level);
+  assign fill_set = set_of(fill_va, fill_level, cfg_i.set_bits);
 
   always_comb begin : fill_select
     idx_t        idx;
@@ -162,15 +185,16 @@ module tlb
     if (fill_i) begin
       // The lowest way of the target set that is free, or holds an entry the fill removes
       // (one that overlaps the new entry: see the state block).
-      for (int unsigned w = 0; w < 32'(ways); w++) begin
+      for (int unsigned w = 0; w < loop_ways; w++) begin
         idx = index(fill_set, WayBits'(w), ways);
-        if (!found && (!valid_q[idx] || entries_overlap(entry_at(idx), new_entry))) begin
+        if (!found && (!valid_q[idx] || mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], global_q[idx], asid_q[idx],
+                                                  vpn_q[idx], 1'b1, fill_level, fill_global, fill_asid, fill_vpn))) begin
           fill_way = WayBits'(w);
           found    = 1'b1;
         end
       end
       if (!found) begin
-        if (cfg_i.replacement == ReplPlru) begin
+        if (cfg_i.replacement == mmu_pkg::ReplPlru) begin
           for (int unsigned d = 0; d < TreeDepth; d++) begin
             if (node < 32'(ways) - 1) begin
               node = 2 * node + 1 + 32'(plru_q[fill_set][node]);
@@ -178,7 +202,7 @@ module tlb
           end
           fill_way = WayBits'(node - (32'(ways) - 1));
         end else begin
-          for (int unsigned w = 1; w < 32'(ways); w++) begin
+          for (int unsigned w = 1; w < loop_ways; w++) begin
             if (stamp_q[index(fill_set, WayBits'(w), ways)] < stamp_q[index(fill_set, oldest, ways)]) begin
               oldest = WayBits'(w);
             end
@@ -205,7 +229,7 @@ module tlb
       touch     = 1'b1;
       touch_set = fill_set;
       touch_way = fill_way;
-    end else if (lookup_i && hit_o && cfg_i.replacement != ReplFifo) begin
+    end else if (lookup_i && hit_o && cfg_i.replacement != mmu_pkg::ReplFifo) begin
       touch     = 1'b1;
       touch_set = hit_set;
       touch_way = hit_way;
@@ -242,37 +266,45 @@ module tlb
       level_present_q <= '0;
     end else begin
       if (flush_i) begin
-        for (int unsigned i = 0; i < used_entries; i++) begin
-          if (flush_removes(entry_at(idx_t'(i)), flush_req_i)) valid_q[i] <= 1'b0;
+        for (int unsigned i = 0; i < loop_entries; i++) begin
+          if (mmu_pkg::flush_removes(valid_q[i], level_q[i], global_q[i], asid_q[i], vpn_q[i],
+                                     flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
+            valid_q[i] <= 1'b0;
+          end
         end
-        if (flush_req_i.kind == FlushAll) level_present_q <= '0;
+        if (flush_req_i.kind == mmu_pkg::FlushAll) level_present_q <= '0;
       end
       if (fill_i) begin
-        for (int unsigned l = 0; l < MaxLevels; l++) begin
-          if (2'(l) >= fill_entry_i.level && level_present_q[l]) begin
+        for (int unsigned l = 0; l < Levels; l++) begin
+          if (2'(l) >= fill_level && level_present_q[l]) begin
             set = set_of(fill_va, 2'(l), cfg_i.set_bits);
-            for (int unsigned w = 0; w < 32'(ways); w++) begin
+            for (int unsigned w = 0; w < loop_ways; w++) begin
               idx = index(set, WayBits'(w), ways);
-              if (entries_overlap(entry_at(idx), new_entry)) valid_q[idx] <= 1'b0;
+              if (mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], global_q[idx], asid_q[idx],
+                                            vpn_q[idx], 1'b1, fill_level, fill_global, fill_asid, fill_vpn)) begin
+                valid_q[idx] <= 1'b0;
+              end
             end
           end
         end
-        if (fill_entry_i.level != 2'd0 &&
-            (level_present_q & ((MaxLevels'(1) << fill_entry_i.level) - 1'b1)) != '0) begin
-          for (int unsigned i = 0; i < used_entries; i++) begin
-            if (entries_overlap(entry_at(idx_t'(i)), new_entry)) valid_q[i] <= 1'b0;
+        if (fill_level != 2'd0 && (level_present_q & ((Levels'(1) << fill_level) - 1'b1)) != '0) begin
+          for (int unsigned i = 0; i < loop_entries; i++) begin
+            if (mmu_pkg::entries_overlap(valid_q[i], level_q[i], global_q[i], asid_q[i],
+                                        vpn_q[i], 1'b1, fill_level, fill_global, fill_asid, fill_vpn)) begin
+              valid_q[i] <= 1'b0;
+            end
           end
         end
         valid_q[index(fill_set, fill_way, ways)] <= 1'b1;
-        level_present_q[fill_entry_i.level]      <= 1'b1;
+        level_present_q[fill_level]              <= 1'b1;
       end
-      if (touch && cfg_i.replacement != ReplPlru) clock_q <= clock_q + 1'b1;
+      if (touch && cfg_i.replacement != mmu_pkg::ReplPlru) clock_q <= clock_q + 1'b1;
     end
   end
 
   always_ff @(posedge clk_i) begin : replacement_ram
     if (touch) begin
-      if (cfg_i.replacement == ReplPlru) begin
+      if (cfg_i.replacement == mmu_pkg::ReplPlru) begin
         plru_q[touch_set] <= plru_touched;
       end else begin
         stamp_q[index(touch_set, touch_way, ways)] <= clock_q + 1'b1;
@@ -281,13 +313,24 @@ module tlb
   end
 
   always_ff @(posedge clk_i) begin : entry_ram
-    if (fill_i) entries_q[index(fill_set, fill_way, ways)] <= fill_entry_i;
+    idx_t idx;
+    idx = index(fill_set, fill_way, ways);
+    if (fill_i) begin
+      level_q[idx]  <= fill_level;
+      global_q[idx] <= fill_global;
+      asid_q[idx]   <= fill_asid;
+      vpn_q[idx]    <= fill_vpn;
+      pte_q[idx]    <= fill_entry_i.pte;
+    end
   end
 
   ////////////////
   // Assertions //
   ////////////////
 
+  // Simulation only: Yosys 0.23 reads neither these properties nor $error (SYNTHESIS is
+  // defined by Yosys, never by Verilator).
+`ifndef SYNTHESIS
   // A lookup matches one entry at most: fills remove whatever would also match.
   OneHitAtMost: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(lookup_i || probe_i) || hit_count <= 1);
@@ -297,12 +340,13 @@ module tlb
       cfg_i.ways != 0 && 32'(cfg_i.ways) <= MaxWays &&
       (32'(cfg_i.ways) << cfg_i.set_bits) <= MaxEntries);
   PlruNeedsPowerOfTwoWays: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      cfg_i.replacement != ReplPlru || $onehot(cfg_i.ways));
+      cfg_i.replacement != mmu_pkg::ReplPlru || $onehot(cfg_i.ways));
   NoXOnOutputs: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !$isunknown(hit_o) && (!hit_o || !$isunknown(entry_o)));
 
   if (MaxWays > MaxEntries || MaxWays < 1) begin : g_bad_params
     $error("tlb: MaxWays must be in 1 .. MaxEntries");
   end
+`endif
 
 endmodule
