@@ -49,6 +49,7 @@ std::string axis_label(const std::string& name) {
       return name + " (" + key.unit + ")";
     }
   }
+  if (name == "hw.cells") return "MMU cells (Yosys generic gates)";
   if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ps") == 0) return name + " (ps)";
   if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ns") == 0) return name + " (ns)";
   return name;
@@ -83,34 +84,51 @@ int run_plot(const PlotOptions& options, std::ostream& out, std::ostream& err) {
     throw InputError(results.string(), std::string("no ") + what + " '" + column +
                                            "' (the columns: " + list + ")");
   };
-  if (spec.parameter_keys.empty() && options.x.empty()) {
+  const bool pareto = options.kind == "pareto";
+  if (pareto && !has("hw.cells")) {
+    throw InputError(results.string(), "no column 'hw.cells': a Pareto plot needs a sweep with "
+                                       "\"hardware_cost\": true in its spec");
+  }
+  if (!pareto && spec.parameter_keys.empty() && options.x.empty()) {
     throw InputError(spec_path, "the sweep varies no key (no grid or points): nothing to plot against");
   }
-  const std::string x = options.x.empty() ? spec.parameter_keys.front() : options.x;
-  const std::string y = options.y.empty() ? spec.columns.front() : options.y;
+  const std::string x =
+      !options.x.empty() ? options.x : pareto ? "hw.cells" : spec.parameter_keys.front();
+  std::string y = options.y;
+  for (const auto& column : spec.columns) {
+    if (y.empty() && column.rfind("hw.", 0) != 0) y = column;  // a cost is not the default
+  }
   require(x, "key");
   require(y, "column");
+  bool workloads = false;
+  for (const SweepRun& run : spec.runs) workloads = workloads || !run.workload.empty();
   std::vector<std::string> lines = options.lines;
+  std::vector<std::string> labels;  // pareto: the point's configuration
   if (lines.empty()) {
-    bool workloads = false;
-    for (const SweepRun& run : spec.runs) workloads = workloads || !run.workload.empty();
     if (workloads) lines.push_back("workload");
     for (const auto& key : spec.parameter_keys) {
-      if (key != x) lines.push_back(key);
+      if (key != x) (pareto ? labels : lines).push_back(key);
     }
   }
   for (const auto& l : lines) require(l, "column");
+  const auto joined = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& n : names) text += (text.empty() ? "" : ",") + n;
+    return text;
+  };
 
   const std::string prefix = (dir / (file_part(y) + "_vs_" + file_part(x))).string();
-  const std::string title = axis_label(y) + " against " + x + " (" +
-                            fs::path(spec_path).filename().string() + ", " +
-                            std::to_string(spec.runs.size()) + " runs)";
+  const std::string title =
+      axis_label(y) + " against " + (pareto ? "hardware cost" : x) + " (" +
+      fs::path(spec_path).filename().string() + ", " + std::to_string(spec.runs.size()) +
+      " runs" + (pareto ? "; cells: Yosys generic gates, Pareto front marked" : "") + ")";
   const std::string script =
       (fs::temp_directory_path() / ("mmusim_plot_" + std::to_string(getpid()) + ".py")).string();
   std::ofstream(script) << kPlotScript;
-  std::vector<std::string> args = {options.python, script, results.string(), prefix, x, y,
-                                   axis_label(x), axis_label(y), title};
-  args.insert(args.end(), lines.begin(), lines.end());
+  std::vector<std::string> args = {options.python, script,        pareto ? "pareto" : "lines",
+                                   results.string(), prefix,       x,
+                                   y,              axis_label(x), axis_label(y),
+                                   title,          joined(lines),  joined(labels)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

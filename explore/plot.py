@@ -2,9 +2,13 @@
 
 Run by `mmusim plot` (which passes the arguments below and the axis labels it knows from
 the config key declarations); usable on its own too:
-    python3 plot.py RESULTS.csv OUT_PREFIX X Y X_LABEL Y_LABEL TITLE [LINES...]
-One line per combination of the LINES columns (the workload, by default, and every
-other varied key), the mean over seeds with the lowest and highest as error bars.
+    python3 plot.py KIND RESULTS.csv OUT_PREFIX X Y X_LABEL Y_LABEL TITLE LINES LABELS
+LINES and LABELS are comma-separated column names (may be empty).
+KIND "lines": one line per combination of the LINES columns (the workload, by default,
+and every other varied key), the mean over seeds with the lowest and highest as error
+bars. KIND "pareto": one point per configuration (the LABELS columns, its mean over
+seeds), one colour per combination of LINES, and each colour's Pareto front (the points
+no other point beats on both X and Y, lower being better) drawn as a line.
 Writes OUT_PREFIX.png and OUT_PREFIX.svg.
 """
 import csv
@@ -25,16 +29,61 @@ def number(text):
         return None
 
 
+def columns(text):
+    return [c for c in text.split(",") if c]
+
+
+def pareto_front(points):
+    """The points (x, y) that no other point beats on both, by increasing x."""
+    front = []
+    for px, py in sorted(points):
+        if not front or py < front[-1][1]:
+            front.append((px, py))
+    return front
+
+
+def draw_pareto(ax, rows, x, y, lines_by, labels_by):
+    groups = {}
+    for r in rows:
+        cost, value = number(r[x]), number(r[y])
+        if cost is None or value is None:
+            continue
+        config = tuple(r[c] for c in labels_by)
+        groups.setdefault(tuple(r[c] for c in lines_by), {}).setdefault(config, []).append(
+            (cost, value))
+    if not groups:
+        sys.exit(f"no successful run has values for both '{x}' and '{y}'")
+    for key, configs in sorted(groups.items()):
+        points = []
+        for config, values in sorted(configs.items()):
+            mean = (values[0][0], sum(v for _, v in values) / len(values))
+            points.append(mean)
+            # mmu.tlb.l1.entries=16 -> l1.entries=16
+            text = ", ".join(f"{'.'.join(c.split('.')[-2:])}={v}" for c, v in zip(labels_by, config))
+            ax.annotate(text, mean, textcoords="offset points", xytext=(4, 4), fontsize="x-small")
+        label = ", ".join(k for k in key if k != "") or y
+        dots = ax.scatter([p[0] for p in points], [p[1] for p in points], label=label)
+        front = pareto_front(points)
+        ax.plot([p[0] for p in front], [p[1] for p in front], drawstyle="steps-post",
+                color=dots.get_facecolor()[0], alpha=0.7,
+                label=f"Pareto front ({label})")
+
+
 def main(argv):
-    results, prefix, x, y, x_label, y_label, title = argv[:7]
-    lines_by = argv[7:]
+    kind, results, prefix, x, y, x_label, y_label, title = argv[:8]
+    lines_by, labels_by = columns(argv[8]), columns(argv[9])
     with open(results, newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["status"] == "ok"]
-    for column in [x, y] + lines_by:
+    for column in [x, y] + lines_by + labels_by:
         if rows and column not in rows[0]:
             sys.exit(f"{results}: no column '{column}'")
     # A key with one value in these rows tells the lines apart from nothing: leave it out.
     lines_by = [c for c in lines_by if len({r[c] for r in rows}) > 1]
+    if kind == "pareto":
+        fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
+        draw_pareto(ax, rows, x, y, lines_by, labels_by)
+        finish(fig, ax, prefix, x_label, y_label, title)
+        return
     groups = {}
     categorical = any(number(r[x]) is None for r in rows)
     for r in rows:
@@ -62,6 +111,10 @@ def main(argv):
         ax.set_xscale("log", base=2)
         ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
         ax.set_xticks(sorted(set(numeric_x)))
+    finish(fig, ax, prefix, x_label, y_label, title)
+
+
+def finish(fig, ax, prefix, x_label, y_label, title):
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     ax.set_title("\n".join(textwrap.wrap(title, 70)), fontsize="medium")

@@ -13,6 +13,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "hardware_cost.h"
 #include "input_error.h"
 #include "sweep_spec.h"
 
@@ -51,8 +52,14 @@ std::string clock_text(double seconds) {
   return buffer;
 }
 
+// One process of the sweep: a run, or the synthesis of a hardware configuration.
+struct Job {
+  const SweepRun* run = nullptr;
+  std::string synth_key;  // "" for a run
+};
+
 struct Running {
-  const SweepRun* run;
+  Job job;
   Clock::time_point started;
   bool killed = false;
 };
@@ -60,7 +67,11 @@ struct Running {
 class Sweep {
  public:
   Sweep(const SweepOptions& options, const SweepSpec& spec, fs::path dir)
-      : options_(options), spec_(spec), dir_(std::move(dir)), runs_(dir_ / "runs") {}
+      : options_(options),
+        spec_(spec),
+        dir_(std::move(dir)),
+        runs_(dir_ / "runs"),
+        synth_(dir_ / "synth") {}
 
   // The runs with no result yet (and, with --retry-failed, the failed ones); `only`: just
   // that run.
@@ -84,8 +95,18 @@ class Sweep {
     return out;
   }
 
-  // Runs `pending`; returns how many failed.
-  std::size_t run(const std::vector<const SweepRun*>& pending, std::ostream& err) {
+  // Runs `pending`, after synthesizing the hardware configurations they need that are not
+  // in DIR/synth yet; returns how many failed.
+  std::size_t run(const std::vector<const SweepRun*>& runs, std::ostream& err) {
+    std::vector<Job> pending;
+    for (const SweepRun* run : runs) {
+      const std::string& key = run->hardware_key;
+      if (key.empty() || cached_hardware_cost(synth_.string(), key)) continue;
+      bool queued = false;
+      for (const Job& job : pending) queued = queued || job.synth_key == key;
+      if (!queued) pending.push_back({run, key});  // first: a synthesis takes longest
+    }
+    for (const SweepRun* run : runs) pending.push_back({run, ""});
     const unsigned jobs =
         options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     const Clock::time_point start = Clock::now();
@@ -94,8 +115,8 @@ class Sweep {
     std::size_t next = 0, done = 0, failed = 0;
     while (next < pending.size() || !running.empty()) {
       while (next < pending.size() && running.size() < jobs) {
-        const SweepRun* run = pending[next++];
-        running[launch(*run)] = {run, Clock::now()};
+        const Job& job = pending[next++];
+        running[launch(job)] = {job, Clock::now()};
       }
       int status = 0;
       const pid_t pid = waitpid(-1, &status, WNOHANG);
@@ -193,6 +214,14 @@ class Sweep {
       const fs::path stats_path = runs_ / (run.id + ".json");
       json stats = json::parse(fs::exists(stats_path) ? slurp(stats_path) : "{}", nullptr, false);
       if (stats.is_discarded()) stats = json::object();
+      const auto cost = run.hardware_key.empty()
+                            ? std::nullopt
+                            : cached_hardware_cost(synth_.string(), run.hardware_key);
+      if (cost) {
+        stats["hw"] = {{"cells", cost->cells},
+                       {"flip_flops", cost->flip_flops},
+                       {"logic_depth", cost->logic_depth}};
+      }
       csv << run.id << ',' << csv_field(run.workload) << ',' << run.seed;
       for (const auto& key : spec_.parameter_keys) {
         std::string value;
@@ -212,6 +241,7 @@ class Sweep {
   }
   const SweepSpec& spec() const { return spec_; }
   const fs::path& dir() const { return dir_; }
+  const std::vector<std::string>& synthesis_failures() const { return synthesis_failures_; }
 
   // DIR/sweep.json: which spec this directory's runs belong to, for `sweep merge`.
   void note_spec() const {
@@ -221,13 +251,20 @@ class Sweep {
   }
 
  private:
-  pid_t launch(const SweepRun& run) {
-    // The run's own config, complete: `mmusim run runs/<id>.config.json` repeats it.
-    const fs::path config = runs_ / (run.id + ".config.json");
+  // A run: `mmusim run` of its own config, complete (`mmusim run runs/<id>.config.json`
+  // repeats it). A synthesis: `mmusim synth` of the config of a run that needs it.
+  pid_t launch(const Job& job) {
+    const SweepRun& run = *job.run;
+    const bool synth = !job.synth_key.empty();
+    const fs::path dir = synth ? synth_ : runs_;
+    const std::string name = synth ? job.synth_key : run.id;
+    fs::create_directories(dir);
+    const fs::path config = dir / (name + ".config.json");
     std::ofstream(config) << run.config;
     const std::string stats = (runs_ / (run.id + ".json")).string();
-    const std::string err = (runs_ / (run.id + ".err")).string();
-    fs::remove(stats);
+    const std::string err = (dir / (name + ".err")).string();
+    if (!synth) fs::remove(stats);
+    const std::string synth_dir = synth_.string();
     const pid_t pid = fork();
     if (pid == 0) {
       const int null = open("/dev/null", O_WRONLY);
@@ -235,19 +272,43 @@ class Sweep {
       dup2(null, STDOUT_FILENO);
       dup2(log, STDERR_FILENO);
       const std::string config_text = config.string();
-      execl(options_.mmusim.c_str(), "mmusim", "run", "-q", config_text.c_str(), "--stats",
-            stats.c_str(), static_cast<char*>(nullptr));
+      if (synth) {
+        execl(options_.mmusim.c_str(), "mmusim", "synth", config_text.c_str(), "--cache",
+              synth_dir.c_str(), static_cast<char*>(nullptr));
+      } else {
+        execl(options_.mmusim.c_str(), "mmusim", "run", "-q", config_text.c_str(), "--stats",
+              stats.c_str(), static_cast<char*>(nullptr));
+      }
       _exit(127);
     }
     if (pid < 0) throw std::runtime_error("cannot start a run: fork failed");
     return pid;
   }
 
-  // Writes the run's status file; true if it succeeded.
+  // A run's status file; a failed synthesis on `err_` (it is tried again next time). True
+  // if it succeeded.
   bool record(const Running& r, int wait_status) const {
+    if (!r.job.synth_key.empty()) return record_synthesis(r, wait_status);
+    return record_run(r, wait_status);
+  }
+
+  bool record_synthesis(const Running& r, int wait_status) const {
+    const std::string& key = r.job.synth_key;
+    if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) return true;
+    std::string said = first_line(slurp(synth_ / (key + ".err")));
+    if (said.rfind("mmusim synth: yosys on", 0) == 0) {  // the progress line: the error is next
+      const std::string text = slurp(synth_ / (key + ".err"));
+      said = first_line(text.substr(text.find('\n') + 1));
+    }
+    if (r.killed) said = "killed after --timeout " + json(options_.timeout_seconds).dump() + " s";
+    synthesis_failures_.push_back(key + ": " + said);
+    return false;
+  }
+
+  bool record_run(const Running& r, int wait_status) const {
     const double seconds = std::chrono::duration<double>(Clock::now() - r.started).count();
     json status;
-    const std::string said = first_line(slurp(runs_ / (r.run->id + ".err")));
+    const std::string said = first_line(slurp(runs_ / (r.job.run->id + ".err")));
     if (r.killed) {
       status = {{"status", "timeout"}, {"exit", nullptr},
                 {"error", "killed after --timeout " + json(options_.timeout_seconds).dump() + " s"}};
@@ -261,7 +322,7 @@ class Sweep {
                               (said.empty() ? "" : ": " + said)}};
     }
     status["host_seconds"] = static_cast<double>(static_cast<long>(seconds * 1000)) / 1000;
-    std::ofstream(runs_ / (r.run->id + ".status.json")) << status.dump(2) << '\n';
+    std::ofstream(runs_ / (r.job.run->id + ".status.json")) << status.dump(2) << '\n';
     return status["status"] == "ok";
   }
 
@@ -269,6 +330,8 @@ class Sweep {
   const SweepSpec& spec_;
   fs::path dir_;
   fs::path runs_;
+  fs::path synth_;  // the hardware cost cache of this sweep
+  mutable std::vector<std::string> synthesis_failures_;  // "KEY: error", from record()
 };
 
 fs::path output_dir(const SweepOptions& options) {
@@ -315,6 +378,9 @@ int run_sweep(const SweepOptions& options, std::ostream& out, std::ostream& err)
     return 0;
   }
   const std::size_t failed = sweep.run(pending, err);
+  for (const std::string& f : sweep.synthesis_failures()) {
+    err << "sweep: synthesis of " << f << " (its hw.* columns stay empty; run the sweep again to retry)\n";
+  }
   if (!options.only.empty()) return failed == 0 ? 0 : 1;  // one job of many: no table
   out << "sweep: ran " << pending.size() << " of " << spec.runs.size() << " runs ("
       << spec.runs.size() - pending.size() << " already done)\n";

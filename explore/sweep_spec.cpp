@@ -8,10 +8,11 @@
 #include "config.h"
 #include "config_keys.h"
 #include "did_you_mean.h"
-#include "hex.h"
 #include "input_error.h"
+#include "hardware_cost.h"
 #include "input_file.h"
 #include "json_locator.h"
+#include "text_hash.h"
 
 namespace mmusim::explore {
 
@@ -56,15 +57,10 @@ std::vector<Assignment> assignments(const json& object, const std::string& where
 }
 
 std::string run_id(const std::string& base_text, const std::vector<Assignment>& sets) {
-  std::uint64_t hash = 0xcbf29ce484222325;
-  const auto add = [&](const std::string& text) {
-    for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001b3;
-    hash = (hash ^ '\n') * 0x100000001b3;
-  };
-  add(base_text);
-  for (const Assignment& a : sets) add(a.text);
-  std::string id = hex(hash).substr(2);
-  return std::string(16 - id.size(), '0').append(id).substr(0, 12);
+  TextHash hash;
+  hash.add(base_text);
+  for (const Assignment& a : sets) hash.add(a.text);
+  return hash.hex12();
 }
 
 }  // namespace
@@ -76,8 +72,8 @@ SweepSpec read_sweep_spec(const std::string& path) {
     throw InputError(path, 1, "not a sweep spec: a JSON object (see mmusim sweep --help)");
   }
   const SpecText spec(path, text);
-  static const std::vector<std::string> kSpecKeys = {"base",      "set",   "grid",   "points",
-                                                     "workloads", "seeds", "columns"};
+  static const std::vector<std::string> kSpecKeys = {
+      "base", "set", "grid", "points", "workloads", "seeds", "columns", "hardware_cost"};
   for (const auto& [key, value] : doc.items()) {
     if (std::find(kSpecKeys.begin(), kSpecKeys.end(), key) == kSpecKeys.end()) {
       const auto hint = nearest(key, kSpecKeys);
@@ -180,6 +176,18 @@ SweepSpec read_sweep_spec(const std::string& path) {
     }
   }
 
+  if (doc.contains("hardware_cost")) {
+    if (!doc["hardware_cost"].is_boolean()) spec.fail("hardware_cost", "'hardware_cost' is true or false");
+    out.hardware_cost = doc["hardware_cost"].get<bool>();
+  }
+  if (out.hardware_cost) {
+    for (const char* column : kHardwareColumns) {
+      if (std::find(out.columns.begin(), out.columns.end(), column) == out.columns.end()) {
+        out.columns.push_back(column);
+      }
+    }
+  }
+
   for (const auto& [workload, workload_sets] : workloads) {
     for (const auto& combo : combos) {
       for (const std::uint64_t seed : seeds) {
@@ -192,8 +200,15 @@ SweepSpec read_sweep_spec(const std::string& path) {
         // Checked now, as `mmusim run` would: a refused value stops the sweep before it
         // starts, at the spec line that gave it.
         const ConfigDocument config = load_config_document(out.base, sets);
-        make_platform_config(config);
+        const PlatformConfig platform = make_platform_config(config);
         SweepRun run;
+        if (out.hardware_cost) {
+          try {
+            run.hardware_key = hardware_key(platform.mmu);
+          } catch (const InputError& e) {
+            spec.fail("hardware_cost", std::string(e.what()) + " (a run of this spec; hardware_cost is on)");
+          }
+        }
         run.config = config.in_declared_order().dump(2) + "\n";
         run.id = run_id(base_text, sets);
         run.workload = workload;

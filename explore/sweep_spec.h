@@ -11,10 +11,13 @@
 //     "points": [{"mmu.tlb.l1.replacement": "lru"}, {"mmu.tlb.l1.replacement": "fifo"}],
 //     "workloads": {"random": {"workload.type": "random"}},  // optional, name -> keys
 //     "seeds": [1, 2],                            // optional (sim.seed), default [1]
-//     "columns": ["tlb.l1.misses", "tlb.l1.misses/kacc"]
+//     "columns": ["tlb.l1.misses", "tlb.l1.misses/kacc"],
+//     "hardware_cost": true                       // optional: the hw.* columns
 //   }
 //
-// A column is a stats key path; "PATH/kacc" is that value per 1000 accesses.
+// A column is a stats key path; "PATH/kacc" is that value per 1000 accesses. With
+// hardware_cost, each run's MMU is also synthesized (hardware_cost.h, once per
+// configuration) and the columns hw.cells, hw.flip_flops and hw.logic_depth are added.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -30,13 +33,18 @@ struct SweepRun {
   std::uint64_t seed = 1;
   std::vector<std::string> parameters;   // the grid/point assignments, "key=value"
   std::string config;                    // the whole config it makes, as a config file
+  std::string hardware_key;              // with hardware_cost: its MMU's (hardware_cost.h)
 };
+
+// The columns hardware_cost adds, in a run's stats-like object {"hw": {...}}.
+inline constexpr const char* kHardwareColumns[] = {"hw.cells", "hw.flip_flops", "hw.logic_depth"};
 
 struct SweepSpec {
   std::string path;
   std::string base;                      // config file, "" for the defaults
   std::vector<std::string> parameter_keys;  // the keys the grid and points vary
   std::vector<std::string> columns;
+  bool hardware_cost = false;
   std::vector<SweepRun> runs;
 };
 

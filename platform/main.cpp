@@ -18,6 +18,7 @@
 #include "config.h"
 #include "config_command.h"
 #include "did_you_mean.h"
+#include "hardware_cost.h"
 #include "input_error.h"
 #include "platform.h"
 #include "stats.h"
@@ -168,6 +169,33 @@ int translate(const std::string& satp_text, const std::string& image, const std:
   options.satp = satp_text;
   options.explain = explain;
   run_translate(options, std::cout);
+  return 0;
+}
+
+// `mmusim synth`: the hardware cost of a config's MMU (explore/hardware_cost.h).
+int synthesize(const std::string& config_file, const std::vector<std::string>& sets,
+               std::string cache_dir, bool as_json) {
+  const MmuConfig mmu = make_platform_config(load_config_document(config_file, sets)).mmu;
+  if (cache_dir.empty()) {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    cache_dir = xdg != nullptr && *xdg != '\0' ? std::string(xdg) + "/mmusim/synth"
+                : home != nullptr              ? std::string(home) + "/.cache/mmusim/synth"
+                                               : "mmusim-synth";
+  }
+  const explore::HardwareCost cost = explore::hardware_cost(mmu, cache_dir, std::cerr);
+  if (as_json) {
+    std::cout << nlohmann::json{{"key", cost.key},
+                                {"cells", cost.cells},
+                                {"flip_flops", cost.flip_flops},
+                                {"logic_depth", cost.logic_depth}}
+                     .dump(2)
+              << '\n';
+  } else {
+    std::cout << cost.key << ": " << cost.cells << " cells, " << cost.flip_flops
+              << " flip-flops, logic depth " << cost.logic_depth
+              << " (Yosys generic gates; cached in " << cache_dir << ")\n";
+  }
   return 0;
 }
 
@@ -343,6 +371,24 @@ int main_entry(int argc, char* argv[]) {
   pl->add_option("--lines", plot.lines,
                  "columns whose values make the lines (default: workload and the other keys)")
       ->allow_extra_args(false);
+  pl->add_option("--kind", plot.kind,
+                 "lines (the column against a varied key) or pareto (against hw.cells, with "
+                 "the Pareto front: a sweep with \"hardware_cost\": true)")
+      ->check(CLI::IsMember({"lines", "pareto"}));
+
+  std::string synth_config, synth_cache;
+  std::vector<std::string> synth_sets;
+  bool synth_json = false;
+  CLI::App* sy = app.add_subcommand(
+      "synth", "the MMU RTL of a config synthesized by Yosys: cells, flip-flops, logic depth");
+  sy->add_option("config", synth_config, "a config file (default: the defaults)");
+  sy->add_option("--set", synth_sets, "override one config key")->allow_extra_args(false);
+  sy->add_option("--cache", synth_cache,
+                 "where results are kept, one per configuration (default: ~/.cache/mmusim/synth)");
+  sy->add_flag("--json", synth_json, "print the result as JSON");
+  sy->footer("The TLB geometries, policies, split L1, L2, walk cache, A/D policy and ASID bits "
+             "of the config choose the hardware; the RTL is built for exactly that "
+             "configuration. A large TLB takes Yosys minutes.");
 
   try {
     app.parse(argc, argv);
@@ -365,6 +411,7 @@ int main_entry(int argc, char* argv[]) {
       return 0;
     }
     if (pl->parsed()) return explore::run_plot(plot, std::cout, std::cerr);
+    if (sy->parsed()) return synthesize(synth_config, synth_sets, synth_cache, synth_json);
     if (merge->parsed()) return explore::merge_sweeps(merge_dirs, merge_out, std::cout, std::cerr);
     if (sw->parsed()) {
       if (sweep.spec.empty()) throw InputError("mmusim sweep", "which spec? mmusim sweep SPEC.json");

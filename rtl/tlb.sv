@@ -55,7 +55,7 @@ module tlb #(
 );
 
   localparam int unsigned Levels    = mmu_pkg::MaxLevels;
-  localparam int unsigned IdxBits   = $clog2(MaxEntries);
+  localparam int unsigned IdxBits   = $clog2(MaxEntries > 1 ? MaxEntries : 2);
   localparam int unsigned StampBits = 64;  // a touch counter that never wraps in a run
   localparam int unsigned TreeDepth = $clog2(MaxWays);
   localparam int unsigned WayBits   = $clog2(MaxWays + 1);
