@@ -48,25 +48,30 @@ def draw_pareto(ax, rows, x, y, lines_by, labels_by):
         cost, value = number(r[x]), number(r[y])
         if cost is None or value is None:
             continue
-        config = tuple(r[c] for c in labels_by)
+        config = " / ".join(r[c] for c in labels_by)
         groups.setdefault(tuple(r[c] for c in lines_by), {}).setdefault(config, []).append(
             (cost, value))
     if not groups:
         sys.exit(f"no successful run has values for both '{x}' and '{y}'")
     for key, configs in sorted(groups.items()):
-        points = []
-        for config, values in sorted(configs.items()):
-            mean = (values[0][0], sum(v for _, v in values) / len(values))
-            points.append(mean)
-            # mmu.tlb.l1.entries=16 -> l1.entries=16
-            text = ", ".join(f"{'.'.join(c.split('.')[-2:])}={v}" for c, v in zip(labels_by, config))
-            ax.annotate(text, mean, textcoords="offset points", xytext=(4, 4), fontsize="x-small")
+        # Each configuration's mean over seeds (its cost is the same in every run).
+        points = {config: (values[0][0], sum(v for _, v in values) / len(values))
+                  for config, values in configs.items()}
         label = ", ".join(k for k in key if k != "") or y
-        dots = ax.scatter([p[0] for p in points], [p[1] for p in points], label=label)
-        front = pareto_front(points)
+        dots = ax.scatter([p[0] for p in points.values()], [p[1] for p in points.values()],
+                          label=label, alpha=0.6)
+        front = pareto_front(points.values())
+        colour = dots.get_facecolor()[0]
         ax.plot([p[0] for p in front], [p[1] for p in front], drawstyle="steps-post",
-                color=dots.get_facecolor()[0], alpha=0.7,
-                label=f"Pareto front ({label})")
+                color=colour, label=f"Pareto front ({label})")
+        # Only the front's points are named: the others are beaten on both axes.
+        for config, point in sorted(points.items()):
+            if point in front and config:
+                ax.annotate(config, point, textcoords="offset points", xytext=(4, 4),
+                            fontsize="x-small", color=colour)
+    if labels_by:
+        ax.text(0.99, 0.99, "front labelled " + " / ".join(labels_by), transform=ax.transAxes,
+                ha="right", va="top", fontsize="x-small")
 
 
 def main(argv):

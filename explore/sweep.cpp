@@ -294,7 +294,10 @@ class Sweep {
 
   bool record_synthesis(const Running& r, int wait_status) const {
     const std::string& key = r.job.synth_key;
-    if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) return true;
+    if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) {
+      fs::remove(synth_ / (key + ".err"));  // its progress line only
+      return true;
+    }
     std::string said = first_line(slurp(synth_ / (key + ".err")));
     if (said.rfind("mmusim synth: yosys on", 0) == 0) {  // the progress line: the error is next
       const std::string text = slurp(synth_ / (key + ".err"));
