@@ -187,6 +187,7 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   const bool wc_hit = get_bits(rsp, 1, 1) != 0;
   const bool wrote_pte = get_bits(rsp, 0, 1) != 0;
   result.tlb_hit = l1_hit || l2_hit;
+  result.walk_cache_hit = walked && wc_hit;
   // The fill or replacement update this answer decided is written at the next edge,
   // which also takes the next request.
   top_->req_valid_i = 0;

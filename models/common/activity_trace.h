@@ -44,8 +44,10 @@ class ActivityTrace {
   void change(std::uint64_t time_ps, Signal signal, std::uint64_t value);
   // Events only the timeline shows.
   void walk(std::uint64_t time_ps, std::uint64_t duration_ps, std::uint64_t va, unsigned level,
-            const char* outcome) {
-    if (timeline_ != nullptr) timeline_->walk(time_ps, duration_ps, va, level, outcome);
+            bool walk_cache_hit, const char* outcome) {
+    if (timeline_ != nullptr) {
+      timeline_->walk(time_ps, duration_ps, va, level, walk_cache_hit, outcome);
+    }
   }
   void flush(std::uint64_t time_ps, const char* kind) {
     if (timeline_ != nullptr) timeline_->flush(time_ps, kind);

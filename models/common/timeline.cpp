@@ -96,10 +96,11 @@ void Timeline::swap_busy(std::uint64_t time_ps, bool busy) {
 }
 
 void Timeline::walk(std::uint64_t time_ps, std::uint64_t duration_ps, std::uint64_t va,
-                    unsigned level, const char* outcome) {
+                    unsigned level, bool walk_cache_hit, const char* outcome) {
   if (full(time_ps)) return;
   events_.push_back({'X', kMmuTrack, time_ps, duration_ps, "walk",
                      "\"va\":" + quoted(hex(va)) + ",\"level\":" + std::to_string(level) +
+                         ",\"walk_cache_hit\":" + (walk_cache_hit ? "true" : "false") +
                          ",\"outcome\":" + quoted(outcome)});
   last_ps_ = std::max(last_ps_, time_ps + duration_ps);
 }

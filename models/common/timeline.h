@@ -23,8 +23,9 @@ class Timeline {
 
   void running(std::uint64_t time_ps, unsigned pid);  // a context switch to pid
   void swap_busy(std::uint64_t time_ps, bool busy);
+  // A walk: its leaf level, whether it started from the walk cache, and how it ended.
   void walk(std::uint64_t time_ps, std::uint64_t duration_ps, std::uint64_t va, unsigned level,
-            const char* outcome);
+            bool walk_cache_hit, const char* outcome);
   void flush(std::uint64_t time_ps, const char* kind);
   // A kernel event ("minor fault: zero-filled ...") on pid's track, named by its kind.
   void vm_event(std::uint64_t time_ps, unsigned pid, std::uint64_t va, const std::string& what);

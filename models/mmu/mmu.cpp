@@ -68,7 +68,7 @@ void Mmu::record_result(const sc_core::sc_time& issued, const sc_core::sc_time& 
                       result.rule != sv::Rule::NonCanonical && !(result.ok() && result.pte == 0);
   if (walked) {
     trace_->walk(t, static_cast<std::uint64_t>((finished - issued).value()), req.va, result.level,
-                 result.ok() ? "translated" : sv::to_string(result.cause));
+                 result.walk_cache_hit, result.ok() ? "translated" : sv::to_string(result.cause));
   }
   // A fault trigger opens the window here; the request's values at t are its first.
   if (!result.ok()) trace_->window().fault(t);

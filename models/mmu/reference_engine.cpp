@@ -108,7 +108,11 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   const sc_core::sc_time start = delay;
   const WalkOutcome walked = walker_.walk(satp_, req, delay);
   stats_.walk_latency.record((delay - start).to_seconds() * 1e9);
-  if (walked.cause != sv::Cause::None) return fault(walked.cause, walked.rule);  // never fill
+  if (walked.cause != sv::Cause::None) {  // never fill
+    TranslationResult r = fault(walked.cause, walked.rule);
+    r.walk_cache_hit = walker_.last_walk_hit_cache();
+    return r;
+  }
 
   TlbEntry entry;
   entry.vpn = req.va >> sv::page_shift(walked.level);
@@ -122,6 +126,7 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   r.pa = leaf_physical_address(walked.pte, walked.level, req.va);
   r.level = walked.level;
   r.pte = walked.pte;
+  r.walk_cache_hit = walker_.last_walk_hit_cache();
   return r;
 }
 

@@ -24,6 +24,7 @@ struct TranslationResult {
   unsigned level = 0;     // 0 = 4 KiB leaf, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB
   std::uint64_t pte = 0;  // leaf PTE after any A/D update (0 in Bare mode)
   bool tlb_hit = false;
+  bool walk_cache_hit = false;  // a walk that started from a walk-cache entry
   // The rule that decided (the reference engine's account; an RTL engine leaves it).
   sv::Rule rule = sv::Rule::Translated;
   bool ok() const { return cause == sv::Cause::None; }

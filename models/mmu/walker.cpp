@@ -12,6 +12,7 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
   int i = static_cast<int>(levels) - 1;
   std::uint64_t table = satp.root_ppn << kPageShift;
   bool global = false;
+  last_walk_hit_cache_ = false;
   if (cache_ != nullptr) {
     delay += cache_latency_;
     const TlbEntry* hit = nullptr;
@@ -19,6 +20,7 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
       hit = cache_->lookup(req.va, satp.asid, level);
     }
     stats_.walk_cache.record(hit != nullptr);
+    last_walk_hit_cache_ = hit != nullptr;
     if (hit != nullptr) {
       i = hit->level - 1;
       table = pte_ppn(hit->pte) << kPageShift;

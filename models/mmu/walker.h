@@ -39,11 +39,14 @@ class PageTableWalker {
         stats_(stats) {}
 
   WalkOutcome walk(const sv::Satp& satp, const TranslationRequest& req, sc_core::sc_time& delay);
+  // Whether the last walk started from a walk-cache entry (for the timeline).
+  bool last_walk_hit_cache() const { return last_walk_hit_cache_; }
   // Records every step of the following walks into `steps` (null: none, the default).
   void record_steps(std::vector<WalkStep>* steps) { steps_ = steps; }
 
  private:
   std::vector<WalkStep>* steps_ = nullptr;
+  bool last_walk_hit_cache_ = false;
   PteMemory& memory_;
   AdUpdate ad_update_;
   sc_core::sc_time cache_latency_;

@@ -71,6 +71,19 @@ TEST(Timeline, ItsEventsAreTheStats) {
   EXPECT_GT(count["C resident user frames"], 0u);
 }
 
+// Each walk says whether it started from the walk cache, in the model and in the RTL.
+TEST(Timeline, ItsWalksSayWhichStartedFromTheWalkCache) {
+  for (const char* impl : {"model", "rtl"}) {
+    const Timed t = run_with_timeline(std::string("--set mmu.impl=") + impl);
+    std::uint64_t from_cache = 0;
+    for (const json& e : t.timeline["traceEvents"]) {
+      if (e["name"] == "walk") from_cache += e["args"]["walk_cache_hit"].get<bool>();
+    }
+    EXPECT_EQ(from_cache, t.stats["walk_cache"]["hits"].get<std::uint64_t>()) << impl;
+    EXPECT_GT(from_cache, 0u) << impl;
+  }
+}
+
 TEST(Timeline, TheSameRunGivesTheSameTimelineAndTheVmLogStillPrints) {
   const std::string a = test::temp_path("timeline_a.json"), b = test::temp_path("timeline_b.json");
   const std::string args = "run -q --set workload.accesses=2000 --log vm --timeline ";
