@@ -1,6 +1,7 @@
 #include "sweep_spec.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -20,6 +21,7 @@ namespace {
 
 // Ordered: the grid's keys keep the order the spec gives them (the first is a plot's x).
 using json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
 
 // Where each part of the spec is, for errors that point into it.
 class SpecText {
@@ -30,6 +32,7 @@ class SpecText {
     const auto it = lines_.find(key_path);
     return it == lines_.end() ? path_ : path_ + ":" + std::to_string(it->second);
   }
+  const std::string& path() const { return path_; }
   [[noreturn]] void fail(const std::string& key_path, const std::string& what) const {
     throw InputError(at(key_path), what);
   }
@@ -39,19 +42,28 @@ class SpecText {
   std::map<std::string, std::size_t> lines_;
 };
 
-// An object of config keys -> assignments, each keyed config key checked to exist.
+// An object of config keys -> assignments, each keyed config key checked to exist. A file
+// the spec names (a key whose unit is "file") is relative to the spec, as its base is; the
+// assignment holds it made absolute, so that a run's config replays from any directory.
 std::vector<Assignment> assignments(const json& object, const std::string& where,
                                     const SpecText& spec) {
   if (!object.is_object()) spec.fail(where, "'" + where + "' must be an object of config keys");
   std::vector<Assignment> out;
   for (const auto& [key, value] : object.items()) {
     const std::string at = where + "." + key;
-    if (find_config_key(key) == nullptr) {
+    const ConfigKey* declared = find_config_key(key);
+    if (declared == nullptr) {
       const auto hint = nearest_config_key(key);
       spec.fail(at, "unknown config key '" + key + "'" +
                         (hint ? " (did you mean '" + *hint + "'?)" : ""));
     }
-    out.push_back({key + "=" + value.dump(), spec.at(at)});
+    json given = value;
+    if (declared->unit == "file" && given.is_string() && !given.get<std::string>().empty() &&
+        given.get<std::string>()[0] != '/') {
+      const fs::path spec_dir = fs::absolute(spec.path()).parent_path();
+      given = (spec_dir / given.get<std::string>()).lexically_normal().string();
+    }
+    out.push_back({key + "=" + given.dump(), spec.at(at)});
   }
   return out;
 }

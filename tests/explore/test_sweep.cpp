@@ -95,6 +95,30 @@ TEST(Sweep, EveryPointIsARowAndASecondRunRunsOnlyWhatIsNew) {
   EXPECT_EQ(sweep.results().size(), 7u);
 }
 
+// A file a spec names is found beside the spec, from any directory, and the run's config
+// names it so that it replays from anywhere too.
+TEST(Sweep, AFileTheSpecNamesIsRelativeToTheSpec) {
+  const std::string pages = test::write_temp_file("pages.txt", "1\n2\n3\n4\n1\n2\n5\n1\n2\n3\n4\n5\n");
+  const std::string name = fs::path(pages).filename().string();
+  const std::string spec = test::write_temp_file("spec_beside.json", R"({
+  "set": {"workload.type": "pages", "workload.path": ")" + name + R"(", "workload.processes": 1,
+          "firmware.replacement": "fifo"},
+  "grid": {"firmware.user_frames": [3]},
+  "columns": ["vm.page_faults"]
+})");
+  const SweepDir sweep;
+  const std::string cmd = "cd / && " + std::string(MMUSIM_BIN) + " sweep " + spec + " --out " +
+                          sweep.dir + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const auto rows = sweep.results();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_NE(rows[1].find(",3,9,ok,"), std::string::npos) << rows[1];  // FIFO, 3 frames: 9 faults
+  const std::string config = test::slurp(sweep.dir + "/runs/" + rows[1].substr(0, 12) + ".config.json");
+  EXPECT_NE(config.find("\"" + fs::absolute(pages).lexically_normal().string() + "\""),
+            std::string::npos)
+      << config;
+}
+
 TEST(Sweep, FailuresAndTimeoutsAreRecordedAndTheRestStillRuns) {
   const SweepDir sweep;
   const test::Result r = sweep.run(R"({
