@@ -17,7 +17,8 @@ done
 
 packages="build-essential cmake pkg-config libsystemc-dev verilator libboost-dev \
 nlohmann-json3-dev libgtest-dev libcli11-dev zlib1g-dev gtkwave valgrind python3 \
-qemu-system-misc binutils-riscv64-unknown-elf parallel python3-matplotlib yosys"
+qemu-system-misc binutils-riscv64-unknown-elf parallel python3-matplotlib yosys \
+slurmctld slurmd slurm-client munge"
 [ "$checks" = no ] || packages="$packages clang libclang-rt-14-dev llvm"
 
 missing=""

@@ -93,10 +93,13 @@ module ptw #(
   assign loop_wc_entries = 32'(wc_entries_i);
 `endif
 
+  // (With one entry, as synthesis may build, only bit 0 of w matters.)
+  /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [WcAgeBits-1:0] wc_age(logic [MaxWcEntries*WcAgeBits-1:0] ages,
                                                   int unsigned w);
     wc_age = ages[w * WcAgeBits +: WcAgeBits];
   endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
 
   logic [1:0] top_level;
   assign top_level = mode_i == mmu_pkg::ModeSv48 ? 2'd3 : 2'd2;

@@ -57,13 +57,14 @@ module tlb #(
   localparam int unsigned Levels    = mmu_pkg::MaxLevels;
   localparam int unsigned IdxBits   = $clog2(MaxEntries > 1 ? MaxEntries : 2);
   localparam int unsigned StampBits = 64;  // a touch counter that never wraps in a run
-  localparam int unsigned TreeDepth = $clog2(MaxWays);
+  // A 1-way TLB (as synthesis builds one) keeps a one-bit tree it never uses.
+  localparam int unsigned TreeDepth = $clog2(MaxWays > 1 ? MaxWays : 2);
   localparam int unsigned WayBits   = $clog2(MaxWays + 1);
 
   typedef logic [IdxBits-1:0] idx_t;
   typedef logic [WayBits-1:0] way_t;
   typedef logic [StampBits-1:0] stamp_t;
-  typedef logic [MaxWays-2:0]   tree_t;  // PLRU node bits of one set
+  typedef logic [MaxWays > 1 ? MaxWays - 2 : 0:0] tree_t;  // PLRU node bits of one set
 
   // Entry data is a RAM written one entry per fill; valid bits, ages and PLRU bits are
   // registers that several entries of one operation may change at once.
