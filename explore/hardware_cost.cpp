@@ -178,7 +178,15 @@ HardwareCost hardware_cost(const MmuConfig& mmu, const std::string& cache_dir,
   const fs::path script = work / "synth.ys", log = work / "yosys.log";
   const fs::path stat_file = work / "stat.json", ltp_file = work / "ltp.txt";
   std::ofstream(script) << yosys_script(mmu, stat_file, ltp_file);
-  progress << "mmusim synth: yosys on " << key << " (log: " << log.string() << ")\n" << std::flush;
+  progress << "mmusim synth: yosys on " << key << " (log: " << log.string() << ")\n";
+  const unsigned entries = mmu.l1.entries * (mmu.split_l1 ? 2 : 1) + mmu.l2.entries +
+                           mmu.walk_cache_entries;
+  if (entries > 64) {
+    progress << "mmusim synth: " << entries << " TLB and walk-cache entries: this may take "
+             << "Yosys long and much memory (16 entries: about 80 s and 1.2 GB, growing faster "
+             << "than the entries)\n";
+  }
+  progress << std::flush;
   const auto start = std::chrono::steady_clock::now();
   const int status = run_yosys(script, log);
   const double seconds =
