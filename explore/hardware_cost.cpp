@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "input_error.h"
+#include "input_file.h"
+#include "replacement.h"
 #include "text_hash.h"
 
 namespace mmusim::explore {
@@ -22,13 +24,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The RTL to synthesize: the .sv files of the RTL directory the build verilated, in its
 // sources.txt order, and the wrapper that fixes the configuration.
@@ -42,16 +37,6 @@ std::vector<fs::path> rtl_sources() {
   }
   files.push_back(MMUSIM_SYNTH_WRAPPER);
   return files;
-}
-
-const char* policy_name(ReplacementKind kind) {
-  switch (kind) {
-    case ReplacementKind::Lru: return "lru";
-    case ReplacementKind::Plru: return "plru";
-    case ReplacementKind::Fifo: return "fifo";
-    case ReplacementKind::Random: return "random";
-  }
-  return "?";
 }
 
 // mmu_synth's encoding of a policy (rtl/synth/mmu_synth.sv).
@@ -70,7 +55,7 @@ void check_buildable(const TlbGeometry& g, const std::string& level) {
 }
 
 std::string geometry_text(const TlbGeometry& g) {
-  return std::to_string(g.entries) + "x" + std::to_string(g.ways) + "-" + policy_name(g.replacement);
+  return std::to_string(g.entries) + "x" + std::to_string(g.ways) + "-" + to_string(g.replacement);
 }
 
 // The parameters of mmu_synth, as `hierarchy -chparam` arguments.
@@ -146,8 +131,14 @@ std::string hardware_key(const MmuConfig& mmu) {
   if (mmu.walk_cache_entries > 127) {
     throw InputError("mmu.walk_cache.entries", "the RTL walk cache has at most 127 entries");
   }
+  // The RTL is read once per process: a sweep asks for a key per run.
+  static const std::string rtl_hash = [] {
+    TextHash sources;
+    for (const fs::path& file : rtl_sources()) sources.add(read_own_file(file));
+    return sources.hex12();
+  }();
   TextHash rtl;
-  for (const fs::path& file : rtl_sources()) rtl.add(slurp(file));
+  rtl.add(rtl_hash);
   rtl.add(yosys_script(mmu, "stat", "ltp"));
   std::string key = "l1-" + geometry_text(mmu.l1) + (mmu.split_l1 ? "-split" : "");
   key += "_l2-" + (mmu.l2.entries != 0 ? geometry_text(mmu.l2) : std::string("none"));
@@ -161,7 +152,7 @@ std::optional<HardwareCost> cached_hardware_cost(const std::string& cache_dir,
                                                  const std::string& key) {
   const fs::path entry = fs::path(cache_dir) / (key + ".json");
   if (!fs::exists(entry)) return std::nullopt;
-  const json j = json::parse(slurp(entry), nullptr, false);
+  const json j = json::parse(read_own_file(entry), nullptr, false);
   if (j.is_discarded()) return std::nullopt;  // a damaged entry is made again
   return from_json(j);
 }
@@ -196,11 +187,11 @@ HardwareCost hardware_cost(const MmuConfig& mmu, const std::string& cache_dir,
   }
   if (status != 0) {
     throw std::runtime_error("yosys failed (exit " + std::to_string(status) + ") on " + key +
-                             ": " + first_error(slurp(log)) + " (log: " + log.string() + ")");
+                             ": " + first_error(read_own_file(log)) + " (log: " + log.string() + ")");
   }
-  const json stat = json::parse(slurp(stat_file), nullptr, false);
+  const json stat = json::parse(read_own_file(stat_file), nullptr, false);
   std::smatch depth;
-  const std::string ltp = slurp(ltp_file);
+  const std::string ltp = read_own_file(ltp_file);
   if (stat.is_discarded() || !std::regex_search(ltp, depth, std::regex(R"(\(length=(\d+)\))"))) {
     throw std::runtime_error("yosys gave no statistics for " + key + " (log: " + log.string() + ")");
   }

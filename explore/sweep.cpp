@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -15,6 +16,7 @@
 
 #include "hardware_cost.h"
 #include "input_error.h"
+#include "input_file.h"
 #include "sweep_spec.h"
 
 namespace mmusim::explore {
@@ -24,13 +26,6 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string first_line(const std::string& text) {
   const std::size_t start = text.find_first_not_of("\n");
@@ -84,7 +79,7 @@ class Sweep {
       }
       const fs::path status = runs_ / (run.id + ".status.json");
       if (fs::exists(status) &&
-          !(options_.retry_failed && json::parse(slurp(status))["status"] != "ok")) {
+          !(options_.retry_failed && json::parse(read_own_file(status))["status"] != "ok")) {
         continue;
       }
       out.push_back(&run);
@@ -99,12 +94,11 @@ class Sweep {
   // in DIR/synth yet; returns how many failed.
   std::size_t run(const std::vector<const SweepRun*>& runs, std::ostream& err) {
     std::vector<Job> pending;
+    std::set<std::string> queued;
     for (const SweepRun* run : runs) {
       const std::string& key = run->hardware_key;
       if (key.empty() || cached_hardware_cost(synth_.string(), key)) continue;
-      bool queued = false;
-      for (const Job& job : pending) queued = queued || job.synth_key == key;
-      if (!queued) pending.push_back({run, key});  // first: a synthesis takes longest
+      if (queued.insert(key).second) pending.push_back({run, key});  // first: it takes longest
     }
     for (const SweepRun* run : runs) pending.push_back({run, ""});
     const unsigned jobs =
@@ -210,9 +204,9 @@ class Sweep {
         continue;
       }
       ++report.rows;
-      const json status = json::parse(slurp(status_path));
+      const json status = json::parse(read_own_file(status_path));
       const fs::path stats_path = runs_ / (run.id + ".json");
-      json stats = json::parse(fs::exists(stats_path) ? slurp(stats_path) : "{}", nullptr, false);
+      json stats = json::parse(fs::exists(stats_path) ? read_own_file(stats_path) : "{}", nullptr, false);
       if (stats.is_discarded()) stats = json::object();
       const auto cost = run.hardware_key.empty()
                             ? std::nullopt
@@ -298,9 +292,9 @@ class Sweep {
       fs::remove(synth_ / (key + ".err"));  // its progress line only
       return true;
     }
-    std::string said = first_line(slurp(synth_ / (key + ".err")));
+    const std::string text = read_own_file(synth_ / (key + ".err"));
+    std::string said = first_line(text);
     if (said.rfind("mmusim synth: yosys on", 0) == 0) {  // the progress line: the error is next
-      const std::string text = slurp(synth_ / (key + ".err"));
       said = first_line(text.substr(text.find('\n') + 1));
     }
     if (r.killed) said = "killed after --timeout " + json(options_.timeout_seconds).dump() + " s";
@@ -311,7 +305,7 @@ class Sweep {
   bool record_run(const Running& r, int wait_status) const {
     const double seconds = std::chrono::duration<double>(Clock::now() - r.started).count();
     json status;
-    const std::string said = first_line(slurp(runs_ / (r.job.run->id + ".err")));
+    const std::string said = first_line(read_own_file(runs_ / (r.job.run->id + ".err")));
     if (r.killed) {
       status = {{"status", "timeout"}, {"exit", nullptr},
                 {"error", "killed after --timeout " + json(options_.timeout_seconds).dump() + " s"}};
@@ -397,7 +391,7 @@ int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_fi
   for (const std::string& dir : dirs) {
     const fs::path note = fs::path(dir) / "sweep.json";
     if (!fs::exists(note)) throw InputError(dir, "not a sweep directory (no sweep.json)");
-    specs.push_back(read_sweep_spec(json::parse(slurp(note))["spec"].get<std::string>()));
+    specs.push_back(read_sweep_spec(json::parse(read_own_file(note))["spec"].get<std::string>()));
   }
   std::vector<Sweep> sweeps;
   sweeps.reserve(dirs.size());

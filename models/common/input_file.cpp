@@ -20,11 +20,24 @@ std::ifstream open_input_file(const std::string& path, const std::string& what) 
   return in;
 }
 
-std::string read_input_file(const std::string& path, const std::string& what) {
-  std::ifstream in = open_input_file(path, what);
+namespace {
+
+std::string whole(std::ifstream& in) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+}  // namespace
+
+std::string read_input_file(const std::string& path, const std::string& what) {
+  std::ifstream in = open_input_file(path, what);
+  return whole(in);
+}
+
+std::string read_own_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return whole(in);
 }
 
 }  // namespace mmusim

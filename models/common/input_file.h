@@ -3,6 +3,7 @@
 // reading. Only a regular file will do: a directory reads as empty and a device or a
 // pipe (/dev/zero, /dev/stdin) may never end, so both are refused up front.
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -12,5 +13,8 @@ namespace mmusim {
 std::ifstream open_input_file(const std::string& path, const std::string& what);
 // The whole of such a file.
 std::string read_input_file(const std::string& path, const std::string& what);
+// The whole of a file the simulator wrote itself (a sweep's status file, a cache entry):
+// "" when it cannot be read.
+std::string read_own_file(const std::filesystem::path& path);
 
 }  // namespace mmusim
