@@ -403,6 +403,45 @@ void check_rtl_limits(const Reader& r, const MmuConfig& mmu) {
   }
 }
 
+void read_caches(const Reader& r, PlatformConfig& c) {
+  // The cache's storage is allocated in host memory up front.
+  constexpr std::uint64_t kMaxCacheBytes = std::uint64_t{1} << 30;
+  for (unsigned i = 0; i < kCacheLevelNames.size(); ++i) {
+    const std::string at = std::string("cache.") + kCacheLevelNames[i];
+    CacheConfig& level = c.caches.levels[i];
+    level.size = r.size(at + ".size");
+    level.ways = static_cast<unsigned>(r.integer(at + ".ways"));
+    const std::uint64_t line = r.size(at + ".line");
+    if (!is_power_of_two(line) || line < 8 || line > 4096) {
+      r.fail(at + ".line", "must be a power of two from 8 to 4096 bytes, got " +
+                               std::to_string(line));
+    }
+    level.line = static_cast<unsigned>(line);
+    level.hit_latency = r.time(at + ".latency");
+    parse_replacement(r.choice(at + ".replacement"), level.replacement);
+    level.seed = c.seed + i;
+    if (level.size == 0) continue;
+    if (level.size > kMaxCacheBytes) r.fail(at + ".size", "must be at most 1GiB");
+    const std::uint64_t way_bytes = std::uint64_t{level.ways} * level.line;
+    if (level.size % way_bytes != 0 || !is_power_of_two(level.size / way_bytes)) {
+      r.fail_across({at + ".size", at + ".ways", at + ".line"},
+                    "size / (ways x line) must be a power of two (size " +
+                        std::to_string(level.size) + ", ways " + std::to_string(level.ways) +
+                        ", line " + std::to_string(level.line) + ")");
+    }
+    if (level.replacement == ReplacementKind::Plru && !is_power_of_two(level.ways)) {
+      r.fail_across({at + ".replacement", at + ".ways"},
+                    "plru needs a power-of-two number of ways, got " + std::to_string(level.ways));
+    }
+  }
+  const std::string walker_path = r.choice("mmu.walker_path");
+  c.caches.walker_entry = walker_path == "l1d"  ? CacheLevel::L1d
+                          : walker_path == "l2" ? CacheLevel::L2
+                          : walker_path == "llc" ? CacheLevel::Llc
+                                                 : CacheLevel::Memory;
+  c.caches.snoop_dma = r.choice("cache.fault_injection") != "skip_dma_snoop";
+}
+
 }  // namespace
 
 PlatformConfig make_platform_config(const ConfigDocument& doc) {
@@ -451,6 +490,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.dram.timing.t_rp = r.time("dram.timing.t_rp");
   c.dram.timing.t_burst = r.time("dram.timing.t_burst");
   c.bus_latency = r.time("bus.latency");
+  read_caches(r, c);
 
   // swap
   c.swap.size = r.size("swap.size");

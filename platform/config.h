@@ -11,6 +11,7 @@
 
 #include "cpu.h"
 #include "dram.h"
+#include "hierarchy.h"
 #include "kernel.h"
 #include "mmu_config.h"
 #include "swap_device.h"
@@ -61,6 +62,7 @@ struct PlatformConfig {
   DramConfig dram;
   SwapConfig swap;
   sc_core::sc_time bus_latency;
+  HierarchyConfig caches;
   CpuConfig cpu;
   fw::KernelConfig kernel;
   WorkloadConfig workload;

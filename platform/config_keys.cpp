@@ -57,8 +57,8 @@ ConfigKey choice(std::string path, std::string value, std::vector<std::string> c
 constexpr std::uint64_t kAny = std::numeric_limits<std::uint64_t>::max();
 
 std::vector<ConfigKey> declare() {
-  const std::vector<std::string> tlb_policies = {"lru", "plru", "fifo", "random"};
-  return {
+  const std::vector<std::string> policies = {"lru", "plru", "fifo", "random"};
+  std::vector<ConfigKey> keys = {
       time("sim.quantum", "1us", "loosely-timed quantum of the cpu's quantum keeper"),
       integer("sim.seed", 1, 0, kAny, "", "seed of model randomness (random TLB replacement)"),
       integer("sim.max_accesses", 0, 0, kAny, "accesses",
@@ -80,6 +80,31 @@ std::vector<ConfigKey> declare() {
            "precharge: another row open adds tRP + tRCD"),
       time("dram.timing.t_burst", "3.33ns", "per 64-byte burst"),
       time("bus.latency", "1ns", "per bus hop"),
+  };
+  // The cache hierarchy (models/cache/README.md): one group of keys per level.
+  struct Level {
+    const char* name;
+    const char* size;
+    unsigned ways;
+    const char* latency;
+    const char* what;
+  };
+  for (const Level& l : {Level{"l1d", "32KiB", 8, "1ns", "private L1 data cache"},
+                         Level{"l2", "256KiB", 8, "4ns", "L2 cache"},
+                         Level{"llc", "2MiB", 16, "12ns", "last-level cache"}}) {
+    const std::string at = std::string("cache.") + l.name;
+    keys.push_back(size(at + ".size", l.size,
+                        std::string(l.what) + ", write-back and write-allocate (0 = none)"));
+    keys.push_back(integer(at + ".ways", l.ways, 1, 64, "ways",
+                           "size / (ways x line) sets, a power of two"));
+    keys.push_back(size(at + ".line", 64, "line size, a power of two from 8B to 4KiB"));
+    keys.push_back(time(at + ".latency", l.latency, "per line looked up"));
+    keys.push_back(choice(at + ".replacement", "lru", policies, "`plru` needs power-of-two ways"));
+  }
+  const std::vector<ConfigKey> after_caches = {
+      choice("cache.fault_injection", "none", {"none", "skip_dma_snoop"},
+             "`skip_dma_snoop`: swap DMA bypasses the caches without cleaning or invalidating "
+             "them, to see the integrity checker catch stale data"),
 
       size("swap.size", "64MiB", "swap device capacity (4 KiB blocks, sparse storage)"),
       choice("swap.preset", "ssd", {"ssd", "disk", "custom"},
@@ -114,7 +139,7 @@ std::vector<ConfigKey> declare() {
       integer("mmu.tlb.l1.entries", 64, 1, 1 << 16, "entries",
               "L1 TLB entries; entries / ways must be a power of two"),
       integer("mmu.tlb.l1.ways", 4, 1, 1 << 16, "ways", "ways = entries is fully associative"),
-      choice("mmu.tlb.l1.replacement", "lru", tlb_policies,
+      choice("mmu.tlb.l1.replacement", "lru", policies,
              "`plru` is a tree (power-of-two ways)"),
       flag("mmu.tlb.l1.split", false,
            "separate instruction and data L1 TLBs, each of this geometry"),
@@ -122,10 +147,13 @@ std::vector<ConfigKey> declare() {
       integer("mmu.tlb.l2.entries", 512, 0, 1 << 16, "entries",
               "unified L2 TLB, looked up on L1 misses (0 = none)"),
       integer("mmu.tlb.l2.ways", 4, 1, 1 << 16, "ways", "L2 TLB ways"),
-      choice("mmu.tlb.l2.replacement", "lru", tlb_policies, "L2 TLB replacement"),
+      choice("mmu.tlb.l2.replacement", "lru", policies, "L2 TLB replacement"),
       time("mmu.tlb.l2.latency", "2ns", "per L2 lookup"),
       integer("mmu.walk_cache.entries", 16, 0, 1024, "entries", "non-leaf PTE cache (0 = none)"),
       time("mmu.walk_cache.latency", "1ns", "per walk-cache lookup"),
+      choice("mmu.walker_path", "l1d", {"l1d", "l2", "llc", "dram"},
+             "where the walker's PTE reads and A/D writes enter the cache hierarchy (the "
+             "first level present at or below it; the levels above are kept coherent)"),
 
       time("cpu.access_time", "0.5ns", "the cpu's own time per access"),
       time("cpu.timeslice", "100us", "round-robin slice between processes"),
@@ -189,6 +217,8 @@ std::vector<ConfigKey> declare() {
       flag("check.enabled", true,
            "compare every load with the shadow copy of the process's stores"),
   };
+  keys.insert(keys.end(), after_caches.begin(), after_caches.end());
+  return keys;
 }
 
 std::string shown_default(const ConfigKey& key) { return key.default_value.dump(); }

@@ -130,16 +130,18 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
       cpu_("cpu", config.cpu, make_processes(config)),
       mmu_("mmu", config_.mmu, make_engine),
       bus_("bus", config.bus_latency),
+      caches_("caches", config.caches, {kDramBase, config.dram.size}, bus_.target),
       dram_("dram", config.dram),
       swap_("swap", config.swap),
       kernel_(cpu_.hal(), config.kernel) {
   cpu_.data.bind(mmu_.cpu_target);
-  cpu_.phys.bind(bus_.target);
-  mmu_.mem_initiator.bind(bus_.target);
+  cpu_.phys.bind(caches_.data_entry());
+  mmu_.mem_initiator.bind(caches_.data_entry());
+  mmu_.walk_initiator.bind(caches_.walker_entry());
   bus_.attach(dram_.target, "dram", kDramBase, config.dram.size);
   bus_.attach(mmu_.reg_target, "mmu", kMmuRegsBase, mmu_regs::kBlockSize);
   bus_.attach(swap_.regs, "swap", kSwapRegsBase, swap_regs::kRegionSize);
-  swap_.dma.bind(bus_.target);
+  swap_.dma.bind(caches_.dma_entry());
   mmu_.irq.bind(mmu_irq_);
   swap_.irq.bind(swap_irq_);
   cpu_.irq.bind(swap_irq_);
@@ -199,6 +201,12 @@ RunResult Platform::run(bool show_progress) {
                 {"reads_verified", cpu.reads_verified},
                 {"mismatches", cpu.mismatches}};
   s["swap"] = to_json(swap_.stats());
+  json caches = json::object();
+  for (unsigned i = 0; i < kCacheLevelNames.size(); ++i) {
+    const Cache* level = caches_.level(static_cast<CacheLevel>(i));
+    if (level != nullptr) caches[kCacheLevelNames[i]] = to_json(level->stats(), cpu.accesses);
+  }
+  if (!caches.empty()) s["cache"] = caches;
   s["dram"] = to_json(dram_.stats());
   s["config"] = config_.document;
   return result;

@@ -2,9 +2,10 @@
 // The top level: builds cpu, mmu, bus, dram and the firmware from a PlatformConfig,
 // wires them, runs the simulation and gathers the stats.
 //
-//   cpu.data --> mmu.cpu_target      mmu.mem_initiator --> bus --> dram      (0x8000_0000)
-//   cpu.phys --------------------------------------------> bus --> mmu regs  (0x1000_0000)
-//   swap.dma --------------------------------------------> bus --> swap regs (0x1000_1000)
+//   cpu.data --> mmu.cpu_target   mmu.mem_initiator --> caches --> bus --> dram      (0x8000_0000)
+//   cpu.phys ------------------------------------------> caches --> bus --> mmu regs  (0x1000_0000)
+//                                 mmu.walk_initiator --> caches (at mmu.walker_path)
+//   swap.dma -------------------------------------> (snoop caches) bus --> swap regs (0x1000_1000)
 //   swap.irq --> cpu.irq (the firmware waits on it for swap I/O)
 
 #include <memory>
@@ -17,6 +18,7 @@
 #include "config.h"
 #include "cpu.h"
 #include "dram.h"
+#include "hierarchy.h"
 #include "activity_trace.h"
 #include "kernel.h"
 #include "mmu.h"
@@ -92,6 +94,7 @@ class Platform final : public sc_core::sc_module {
   Cpu cpu_;
   Mmu mmu_;
   Bus bus_;
+  CacheHierarchy caches_;
   Dram dram_;
   SwapDevice swap_;
   fw::Kernel kernel_;

@@ -77,6 +77,23 @@ json to_json(const DramStats& s) {
           {"pages_allocated", s.pages_allocated}};
 }
 
+json to_json(const CacheStats& s, std::uint64_t accesses) {
+  const std::uint64_t lookups = s.hits + s.misses;
+  return {{"reads", s.reads},
+          {"writes", s.writes},
+          {"hits", s.hits},
+          {"misses", s.misses},
+          {"hit_rate", ratio(static_cast<double>(s.hits), static_cast<double>(lookups))},
+          {"misses_per_1000_accesses",
+           ratio(1000.0 * static_cast<double>(s.misses), static_cast<double>(accesses))},
+          {"pte_hits", s.pte_hits},
+          {"pte_misses", s.pte_misses},
+          {"write_backs", s.write_backs},
+          {"snoop_write_backs", s.snoop_write_backs},
+          {"snoop_invalidations", s.snoop_invalidations},
+          {"uncached", s.uncached}};
+}
+
 json to_json(const CpuStats& s) {
   return {{"accesses", s.accesses},
           {"reads", s.reads},
@@ -224,6 +241,18 @@ void print_summary(std::ostream& out, const json& st) {
   if (st["check"]["enabled"].get<bool>()) {
     out << "  check    " << st["check"]["reads_verified"].get<std::uint64_t>()
         << " reads verified, " << st["check"]["mismatches"].get<std::uint64_t>() << " mismatches\n";
+  }
+  if (st.contains("cache")) {
+    for (const auto& [name, level] : st["cache"].items()) {
+      std::string label = "cache." + name;
+      label.resize(11, ' ');
+      out << "  " << label << level["hits"].get<std::uint64_t>() + level["misses"].get<std::uint64_t>()
+          << " lookups, hit rate " << 100 * level["hit_rate"].get<double>() << "%, "
+          << level["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses, PTEs "
+          << level["pte_hits"].get<std::uint64_t>() << " hits / "
+          << level["pte_misses"].get<std::uint64_t>() << " misses, "
+          << level["write_backs"].get<std::uint64_t>() << " write-backs\n";
+    }
   }
   out << "  dram     " << st["dram"]["reads"].get<std::uint64_t>() << " reads, "
       << st["dram"]["writes"].get<std::uint64_t>() << " writes, row hit rate "

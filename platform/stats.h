@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 
+#include "cache.h"
 #include "cpu.h"
 #include "dram.h"
 #include "kernel.h"
@@ -14,6 +15,8 @@ namespace mmusim {
 
 nlohmann::json to_json(const MmuStats& s);
 nlohmann::json to_json(const DramStats& s);
+// `accesses`: the cpu's, for misses per 1000 accesses.
+nlohmann::json to_json(const CacheStats& s, std::uint64_t accesses);
 nlohmann::json to_json(const CpuStats& s);
 nlohmann::json to_json(const fw::KernelStats& s);
 nlohmann::json to_json(const SwapStats& s);

@@ -104,7 +104,9 @@ bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& v
   trans.set_data_length(sizeof value);
   trans.set_streaming_width(sizeof value);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  mem_initiator->b_transport(trans, delay);
+  trans.set_extension(&pte_tag_);
+  walk_initiator->b_transport(trans, delay);
+  trans.clear_extension(&pte_tag_);
   return trans.is_response_ok();
 }
 

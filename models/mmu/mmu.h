@@ -2,7 +2,8 @@
 // The mmu's TLM shell: takes virtual accesses from the cpu, translates them with a
 // TranslationEngine, forwards the physical access to the bus or answers with a fault
 // (cause and VA latched in its registers, interrupt raised). The walker's PTE reads and
-// A/D writes go out of the same initiator socket as the translated accesses.
+// A/D writes go out of their own initiator socket, marked PteTraffic: the platform binds
+// it where `mmu.walker_path` says walks enter the cache hierarchy.
 
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "activity_trace.h"
+#include "pte_traffic.h"
 #include "mmu_config.h"
 #include "translation_engine.h"
 
@@ -25,7 +27,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
  public:
   tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};           // virtual accesses
   tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};           // MMIO from the bus
-  tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // to the bus
+  tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // translated accesses
+  tlm_utils::simple_initiator_socket<Mmu> walk_initiator{"walk_initiator"};  // PTE reads, A/D writes
   sc_core::sc_out<bool> irq{"irq"};  // high while a fault is pending (kIrqStatus bit 0)
 
   Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
@@ -49,13 +52,14 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   void record_result(const sc_core::sc_time& issued, const sc_core::sc_time& finished,
                      const TranslationRequest& req, const TranslationResult& result);
 
-  // PteMemory, bound to mem_initiator.
+  // PteMemory, bound to walk_initiator.
   std::optional<std::uint64_t> read_pte(std::uint64_t pa, sc_core::sc_time& delay) override;
   bool write_pte(std::uint64_t pa, std::uint64_t pte, sc_core::sc_time& delay) override;
   bool pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& value,
                      sc_core::sc_time& delay);
 
   std::unique_ptr<TranslationEngine> engine_;
+  PteTraffic pte_tag_;
   std::uint64_t fault_cause_ = 0;
   std::uint64_t fault_va_ = 0;
   std::uint64_t flush_va_ = 0;

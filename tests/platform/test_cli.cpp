@@ -716,7 +716,8 @@ namespace mmusim {
 namespace {
 
 // Times in the stats are integers (ps, or ns for the histogram's power-of-two edges);
-// only rates and means are fractions, rounded where they are printed.
+// only rates, ratios per 1000 accesses and means are fractions, rounded where they are
+// printed.
 void expect_integer_times(const json& j, const std::string& path) {
   if (j.is_object()) {
     for (const auto& [k, v] : j.items()) expect_integer_times(v, path + "." + k);
@@ -724,7 +725,8 @@ void expect_integer_times(const json& j, const std::string& path) {
     for (std::size_t i = 0; i < j.size(); ++i) expect_integer_times(j[i], path);
   } else if (j.is_number_float()) {
     const bool fraction =
-        path.find("rate") != std::string::npos || path.find("mean") != std::string::npos;
+        path.find("rate") != std::string::npos || path.find("mean") != std::string::npos ||
+        path.find("per_1000") != std::string::npos;
     EXPECT_TRUE(fraction) << path << " = " << j.dump();
   }
 }

@@ -11,43 +11,14 @@
 #include "mem_attr.h"
 #include "mmu.h"
 #include "reference_engine.h"
-#include "transport.h"
+#include "test_initiator.h"
 
 namespace mmusim {
 namespace {
 
 using sc_core::sc_time;
 using sc_core::SC_NS;
-
-struct Initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Initiator> socket{"socket"};
-  explicit Initiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
-
-  // One access; returns the response status and adds the latency to `delay`.
-  tlm::tlm_response_status access(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t& value,
-                                  sc_time& delay, MemAttr* attr = nullptr) {
-    return test::transport64(socket, cmd, addr, value, delay, attr);
-  }
-  std::uint64_t read(std::uint64_t addr, sc_time* latency = nullptr) {
-    std::uint64_t v = 0;
-    sc_time d;
-    EXPECT_EQ(access(tlm::TLM_READ_COMMAND, addr, v, d), tlm::TLM_OK_RESPONSE) << std::hex << addr;
-    if (latency != nullptr) *latency = d;
-    return v;
-  }
-  void write(std::uint64_t addr, std::uint64_t v) {
-    sc_time d;
-    EXPECT_EQ(access(tlm::TLM_WRITE_COMMAND, addr, v, d), tlm::TLM_OK_RESPONSE) << std::hex << addr;
-  }
-  void debug_write(std::uint64_t addr, std::uint64_t v) {
-    tlm::tlm_generic_payload t;
-    t.set_command(tlm::TLM_WRITE_COMMAND);
-    t.set_address(addr);
-    t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-    t.set_data_length(8);
-    EXPECT_EQ(socket->transport_dbg(t), 8u);
-  }
-};
+using test::Initiator;
 
 // dram alone, behind an initiator, DDR4-2400 defaults.
 struct DramFixture : ::testing::Test {
@@ -126,6 +97,7 @@ struct MmuFixture : ::testing::Test {
     cpu.socket.bind(mmu->cpu_target);
     phys.socket.bind(bus.target);
     mmu->mem_initiator.bind(bus.target);
+    mmu->walk_initiator.bind(bus.target);
     bus.attach(dram->target, "dram", kDramBase, dc.size);
     bus.attach(mmu->reg_target, "mmu", kMmuRegsBase, mmu_regs::kBlockSize);
     mmu->irq.bind(irq);

@@ -1,6 +1,7 @@
 #pragma once
-// Victim choice for set-associative structures (TLBs). The TLB fills an invalid way
-// first; a policy is only asked for a victim when every way of the set is valid.
+// Victim choice for set-associative structures (TLBs, the walk cache, data caches). Each
+// fills an invalid way first; a policy is only asked for a victim when every way of the
+// set is valid.
 
 #include <cstdint>
 #include <memory>

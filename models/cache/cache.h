@@ -1,0 +1,120 @@
+#pragma once
+// One level of the cache hierarchy: set-associative, write-back, write-allocate, and it
+// holds the data (a coherence bug shows as a wrong value the integrity checker catches,
+// not only as a wrong count). Loosely timed: a lookup adds the hit latency to the
+// request's delay, a miss adds what the next level takes to fill the line; victims'
+// write-backs drain through a write buffer, off the requester's path. Only the cacheable
+// range (DRAM) is cached; other addresses (device registers) pass straight through.
+// No DMI: a pointer into DRAM would bypass the dirty lines held here.
+// See models/cache/README.md.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <vector>
+
+#include "pte_traffic.h"
+#include "replacement.h"
+
+namespace mmusim {
+
+struct CacheConfig {
+  std::uint64_t size = 0;  // bytes; 0: this level is absent
+  unsigned ways = 8;
+  unsigned line = 64;      // bytes, a power of two
+  sc_core::sc_time hit_latency = sc_core::sc_time(1, sc_core::SC_NS);
+  ReplacementKind replacement = ReplacementKind::Lru;
+  std::uint64_t seed = 1;  // for random replacement
+
+  unsigned sets() const { return static_cast<unsigned>(size / (std::uint64_t{ways} * line)); }
+};
+
+// Physical addresses [base, base + size) are cacheable (the PMA of DRAM).
+struct CacheableRange {
+  std::uint64_t base = 0;
+  std::uint64_t size = 0;
+  bool holds(std::uint64_t addr, std::uint64_t length) const {
+    return addr >= base && addr - base < size && length <= size - (addr - base);
+  }
+};
+
+struct CacheStats {
+  std::uint64_t reads = 0;   // cacheable requests
+  std::uint64_t writes = 0;
+  std::uint64_t hits = 0;    // lines looked up and found (a request may span lines)
+  std::uint64_t misses = 0;
+  std::uint64_t pte_hits = 0;  // of those, for the page-table walker
+  std::uint64_t pte_misses = 0;
+  std::uint64_t write_backs = 0;        // dirty victims written to the next level
+  std::uint64_t snoop_write_backs = 0;  // dirty lines cleaned for an agent entering below
+  std::uint64_t snoop_invalidations = 0;
+  std::uint64_t uncached = 0;  // requests outside the cacheable range, passed through
+};
+
+class Cache final : public sc_core::sc_module {
+ public:
+  // Any number of requesters (the level above, the mmu, the firmware) bind here.
+  tlm_utils::multi_passthrough_target_socket<Cache> target{"target"};
+  tlm_utils::simple_initiator_socket<Cache> next{"next"};  // the next level, or the bus
+
+  Cache(const sc_core::sc_module_name& name, const CacheConfig& config, CacheableRange cacheable);
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+
+  const CacheStats& stats() const { return stats_; }
+  const CacheConfig& config() const { return config_; }
+
+  // Coherence with an agent that enters the hierarchy below this level (DMA, a walker
+  // attached lower down): before it reads [addr, addr+length) the dirty lines here go to
+  // the next level (`clean`); before it writes they go and are dropped (`clean_invalidate`).
+  void clean(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay);
+  void clean_invalidate(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay);
+
+  // Debug lookup: whether the line holding `addr` is here, and dirty; changes nothing.
+  bool holds(std::uint64_t addr) const { return find(line_of(addr)) >= 0; }
+  bool holds_dirty(std::uint64_t addr) const;
+
+ private:
+  static constexpr std::uint8_t kValid = 1, kDirty = 2;
+
+  void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi&) { return false; }
+
+  std::uint64_t line_of(std::uint64_t addr) const { return addr & ~line_mask_; }
+  unsigned set_of(std::uint64_t line_addr) const {
+    return static_cast<unsigned>((line_addr >> line_shift_) & (sets_ - 1));
+  }
+  std::size_t slot(unsigned set, unsigned way) const { return std::size_t{set} * ways_ + way; }
+  std::uint8_t* line_data(std::size_t slot) { return data_.data() + slot * config_.line; }
+  // Slot holding line_addr, or -1.
+  long find(std::uint64_t line_addr) const;
+  // A way of the set for a new line (an invalid one first), its dirty victim written back.
+  std::size_t make_room(unsigned set);
+  // One line-sized request to the next level.
+  tlm::tlm_response_status line_transport(tlm::tlm_command cmd, std::uint64_t line_addr, std::uint8_t* data,
+                      bool for_walker, sc_core::sc_time& delay);
+  void write_back(std::size_t slot, sc_core::sc_time& delay);
+  template <typename Visit>
+  void for_each_held_line(std::uint64_t addr, std::uint64_t length, Visit visit);
+
+  const CacheConfig config_;
+  const CacheableRange cacheable_;
+  const unsigned ways_;
+  const unsigned sets_;
+  const unsigned line_shift_;
+  const std::uint64_t line_mask_;
+  std::vector<std::uint64_t> tags_;   // line address per slot
+  std::vector<std::uint8_t> state_;   // kValid | kDirty per slot
+  std::vector<std::uint8_t> data_;    // config_.line bytes per slot
+  std::unique_ptr<ReplacementPolicy> policy_;
+  tlm::tlm_generic_payload line_trans_;  // reused for fills and write-backs
+  PteTraffic pte_tag_;
+  CacheStats stats_;
+};
+
+}  // namespace mmusim
