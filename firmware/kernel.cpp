@@ -37,6 +37,16 @@ Kernel::Kernel(Hal& hal, const KernelConfig& config)
   }
 }
 
+void Kernel::restart_stats() {
+  KernelStats fresh;
+  fresh.shared_frames = fresh.shared_frames_peak = stats_.shared_frames;
+  fresh.user_frames_in_use = fresh.user_frames_peak = stats_.user_frames_in_use;
+  fresh.table_frames_in_use = stats_.table_frames_in_use;
+  fresh.swap_slots_in_use = fresh.swap_slots_peak = stats_.swap_slots_in_use;
+  stats_ = fresh;
+  swap_.restart_stats();
+}
+
 // What the kernel learns from the hardware before the first process runs (it cannot
 // touch the bus while the platform is still being built).
 void Kernel::boot() {

@@ -186,6 +186,9 @@ class Kernel final : private PteBits {
   void set_log(VmLog* log) { log_ = log; }
 
   const KernelStats& stats() const { return stats_; }
+  // Counters from zero; what is in use now (frames, swap slots, shared frames) stays, and
+  // each peak starts from it.
+  void restart_stats();
   const std::vector<KillReport>& kills() const { return kill_log_; }
   const SwapIoStats& swap_io_stats() const { return swap_.stats(); }
   bool alive(Pid pid) const { return pid < processes_.size() && processes_[pid].alive; }

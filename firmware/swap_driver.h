@@ -45,6 +45,7 @@ class SwapDriver {
   // What went wrong with the last attempt of the last failed transfer.
   const std::string& last_error() const { return last_error_; }
   const SwapIoStats& stats() const { return stats_; }
+  void restart_stats() { stats_ = {}; }
 
  private:
   bool transfer(swap_regs::Command command, std::uint64_t block, std::uint64_t frame_pa);

@@ -527,6 +527,9 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   if (c.cpu.timeslice == sc_core::SC_ZERO_TIME) r.fail("cpu.timeslice", "must be more than 0");
   c.cpu.max_accesses = r.integer("sim.max_accesses");
   c.cpu.max_time = r.time("sim.max_time");
+  c.measurement.warmup_accesses = r.integer("sim.warmup_accesses");
+  c.measurement.interval_accesses = r.integer("sim.stats_interval");
+  c.measurement.interval_time = r.time("sim.stats_interval_time");
   c.cpu.quantum = r.time("sim.quantum");
   if (c.cpu.quantum == sc_core::SC_ZERO_TIME) r.fail("sim.quantum", "must be more than 0");
   c.cpu.spawn_interval = r.time("cpu.spawn_interval");

@@ -64,6 +64,7 @@ struct PlatformConfig {
   sc_core::sc_time bus_latency;
   HierarchyConfig caches;
   CpuConfig cpu;
+  MeasurementWindows measurement;  // the callbacks are the platform's
   fw::KernelConfig kernel;
   WorkloadConfig workload;
   std::shared_ptr<const Scenario> scenario;  // workload.type=scenario

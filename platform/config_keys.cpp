@@ -66,6 +66,14 @@ std::vector<ConfigKey> declare() {
               "no bound; also `--max-accesses N`)"),
       time("sim.max_time", "0s",
            "end the run cleanly at this simulated time (0: no bound; also `--max-sim-time T`)"),
+      integer("sim.warmup_accesses", 0, 0, kAny, "accesses",
+              "accesses (all processes) before the stats start again from zero, the TLBs, caches "
+              "and memory as warm as they got; `sim.warmup` in the stats says when"),
+      integer("sim.stats_interval", 0, 0, kAny, "accesses",
+              "a snapshot of the stats every this many measured accesses, one JSON line each to "
+              "`--intervals FILE` (0: none)"),
+      time("sim.stats_interval_time", "0s",
+           "a snapshot every this much simulated time as well (0: none)"),
 
       size("dram.size", "256MiB",
            "DRAM at `0x8000_0000`, 1MiB to 1TiB; storage is sparse (host memory grows with "

@@ -117,7 +117,8 @@ struct RunBounds {
 
 int run_simulation(int argc, char* argv[], const std::string& config_file,
                    const std::vector<std::string>& sets, const std::string& stats_file, bool quiet,
-                   const WavesArgs& waves_args, const std::string& log, const RunBounds& bounds) {
+                   const WavesArgs& waves_args, const std::string& log, const RunBounds& bounds,
+                   const std::string& intervals_file) {
   ConfigDocument doc = load_config_document(config_file, sets);
   if (!bounds.max_accesses.empty()) {
     doc.overlay_assignment("sim.max_accesses=" + bounds.max_accesses,
@@ -135,6 +136,18 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   // Find out now, not after a long run, that an output could not be written.
   if (!stats_file.empty()) check_writable("--stats", stats_file);
   if (!waves.timeline.empty()) check_writable("--timeline", waves.timeline);
+  const bool intervals = config.measurement.interval_accesses != 0 ||
+                         config.measurement.interval_time != sc_core::SC_ZERO_TIME;
+  if (intervals && intervals_file.empty()) {
+    const std::string key = config.measurement.interval_accesses != 0
+                                ? "sim.stats_interval"
+                                : "sim.stats_interval_time";
+    throw InputError(doc.where(key), key + ": the snapshots need --intervals FILE to go to");
+  }
+  if (!intervals && !intervals_file.empty()) {
+    throw InputError("--intervals", "needs sim.stats_interval or sim.stats_interval_time set");
+  }
+  if (!intervals_file.empty()) check_writable("--intervals", intervals_file);
   if (!waves.path.empty()) {
     const WaveFiles files = wave_files(waves.path);
     for (const std::string& out :
@@ -143,6 +156,7 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
     }
   }
   Platform top("top", config, waves);
+  if (!intervals_file.empty()) top.write_intervals_to(intervals_file);
   VmLogPrinter vm_log(std::cout);
   if (log == "vm") top.set_vm_log(&vm_log);
   const RunResult result = top.run(!quiet && isatty(STDERR_FILENO));
@@ -257,6 +271,10 @@ int main_entry(int argc, char* argv[]) {
   run->add_option("--timeline", waves.timeline,
                   "write a timeline (FILE.json, Chrome/Perfetto trace events): processes' time "
                   "slices and VM events, walks, flushes, swap I/O, resident frames");
+  std::string intervals_file;
+  run->add_option("--intervals", intervals_file,
+                  "write the stats snapshots sim.stats_interval asks for here, one JSON object "
+                  "per line (FILE.jsonl)");
   RunBounds bounds;
   run->add_option("--max-accesses", bounds.max_accesses,
                   "end the run cleanly after this many accesses (stats: sim.cut_short)");
@@ -441,7 +459,8 @@ int main_entry(int argc, char* argv[]) {
       qemu_check.progress = isatty(STDERR_FILENO);
       return verify::qemu::run_check(qemu_check, std::cout, std::cerr);
     }
-    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log, bounds);
+    return run_simulation(argc, argv, config_file, run_sets, stats_file, quiet, waves, log, bounds,
+                          intervals_file);
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';
     return kExitBadInput;

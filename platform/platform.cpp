@@ -147,6 +147,12 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   cpu_.irq.bind(swap_irq_);
   cpu_.attach_kernel(kernel_);
   if (config.scenario) cpu_.set_scenario(config.scenario);
+  if (config.measurement.active()) {
+    MeasurementWindows windows = config.measurement;
+    windows.warmup_done = [this](const sc_core::sc_time& now) { end_warmup(now); };
+    windows.snapshot = [this](const sc_core::sc_time& now) { write_snapshot(now); };
+    cpu_.set_measurement(std::move(windows));
+  }
   cpu_.set_activity_trace(activity_.get());
   mmu_.set_activity_trace(activity_.get());
   swap_.set_activity_trace(activity_.get());
@@ -182,14 +188,28 @@ RunResult Platform::run(bool show_progress) {
   result.failure_time = cpu_.failure_time();
   if (result.failure.empty()) result.failure = unexpected_kills();
   json& s = result.stats;
-  const CpuStats& cpu = cpu_.stats();
-  s["sim"] = {{"accesses", cpu.accesses}, {"time_ps", sc_core::sc_time_stamp().value()}};
-  if (!cpu.cut_short.empty()) s["sim"]["cut_short"] = cpu.cut_short;  // by --max-accesses ...
+  s = gather_stats(sc_core::sc_time_stamp());
+  // The host's rates count every access the run made, warm-up included.
+  const auto all = static_cast<double>(cpu_.completed_accesses());
   s["host"] = {{"seconds", host_seconds},
-               {"accesses_per_second", static_cast<double>(cpu.accesses) / host_seconds},
+               {"accesses_per_second", all / host_seconds},
                {"cpu_seconds", cpu_seconds},
-               {"accesses_per_cpu_second", static_cast<double>(cpu.accesses) / cpu_seconds},
+               {"accesses_per_cpu_second", all / cpu_seconds},
                {"max_rss_kib", max_resident_kib()}};
+  s["config"] = config_.document;
+  return result;
+}
+
+json Platform::gather_stats(const sc_core::sc_time& now) const {
+  json s;
+  const CpuStats& cpu = cpu_.stats();
+  s["sim"] = {{"accesses", cpu.accesses}, {"time_ps", (now - measured_from_).value()}};
+  if (config_.measurement.warmup_accesses != 0) {
+    s["sim"]["warmup"] = {{"accesses", config_.measurement.warmup_accesses},
+                          {"time_ps", measured_from_.value()},
+                          {"completed", warmup_completed_}};
+  }
+  if (!cpu.cut_short.empty()) s["sim"]["cut_short"] = cpu.cut_short;  // by --max-accesses ...
   s["cpu"] = to_json(cpu);
   s.update(to_json(mmu_.stats()));
   s["vm"] = to_json(kernel_.stats());
@@ -208,8 +228,31 @@ RunResult Platform::run(bool show_progress) {
   }
   if (!caches.empty()) s["cache"] = caches;
   s["dram"] = to_json(dram_.stats());
-  s["config"] = config_.document;
-  return result;
+  return s;
+}
+
+void Platform::end_warmup(const sc_core::sc_time& now) {
+  measured_from_ = now;
+  warmup_completed_ = true;
+  cpu_.restart_stats();
+  mmu_.restart_stats();
+  kernel_.restart_stats();
+  caches_.restart_stats();
+  dram_.restart_stats();
+  swap_.restart_stats();
+}
+
+void Platform::write_intervals_to(const std::string& path) {
+  intervals_ = std::make_unique<std::ofstream>(path);
+  if (!*intervals_) throw std::runtime_error("cannot write " + path);
+}
+
+// Cumulative since the measurement began: a line's counters include the lines before.
+void Platform::write_snapshot(const sc_core::sc_time& now) {
+  if (!intervals_) return;
+  json line = gather_stats(now);
+  line["snapshot"] = snapshots_++;
+  *intervals_ << line.dump() << '\n';
 }
 
 // A segmentation fault is the workload's own doing (a trace touching a hole, a scenario

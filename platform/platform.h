@@ -8,6 +8,7 @@
 //   swap.dma -------------------------------------> (snoop caches) bus --> swap regs (0x1000_1000)
 //   swap.irq --> cpu.irq (the firmware waits on it for swap I/O)
 
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -63,6 +64,8 @@ class Platform final : public sc_core::sc_module {
 
   // Every virtual-memory event to `log` (see vm_log.h; null: none), and to the timeline.
   void set_vm_log(fw::VmLog* log);
+  // The stats snapshots of sim.stats_interval*, one JSON object per line, go to `path`.
+  void write_intervals_to(const std::string& path);
 
   Dram& dram() { return dram_; }
   Mmu& mmu() { return mmu_; }
@@ -70,6 +73,10 @@ class Platform final : public sc_core::sc_module {
 
  private:
   static std::vector<ProcessSpec> make_processes(const PlatformConfig& config);
+  // Every model's stats as of `now` (simulated), measured from the end of any warm-up.
+  nlohmann::json gather_stats(const sc_core::sc_time& now) const;
+  void end_warmup(const sc_core::sc_time& now);
+  void write_snapshot(const sc_core::sc_time& now);
   static PlatformConfig with_rtl_waves(PlatformConfig config, const WavesOptions& waves);
   void finish_waves();
   std::string unexpected_kills() const;
@@ -98,6 +105,10 @@ class Platform final : public sc_core::sc_module {
   Dram dram_;
   SwapDevice swap_;
   fw::Kernel kernel_;
+  sc_core::sc_time measured_from_ = sc_core::SC_ZERO_TIME;  // the warm-up's end
+  bool warmup_completed_ = false;
+  std::unique_ptr<std::ofstream> intervals_;
+  std::uint64_t snapshots_ = 0;
   sc_core::sc_signal<bool> mmu_irq_{"mmu_irq"};
   // Raised by the device's thread, cleared by the register write in the cpu's thread.
   sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> swap_irq_{"swap_irq"};

@@ -26,6 +26,10 @@ class LockstepEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return rtl_.satp(); }
   void flush(const FlushRequest& req) override;
   const MmuStats& stats() const override { return rtl_.stats(); }
+  void restart_stats() override {
+    rtl_.restart_stats();
+    model_.restart_stats();
+  }
   void finish() override { rtl_.finish(); }
 
  private:

@@ -31,6 +31,7 @@ class RtlEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return satp_.encode(); }
   void flush(const FlushRequest& req) override;
   const MmuStats& stats() const override { return stats_; }
+  void restart_stats() override { stats_ = stats_.restarted(); }
   void finish() override;
 
  private:

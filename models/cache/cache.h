@@ -66,6 +66,7 @@ class Cache final : public sc_core::sc_module {
   Cache& operator=(const Cache&) = delete;
 
   const CacheStats& stats() const { return stats_; }
+  void restart_stats() { stats_ = {}; }
   const CacheConfig& config() const { return config_; }
 
   // Coherence with an agent that enters the hierarchy below this level (DMA, a walker

@@ -71,6 +71,11 @@ class CacheHierarchy final : public sc_core::sc_module {
   // Where device DMA enters: the bus, once the caches hold nothing newer than memory.
   TargetSocket& dma_entry() { return *dma_entry_; }
 
+  void restart_stats() {
+    for (auto& cache : caches_) {
+      if (cache) cache->restart_stats();
+    }
+  }
   // The level, or null when it is absent.
   const Cache* level(CacheLevel which) const { return caches_[static_cast<unsigned>(which)].get(); }
 

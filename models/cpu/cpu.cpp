@@ -167,7 +167,7 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
         const AccessOutcome outcome = complete(p);
         if (outcome == AccessOutcome::Killed || outcome == AccessOutcome::Failed) return true;
         // The clock is read every 16K accesses (cheap), the line redrawn once a second.
-        if (progress_ && (stats_.accesses & 0x3FFF) == 0) report_progress();
+        if (progress_ && (completed_ & 0x3FFF) == 0) report_progress();
         if (bound_reached()) return false;
         break;
       }
@@ -258,6 +258,7 @@ bool Cpu::issue(Process& p) {
 
   keeper_.inc(config_.access_time);
   ++stats_.accesses;
+  ++completed_;
   switch (access.kind) {
     case AccessKind::Read: ++stats_.reads; break;
     case AccessKind::Write: ++stats_.writes; break;
@@ -270,7 +271,44 @@ bool Cpu::issue(Process& p) {
     check_read(p);
   }
   if (kernel_->wants_every_access()) kernel_->observe_access(p.pid, access.va, access.next_use);
+  if (windows_.active()) measurement_mark();
   return true;
+}
+
+void Cpu::set_measurement(MeasurementWindows windows) {
+  windows_ = std::move(windows);
+  warming_up_ = windows_.warmup_accesses != 0;
+  next_snapshot_access_ = windows_.interval_accesses;
+  next_snapshot_time_ = windows_.interval_time;
+}
+
+void Cpu::restart_stats() {
+  CpuStats fresh;
+  fresh.cut_short = stats_.cut_short;
+  stats_ = fresh;
+}
+
+void Cpu::measurement_mark() {
+  const sc_core::sc_time now = keeper_.get_current_time();
+  if (warming_up_) {
+    if (completed_ < windows_.warmup_accesses) return;
+    warming_up_ = false;
+    windows_.warmup_done(now);
+    next_snapshot_time_ = windows_.interval_time == sc_core::SC_ZERO_TIME
+                              ? sc_core::SC_ZERO_TIME
+                              : now + windows_.interval_time;
+    return;
+  }
+  bool due = false;
+  if (next_snapshot_access_ != 0 && stats_.accesses >= next_snapshot_access_) {
+    due = true;
+    next_snapshot_access_ += windows_.interval_accesses;
+  }
+  if (next_snapshot_time_ != sc_core::SC_ZERO_TIME && now >= next_snapshot_time_) {
+    due = true;
+    while (next_snapshot_time_ <= now) next_snapshot_time_ += windows_.interval_time;
+  }
+  if (due) windows_.snapshot(now);
 }
 
 void Cpu::check_read(Process& p) {
@@ -285,7 +323,7 @@ void Cpu::check_read(Process& p) {
       << " bytes at VA 0x" << std::hex << access.va << std::dec << ": expected "
       << hex_bytes(expected.data(), access.size) << ", got "
       << hex_bytes(buffer_.data(), access.size) << " (time " << keeper_.get_current_time()
-      << ", access " << stats_.accesses << ")";
+      << ", access " << completed_ << ")";
   failure_ = msg.str();
 }
 
@@ -307,7 +345,7 @@ void Cpu::sample_residency() {
 }
 
 bool Cpu::bound_reached() {
-  if (config_.max_accesses != 0 && stats_.accesses >= config_.max_accesses) {
+  if (config_.max_accesses != 0 && completed_ >= config_.max_accesses) {
     stats_.cut_short = "max_accesses";
   } else if (config_.max_time != sc_core::SC_ZERO_TIME &&
              keeper_.get_current_time() >= config_.max_time) {
@@ -322,11 +360,11 @@ void Cpu::report_progress() {
   last_progress_ = now;
   progress_shown_ = true;
   const double seconds = std::chrono::duration<double>(now - started_).count();
-  const double done = static_cast<double>(stats_.accesses);
+  const double done = static_cast<double>(completed_);
   const double planned = static_cast<double>(std::max<std::uint64_t>(planned_accesses_, 1));
   const double rate = done / seconds;
   const double left = rate > 0 && planned > done ? (planned - done) / rate : 0;
-  std::cerr << "\rmmusim: " << stats_.accesses << " of " << planned_accesses_ << " accesses ("
+  std::cerr << "\rmmusim: " << completed_ << " of " << planned_accesses_ << " accesses ("
             << std::fixed << std::setprecision(0) << 100.0 * done / planned << "%), "
             << std::setprecision(2) << rate / 1e6 << "M/s, " << std::setprecision(0) << seconds
             << " s, about " << left << " s left   " << std::flush;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,21 @@ struct CpuConfig {
   // Bounds that end a run early, cleanly, its stats marked cut short (0: none).
   std::uint64_t max_accesses = 0;
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;
+};
+
+// Measurement windows (sim.warmup_accesses, sim.stats_interval*): after `warmup_accesses`
+// the stats start again (the state stays warm), then a snapshot every `interval_accesses`
+// measured accesses and/or every `interval_time` of simulated time (0: never).
+struct MeasurementWindows {
+  std::uint64_t warmup_accesses = 0;
+  std::uint64_t interval_accesses = 0;
+  sc_core::sc_time interval_time = sc_core::SC_ZERO_TIME;
+  std::function<void(const sc_core::sc_time& now)> warmup_done;  // restart every model's stats
+  std::function<void(const sc_core::sc_time& now)> snapshot;
+  bool active() const {
+    return warmup_accesses != 0 || interval_accesses != 0 ||
+           interval_time != sc_core::SC_ZERO_TIME;
+  }
 };
 
 // A library the loader maps into a process at start (the config's libraries, by index).
@@ -93,6 +109,11 @@ class Cpu final : public sc_core::sc_module {
   void set_scenario(std::shared_ptr<const Scenario> scenario) { scenario_ = std::move(scenario); }
   // A progress line on stderr every few seconds during long runs.
   void set_progress(bool on) { progress_ = on; }
+  void set_measurement(MeasurementWindows windows);
+  // Counters from zero (what the warm-up ends with); the run's bounds are unaffected.
+  void restart_stats();
+  // Every access completed, warm-up included (what --max-accesses bounds).
+  std::uint64_t completed_accesses() const { return completed_; }
 
   const CpuStats& stats() const { return stats_; }
   // Non-empty when the run found a failure (exit status 1), and when.
@@ -133,6 +154,8 @@ class Cpu final : public sc_core::sc_module {
   bool issue(Process& p);
   void check_read(Process& p);
   void sample_residency();
+  // After each access while measurement windows are active: warm-up end, snapshots.
+  void measurement_mark();
   // Whether a --max-* bound is reached (then noted in the stats).
   bool bound_reached();
   void report_progress();
@@ -154,6 +177,11 @@ class Cpu final : public sc_core::sc_module {
   MemAttr* attr_;  // owned by trans_
   std::vector<unsigned char> buffer_;
   CpuStats stats_;
+  std::uint64_t completed_ = 0;
+  MeasurementWindows windows_;
+  bool warming_up_ = false;
+  std::uint64_t next_snapshot_access_ = 0;  // in measured accesses; 0: none
+  sc_core::sc_time next_snapshot_time_;     // SC_ZERO_TIME: none
   std::string failure_;
   sc_core::sc_time failure_time_;
   bool progress_ = false;

@@ -47,6 +47,12 @@ class Dram final : public sc_core::sc_module {
   Dram& operator=(const Dram&) = delete;
 
   const DramStats& stats() const { return stats_; }
+  // Counters from zero; pages_allocated (host storage held) stays.
+  void restart_stats() {
+    const std::uint64_t pages = stats_.pages_allocated;
+    stats_ = {};
+    stats_.pages_allocated = pages;
+  }
   std::uint64_t size() const { return config_.size; }
 
  private:

@@ -37,6 +37,7 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   Mmu& operator=(const Mmu&) = delete;
 
   const MmuStats& stats() const { return engine_->stats(); }
+  void restart_stats() { engine_->restart_stats(); }
   // Records translations, faults and the interrupt into `trace` (null: nothing).
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
   void finish() { engine_->finish(); }

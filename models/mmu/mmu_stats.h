@@ -53,6 +53,14 @@ struct MmuStats {
   std::array<std::uint64_t, 16> faults_by_cause{};  // indexed by sv::Cause
   std::uint64_t flushes = 0;
   std::uint64_t total_faults() const;
+  // Zero counters for the same MMU (what a warm-up ends with).
+  MmuStats restarted() const {
+    MmuStats fresh;
+    fresh.split_l1 = split_l1;
+    fresh.has_l2 = has_l2;
+    fresh.has_walk_cache = has_walk_cache;
+    return fresh;
+  }
 };
 
 }  // namespace mmusim

@@ -20,6 +20,7 @@ class ReferenceEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return satp_.encode(); }
   void flush(const FlushRequest& req) override;
   const MmuStats& stats() const override { return stats_; }
+  void restart_stats() override { stats_ = stats_.restarted(); }
   // Every walk step of the following translations goes to `steps` (null: none).
   void record_walk_steps(std::vector<WalkStep>* steps) { walker_.record_steps(steps); }
 

@@ -66,6 +66,8 @@ class TranslationEngine {
   virtual std::uint64_t satp() const = 0;
   virtual void flush(const FlushRequest& req) = 0;
   virtual const MmuStats& stats() const = 0;
+  // Counters from zero, TLBs and walk cache as they are (the end of a warm-up).
+  virtual void restart_stats() = 0;
   // The run is over: close whatever the engine records (waveforms).
   virtual void finish() {}
 };

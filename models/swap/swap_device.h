@@ -67,6 +67,7 @@ class SwapDevice final : public sc_core::sc_module {
   SwapDevice& operator=(const SwapDevice&) = delete;
 
   const SwapStats& stats() const { return stats_; }
+  void restart_stats() { stats_ = {}; }
   // Writes `bytes` (whole blocks) from `first_block` on before the run, as a disk image
   // is put on a device: the file store's library images. Takes no simulated time.
   void load_image(std::uint64_t first_block, const std::vector<std::uint8_t>& bytes);

@@ -47,6 +47,7 @@ class BuggyEngine final : public TranslationEngine {
   std::uint64_t satp() const override { return good_.satp(); }
   void flush(const FlushRequest& req) override { good_.flush(req); }
   const MmuStats& stats() const override { return good_.stats(); }
+  void restart_stats() override { good_.restart_stats(); }
 
  private:
   ReferenceEngine good_;
