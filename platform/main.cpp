@@ -136,8 +136,7 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   // Find out now, not after a long run, that an output could not be written.
   if (!stats_file.empty()) check_writable("--stats", stats_file);
   if (!waves.timeline.empty()) check_writable("--timeline", waves.timeline);
-  const bool intervals = config.measurement.interval_accesses != 0 ||
-                         config.measurement.interval_time != sc_core::SC_ZERO_TIME;
+  const bool intervals = config.measurement.snapshots();
   if (intervals && intervals_file.empty()) {
     const std::string key = config.measurement.interval_accesses != 0
                                 ? "sim.stats_interval"

@@ -161,20 +161,14 @@ void Cache::for_each_held_line(std::uint64_t addr, std::uint64_t length, Visit v
   }
 }
 
-void Cache::clean(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay) {
-  for_each_held_line(addr, length, [&](std::size_t s) {
-    if ((state_[s] & kDirty) == 0) return;
-    ++stats_.snoop_write_backs;
-    write_back(s, delay);
-  });
-}
-
-void Cache::clean_invalidate(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay) {
+void Cache::snoop(std::uint64_t addr, std::uint64_t length, bool invalidate,
+                  sc_core::sc_time& delay) {
   for_each_held_line(addr, length, [&](std::size_t s) {
     if ((state_[s] & kDirty) != 0) {
       ++stats_.snoop_write_backs;
       write_back(s, delay);
     }
+    if (!invalidate) return;
     ++stats_.snoop_invalidations;
     state_[s] = 0;
   });

@@ -72,8 +72,12 @@ class Cache final : public sc_core::sc_module {
   // Coherence with an agent that enters the hierarchy below this level (DMA, a walker
   // attached lower down): before it reads [addr, addr+length) the dirty lines here go to
   // the next level (`clean`); before it writes they go and are dropped (`clean_invalidate`).
-  void clean(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay);
-  void clean_invalidate(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay);
+  void clean(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay) {
+    snoop(addr, length, false, delay);
+  }
+  void clean_invalidate(std::uint64_t addr, std::uint64_t length, sc_core::sc_time& delay) {
+    snoop(addr, length, true, delay);
+  }
 
   // Debug lookup: whether the line holding `addr` is here, and dirty; changes nothing.
   bool holds(std::uint64_t addr) const { return find(line_of(addr)) >= 0; }
@@ -100,6 +104,7 @@ class Cache final : public sc_core::sc_module {
   tlm::tlm_response_status line_transport(tlm::tlm_command cmd, std::uint64_t line_addr, std::uint8_t* data,
                       bool for_walker, sc_core::sc_time& delay);
   void write_back(std::size_t slot, sc_core::sc_time& delay);
+  void snoop(std::uint64_t addr, std::uint64_t length, bool invalidate, sc_core::sc_time& delay);
   template <typename Visit>
   void for_each_held_line(std::uint64_t addr, std::uint64_t length, Visit visit);
 

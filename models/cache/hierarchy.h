@@ -49,6 +49,8 @@ class SnoopingPort final : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  // Debug access goes on below without consulting the levels above (it may miss a
+  // dirty line there; the data path's debug access, through l1d, sees every copy).
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans) {
     return initiator->transport_dbg(trans);
   }

@@ -47,10 +47,10 @@ struct MeasurementWindows {
   sc_core::sc_time interval_time = sc_core::SC_ZERO_TIME;
   std::function<void(const sc_core::sc_time& now)> warmup_done;  // restart every model's stats
   std::function<void(const sc_core::sc_time& now)> snapshot;
-  bool active() const {
-    return warmup_accesses != 0 || interval_accesses != 0 ||
-           interval_time != sc_core::SC_ZERO_TIME;
+  bool snapshots() const {
+    return interval_accesses != 0 || interval_time != sc_core::SC_ZERO_TIME;
   }
+  bool active() const { return warmup_accesses != 0 || snapshots(); }
 };
 
 // A library the loader maps into a process at start (the config's libraries, by index).
