@@ -133,7 +133,8 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
       caches_("caches", config.caches, {kDramBase, config.dram.size}, bus_.target),
       dram_("dram", config.dram),
       swap_("swap", config.swap),
-      kernel_(cpu_.hal(), config.kernel) {
+      kernel_(cpu_.hal(), config.kernel),
+      processes_([this] { return process_counters(); }) {
   cpu_.data.bind(mmu_.cpu_target);
   cpu_.phys.bind(caches_.data_entry());
   mmu_.mem_initiator.bind(caches_.data_entry());
@@ -146,6 +147,7 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   swap_.irq.bind(swap_irq_);
   cpu_.irq.bind(swap_irq_);
   cpu_.attach_kernel(kernel_);
+  cpu_.set_on_switch([this](fw::Pid pid) { processes_.switched_to(pid); });
   if (config.scenario) cpu_.set_scenario(config.scenario);
   if (config.measurement.active()) {
     MeasurementWindows windows = config.measurement;
@@ -210,8 +212,10 @@ json Platform::gather_stats(const sc_core::sc_time& now) const {
                           {"completed", warmup_completed_}};
   }
   if (!cpu.cut_short.empty()) s["sim"]["cut_short"] = cpu.cut_short;  // by --max-accesses ...
+  s["sim"]["breakdown"] = time_breakdown(cpu, mmu_.stats(), mmu_.time_stats());
   s["cpu"] = to_json(cpu);
-  s.update(to_json(mmu_.stats()));
+  s.update(to_json(mmu_.stats(), cpu.accesses));
+  s["walker"]["by_source"] = walks_by_source(mmu_.time_stats());
   s["vm"] = to_json(kernel_.stats());
   s["vm"]["swap_io"] = to_json(kernel_.swap_io_stats());
   s["vm"]["replacement"] = std::string(fw::to_string(config_.kernel.replacement)) +
@@ -228,7 +232,26 @@ json Platform::gather_stats(const sc_core::sc_time& now) const {
   }
   if (!caches.empty()) s["cache"] = caches;
   s["dram"] = to_json(dram_.stats());
+  json processes = json::object();
+  for (const auto& [pid, counters] : processes_.totals()) {
+    processes[std::to_string(pid)] = to_json(counters);
+  }
+  s["process"] = processes;
   return s;
+}
+
+ProcessCounters Platform::process_counters() const {
+  const MmuStats& mmu = mmu_.stats();
+  const fw::KernelStats& vm = kernel_.stats();
+  ProcessCounters c;
+  c.accesses = cpu_.stats().accesses;
+  c.page_faults = vm.page_faults;
+  c.major_faults = vm.major_faults;
+  c.cow_faults = vm.cow_faults;
+  c.tlb_misses = mmu.l1.misses;
+  c.walks = mmu.walks;
+  c.time_ps = static_cast<std::uint64_t>((cpu_.now() - measured_from_).value());
+  return c;
 }
 
 void Platform::end_warmup(const sc_core::sc_time& now) {
@@ -240,6 +263,7 @@ void Platform::end_warmup(const sc_core::sc_time& now) {
   caches_.restart_stats();
   dram_.restart_stats();
   swap_.restart_stats();
+  processes_.restart();
 }
 
 void Platform::write_intervals_to(const std::string& path) {

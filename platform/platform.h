@@ -23,6 +23,7 @@
 #include "activity_trace.h"
 #include "kernel.h"
 #include "mmu.h"
+#include "process_accounting.h"
 #include "swap_device.h"
 
 namespace mmusim {
@@ -76,6 +77,7 @@ class Platform final : public sc_core::sc_module {
   // Every model's stats as of `now` (simulated), measured from the end of any warm-up.
   nlohmann::json gather_stats(const sc_core::sc_time& now) const;
   void end_warmup(const sc_core::sc_time& now);
+  ProcessCounters process_counters() const;  // what ProcessAccounting samples
   void write_snapshot(const sc_core::sc_time& now);
   static PlatformConfig with_rtl_waves(PlatformConfig config, const WavesOptions& waves);
   void finish_waves();
@@ -105,6 +107,7 @@ class Platform final : public sc_core::sc_module {
   Dram dram_;
   SwapDevice swap_;
   fw::Kernel kernel_;
+  ProcessAccounting processes_;
   sc_core::sc_time measured_from_ = sc_core::SC_ZERO_TIME;  // the warm-up's end
   bool warmup_completed_ = false;
   std::unique_ptr<std::ofstream> intervals_;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace mmusim {
@@ -13,8 +14,21 @@ using nlohmann::json;
 
 namespace {
 
-json to_json(const TlbStats& s) {
-  return {{"lookups", s.lookups}, {"hits", s.hits}, {"misses", s.misses}};
+double ratio(double part, double whole) { return whole == 0 ? 0 : part / whole; }
+
+double per_1000(std::uint64_t events, std::uint64_t accesses) {
+  return ratio(1000.0 * static_cast<double>(events), static_cast<double>(accesses));
+}
+
+json to_json(const TlbStats& s, std::uint64_t accesses) {
+  return {{"lookups", s.lookups},
+          {"hits", s.hits},
+          {"misses", s.misses},
+          {"misses_per_1000_accesses", per_1000(s.misses, accesses)}};
+}
+
+double mean_ns(std::uint64_t total_ps, std::uint64_t count) {
+  return ratio(static_cast<double>(total_ps) / 1000, static_cast<double>(count));
 }
 
 json histogram_json(const LatencyHistogram& h) {
@@ -29,18 +43,16 @@ json histogram_json(const LatencyHistogram& h) {
   return bins;
 }
 
-double ratio(double part, double whole) { return whole == 0 ? 0 : part / whole; }
-
 }  // namespace
 
-json to_json(const MmuStats& s) {
+json to_json(const MmuStats& s, std::uint64_t accesses) {
   json tlb;
-  tlb["l1"] = to_json(s.l1);
+  tlb["l1"] = to_json(s.l1, accesses);
   if (s.split_l1) {
-    tlb["l1"]["i"] = to_json(s.l1i);
-    tlb["l1"]["d"] = to_json(s.l1d);
+    tlb["l1"]["i"] = to_json(s.l1i, accesses);
+    tlb["l1"]["d"] = to_json(s.l1d, accesses);
   }
-  if (s.has_l2) tlb["l2"] = to_json(s.l2);
+  if (s.has_l2) tlb["l2"] = to_json(s.l2, accesses);
   json faults;
   for (auto cause :
        {sv::Cause::InstrAccessFault, sv::Cause::LoadAccessFault, sv::Cause::StoreAccessFault,
@@ -52,16 +64,38 @@ json to_json(const MmuStats& s) {
   json walker = {{"walks", s.walks},
                  {"pte_writes", s.pte_writes},
                  {"latency",
-                  {{"mean_ns", ratio(lat.total_ns, static_cast<double>(lat.count))},
-                   {"max_ps", std::llround(lat.max_ns * 1000)},
+                  {{"mean_ns", mean_ns(lat.total_ps, lat.count)},
+                   {"max_ps", lat.max_ps},
                    {"histogram", histogram_json(lat.histogram)}}}};
   json out = {{"translations", s.translations},
               {"flushes", s.flushes},
               {"tlb", tlb},
               {"walker", walker},
               {"faults", faults}};
-  if (s.has_walk_cache) out["walk_cache"] = to_json(s.walk_cache);
+  if (s.has_walk_cache) out["walk_cache"] = to_json(s.walk_cache, accesses);
   return out;
+}
+
+json walks_by_source(const AccessTimeStats& s) {
+  json out = json::object();
+  for (unsigned level = 0; level < s.walks_by_source.size(); ++level) {
+    const AccessTimeStats::BySource& source = s.walks_by_source[level];
+    if (source.walks == 0) continue;
+    out[level < kCacheLevelNames.size() ? kCacheLevelNames[level] : "dram"] = {
+        {"walks", source.walks}, {"mean_ns", mean_ns(source.total_ps, source.walks)}};
+  }
+  return out;
+}
+
+json time_breakdown(const CpuStats& cpu, const MmuStats& mmu, const AccessTimeStats& mmu_time) {
+  const std::uint64_t walk_ps = mmu.walk_latency.total_ps;
+  return {{"compute_ps", cpu.compute_ps},
+          {"tlb_ps", mmu_time.translation_ps - walk_ps},
+          {"walk_ps", walk_ps},
+          {"memory_ps", mmu_time.memory_ps},
+          {"firmware_ps", cpu.firmware.busy_ps},
+          {"swap_wait_ps", cpu.firmware.io_wait_ps},
+          {"idle_ps", cpu.idle_ps}};
 }
 
 json to_json(const DramStats& s) {
@@ -84,8 +118,7 @@ json to_json(const CacheStats& s, std::uint64_t accesses) {
           {"hits", s.hits},
           {"misses", s.misses},
           {"hit_rate", ratio(static_cast<double>(s.hits), static_cast<double>(lookups))},
-          {"misses_per_1000_accesses",
-           ratio(1000.0 * static_cast<double>(s.misses), static_cast<double>(accesses))},
+          {"misses_per_1000_accesses", per_1000(s.misses, accesses)},
           {"pte_hits", s.pte_hits},
           {"pte_misses", s.pte_misses},
           {"write_backs", s.write_backs},
@@ -154,6 +187,13 @@ json to_json(const fw::SwapIoStats& s) {
           {"recovered", s.recovered},         {"failed", s.failed}};
 }
 
+json to_json(const ProcessCounters& s) {
+  return {{"accesses", s.accesses},         {"page_faults", s.page_faults},
+          {"major_faults", s.major_faults}, {"cow_faults", s.cow_faults},
+          {"tlb_misses", s.tlb_misses},     {"walks", s.walks},
+          {"time_ps", s.time_ps}};
+}
+
 json to_json(const SwapStats& s) {
   return {{"reads", s.reads},           {"writes", s.writes},
           {"bytes_read", s.bytes_read}, {"bytes_written", s.bytes_written},
@@ -180,15 +220,37 @@ void print_summary(std::ostream& out, const json& st) {
       << static_cast<double>(st["sim"]["time_ps"].get<std::uint64_t>()) / 1e6 << " us in "
       << st["host"]["seconds"].get<double>() << " s host ("
       << st["host"]["accesses_per_second"].get<double>() / 1e6 << "M accesses/s)\n";
+  const json& breakdown = st["sim"]["breakdown"];
+  const auto share = [&](const char* part) {
+    return 100 * ratio(breakdown[part].get<double>(), st["sim"]["time_ps"].get<double>());
+  };
+  out << "  time     " << share("compute_ps") << "% compute, " << share("tlb_ps") << "% TLB, "
+      << share("walk_ps") << "% walks, " << share("memory_ps") << "% caches+dram, "
+      << share("firmware_ps") << "% firmware, " << share("swap_wait_ps") << "% swap wait, "
+      << share("idle_ps") << "% idle\n";
   out << "  tlb.l1   " << l1["lookups"].get<std::uint64_t>() << " lookups, hit rate "
-      << 100 * ratio(l1_hits, l1_lookups) << "%\n";
+      << 100 * ratio(l1_hits, l1_lookups) << "%, "
+      << l1["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses\n";
   if (st["tlb"].contains("l2")) {
     const auto& l2 = st["tlb"]["l2"];
     out << "  tlb.l2   " << l2["lookups"].get<std::uint64_t>() << " lookups, hit rate "
-        << 100 * ratio(l2["hits"].get<double>(), l2["lookups"].get<double>()) << "%\n";
+        << 100 * ratio(l2["hits"].get<double>(), l2["lookups"].get<double>()) << "%, "
+        << l2["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses\n";
   }
   out << "  walker   " << st["walker"]["walks"].get<std::uint64_t>() << " walks, mean "
-      << st["walker"]["latency"]["mean_ns"].get<double>() << " ns\n";
+      << st["walker"]["latency"]["mean_ns"].get<double>() << " ns";
+  // From the nearest level out, as the walker finds its PTEs.
+  std::string sources;
+  for (const char* level : {"l1d", "l2", "llc", "dram"}) {
+    const json& by = st["walker"]["by_source"];
+    if (!by.contains(level)) continue;
+    std::ostringstream one;
+    one << std::fixed << std::setprecision(2) << level << " " << by[level]["walks"].get<std::uint64_t>()
+        << " (" << by[level]["mean_ns"].get<double>() << " ns)";
+    sources += (sources.empty() ? "" : ", ") + one.str();
+  }
+  if (!sources.empty()) out << "; PTEs from " << sources;
+  out << '\n';
   const json& vm = st["vm"];
   out << "  vm       " << vm["page_faults"].get<std::uint64_t>() << " page faults ("
       << vm["minor_faults"].get<std::uint64_t>() << " minor, "

@@ -211,7 +211,7 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
       stats_.walk_cache.record(wc_hit);
     }
     if (wrote_pte) ++stats_.pte_writes;
-    stats_.walk_latency.record(walk_time.to_seconds() * 1e9);
+    stats_.walk_latency.record(walk_time);
     delay += walk_time;
   }
   if (!result.ok()) {

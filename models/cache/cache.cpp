@@ -56,7 +56,10 @@ tlm::tlm_response_status Cache::line_transport(tlm::tlm_command cmd, std::uint64
   t.set_byte_enable_ptr(nullptr);
   t.set_dmi_allowed(false);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  if (for_walker) t.set_extension(&pte_tag_);
+  if (for_walker) {
+    pte_tag_.served_by = PteTraffic::kMemory;
+    t.set_extension(&pte_tag_);
+  }
   next->b_transport(t, delay);
   if (for_walker) t.clear_extension(&pte_tag_);
   return t.get_response_status();
@@ -104,7 +107,9 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
-  const bool for_walker = PteTraffic::marks(trans);
+  PteTraffic* const walker_tag = PteTraffic::of(trans);
+  const bool for_walker = walker_tag != nullptr;
+  unsigned served_by = config_.level;  // the deepest level any of its lines came from
   ++(write ? stats_.writes : stats_.reads);
   std::uint8_t* data = trans.get_data_ptr();
   const std::uint64_t end = addr + length;
@@ -133,6 +138,7 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
           trans.set_response_status(status);
           return;
         }
+        if (for_walker) served_by = std::max(served_by, pte_tag_.served_by);
       }
       tags_[s] = line_addr;
       state_[s] = kValid;
@@ -147,6 +153,7 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     data += chunk;
     at += chunk;
   }
+  if (for_walker) walker_tag->served_by = served_by;
   trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -29,6 +29,7 @@ struct CacheConfig {
   sc_core::sc_time hit_latency = sc_core::sc_time(1, sc_core::SC_NS);
   ReplacementKind replacement = ReplacementKind::Lru;
   std::uint64_t seed = 1;  // for random replacement
+  unsigned level = 0;      // its number from the cpu side (l1d 0), as PteTraffic reports it
 
   unsigned sets() const { return static_cast<unsigned>(size / (std::uint64_t{ways} * line)); }
 };

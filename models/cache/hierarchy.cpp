@@ -32,7 +32,9 @@ CacheHierarchy::CacheHierarchy(const sc_core::sc_module_name& name, const Hierar
   Cache* above = nullptr;
   for (unsigned i = 0; i < caches_.size(); ++i) {
     if (config.levels[i].size == 0) continue;
-    caches_[i] = std::make_unique<Cache>(kCacheLevelNames[i], config.levels[i], cacheable);
+    CacheConfig level = config.levels[i];
+    level.level = i;
+    caches_[i] = std::make_unique<Cache>(kCacheLevelNames[i], level, cacheable);
     if (above != nullptr) above->next.bind(caches_[i]->target);
     above = caches_[i].get();
   }

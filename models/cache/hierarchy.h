@@ -25,6 +25,7 @@ namespace mmusim {
 
 enum class CacheLevel { L1d, L2, Llc, Memory };
 constexpr std::array<const char*, 3> kCacheLevelNames = {"l1d", "l2", "llc"};
+static_assert(kCacheLevelNames.size() == PteTraffic::kMaxCacheLevels);
 
 struct HierarchyConfig {
   std::array<CacheConfig, 3> levels;  // l1d, l2, llc; size 0: absent

@@ -40,7 +40,7 @@ Cpu::Cpu(const sc_core::sc_module_name& name, const CpuConfig& config,
          std::vector<ProcessSpec> processes)
     : sc_core::sc_module(name),
       config_(config),
-      hal_(phys, keeper_, irq),
+      hal_(phys, keeper_, irq, stats_.firmware),
       attr_(new MemAttr),
       buffer_(kMaxAccessBytes) {
   for (auto& spec : processes) {
@@ -122,6 +122,7 @@ void Cpu::fork(Process& parent) {
 
 void Cpu::switch_to(Process& p) {
   if (&p == running_) return;
+  if (on_switch_) on_switch_(p.pid);
   kernel_->switch_to(p.pid);
   if (trace_ != nullptr) {
     trace_->change(static_cast<std::uint64_t>(keeper_.get_current_time().value()),
@@ -142,8 +143,10 @@ void Cpu::schedule() {
     if (ready.empty()) {
       if (next_start == processes_.size()) return;
       // Idle until the next process starts.
-      keeper_.inc(config_.spawn_interval * static_cast<double>(next_start) -
-                  keeper_.get_current_time());
+      const sc_core::sc_time idle =
+          config_.spawn_interval * static_cast<double>(next_start) - keeper_.get_current_time();
+      keeper_.inc(idle);
+      stats_.idle_ps += static_cast<std::uint64_t>(idle.value());
       keeper_.sync();
       continue;
     }
@@ -257,6 +260,7 @@ bool Cpu::issue(Process& p) {
   if (!trans_.is_response_ok()) return false;
 
   keeper_.inc(config_.access_time);
+  stats_.compute_ps += static_cast<std::uint64_t>(config_.access_time.value());
   ++stats_.accesses;
   ++completed_;
   switch (access.kind) {

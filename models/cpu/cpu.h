@@ -85,6 +85,11 @@ struct CpuStats {
   std::uint64_t processes_killed = 0;
   std::uint64_t reads_verified = 0;  // loads and fetches compared with the shadow copy
   std::uint64_t mismatches = 0;
+  // Where simulated time went, in ps, besides what the mmu accounts for (translation and
+  // the memory system): the compute between accesses, the firmware, idling.
+  std::uint64_t compute_ps = 0;  // cpu.access_time per completed access
+  FirmwareTime firmware;
+  std::uint64_t idle_ps = 0;  // no process ready: waiting for the next one to start
   std::string cut_short;  // "max_accesses" or "max_sim_time" when a bound ended the run
   // (simulated ps, user frames in use), sampled at most once per timeslice
   std::vector<std::pair<std::uint64_t, std::uint64_t>> resident_frames;  // (ps, frames)
@@ -110,6 +115,11 @@ class Cpu final : public sc_core::sc_module {
   // A progress line on stderr every few seconds during long runs.
   void set_progress(bool on) { progress_ = on; }
   void set_measurement(MeasurementWindows windows);
+  // Called with the pid the cpu switches to, before the kernel's context switch.
+  void set_on_switch(std::function<void(fw::Pid)> on_switch) { on_switch_ = std::move(on_switch); }
+  // Simulated time as the cpu's thread has reached it (ahead of sc_time_stamp() by up to
+  // a quantum).
+  sc_core::sc_time now() const { return keeper_.get_current_time(); }
   // Counters from zero (what the warm-up ends with); the run's bounds are unaffected.
   void restart_stats();
   // Every access completed, warm-up included (what --max-accesses bounds).
@@ -171,12 +181,12 @@ class Cpu final : public sc_core::sc_module {
   std::optional<std::uint64_t> store_value_;           // the next store writes this, not its own
   const Process* running_ = nullptr;
   tlm_utils::tlm_quantumkeeper keeper_;
+  CpuStats stats_;  // before hal_, which adds the firmware's time to it
   TlmHal hal_;
   fw::Kernel* kernel_ = nullptr;
   tlm::tlm_generic_payload trans_;
   MemAttr* attr_;  // owned by trans_
   std::vector<unsigned char> buffer_;
-  CpuStats stats_;
   std::uint64_t completed_ = 0;
   MeasurementWindows windows_;
   bool warming_up_ = false;
@@ -187,6 +197,7 @@ class Cpu final : public sc_core::sc_module {
   bool progress_ = false;
   bool progress_shown_ = false;
   ActivityTrace* trace_ = nullptr;
+  std::function<void(fw::Pid)> on_switch_;
   std::uint64_t last_sample_ps_ = 0;
   std::uint64_t sample_spacing_ps_ = 0;
   std::uint64_t planned_accesses_ = 0;

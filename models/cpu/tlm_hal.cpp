@@ -15,7 +15,9 @@ void TlmHal::transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* da
   trans.set_streaming_width(length);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = keeper_.get_local_time();
+  const sc_core::sc_time before = delay;
   socket_->b_transport(trans, delay);
+  time_.busy_ps += static_cast<std::uint64_t>((delay - before).value());
   keeper_.set(delay);
   if (!trans.is_response_ok()) {
     std::ostringstream msg;
@@ -49,6 +51,7 @@ void TlmHal::copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) {
 
 void TlmHal::spend(std::uint64_t picoseconds) {
   keeper_.inc(sc_core::sc_time(static_cast<double>(picoseconds), sc_core::SC_PS));
+  time_.busy_ps += picoseconds;
   if (keeper_.need_sync()) keeper_.sync();
 }
 
@@ -59,8 +62,10 @@ namespace mmusim {
 bool TlmHal::wait_for_interrupt(std::uint64_t timeout_ps) {
   keeper_.sync();  // the device must see the time the firmware has reached
   if (!irq_.read()) {
+    const sc_core::sc_time from = sc_core::sc_time_stamp();
     sc_core::wait(sc_core::sc_time(static_cast<double>(timeout_ps), sc_core::SC_PS),
                   irq_.posedge_event());
+    time_.io_wait_ps += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - from).value());
   }
   return irq_.read();
 }

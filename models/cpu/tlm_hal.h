@@ -19,11 +19,18 @@ class HalError : public SimulationFailure {
   using SimulationFailure::SimulationFailure;
 };
 
+// The simulated time the firmware took, in ps.
+struct FirmwareTime {
+  std::uint64_t busy_ps = 0;     // its physical accesses and the work it is charged for
+  std::uint64_t io_wait_ps = 0;  // waiting for the swap device's interrupt
+};
+
 class TlmHal final : public fw::Hal {
  public:
+  // `time` is where the firmware's time is added up.
   TlmHal(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantumkeeper& keeper,
-         sc_core::sc_in<bool>& irq)
-      : socket_(socket), keeper_(keeper), irq_(irq) {}
+         sc_core::sc_in<bool>& irq, FirmwareTime& time)
+      : socket_(socket), keeper_(keeper), irq_(irq), time_(time) {}
 
   std::uint64_t load64(std::uint64_t pa) override;
   void store64(std::uint64_t pa, std::uint64_t value) override;
@@ -40,6 +47,7 @@ class TlmHal final : public fw::Hal {
   tlm::tlm_initiator_socket<>& socket_;
   tlm_utils::tlm_quantumkeeper& keeper_;
   sc_core::sc_in<bool>& irq_;
+  FirmwareTime& time_;
 };
 
 }  // namespace mmusim

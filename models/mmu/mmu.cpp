@@ -1,5 +1,7 @@
 #include "mmu.h"
 
+#include <algorithm>
+
 #include "mem_attr.h"
 #include "register_access.h"
 
@@ -30,7 +32,17 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   // The request goes to the trace before the engine sees it: a checker in the engine
   // may end the run there, and the waves must show what it stopped on.
   if (trace_ != nullptr) record_request(issued, req);
+  const sc_core::sc_time before = delay;
+  const WalkLatencyStats& walks = engine_->stats().walk_latency;
+  const std::uint64_t walks_before = walks.count, walk_ps_before = walks.total_ps;
+  walk_served_by_ = 0;
   const TranslationResult result = engine_->translate(req, delay);
+  time_.translation_ps += static_cast<std::uint64_t>((delay - before).value());
+  if (walks.count != walks_before) {
+    AccessTimeStats::BySource& source = time_.walks_by_source[walk_served_by_];
+    ++source.walks;
+    source.total_ps += walks.total_ps - walk_ps_before;
+  }
   if (trace_ != nullptr) record_result(issued, sc_core::sc_time_stamp() + delay, req, result);
   if (!result.ok()) {
     raise_fault(result.cause, req.va);
@@ -38,7 +50,9 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
     return;
   }
   trans.set_address(result.pa);
+  const sc_core::sc_time translated = delay;
   mem_initiator->b_transport(trans, delay);
+  time_.memory_ps += static_cast<std::uint64_t>((delay - translated).value());
   if (!trans.is_response_ok()) raise_fault(sv::access_fault_cause(attr->kind), req.va);
   trans.set_address(req.va);
 }
@@ -104,9 +118,11 @@ bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& v
   trans.set_data_length(sizeof value);
   trans.set_streaming_width(sizeof value);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  pte_tag_.served_by = PteTraffic::kMemory;
   trans.set_extension(&pte_tag_);
   walk_initiator->b_transport(trans, delay);
   trans.clear_extension(&pte_tag_);
+  walk_served_by_ = std::max(walk_served_by_, pte_tag_.served_by);
   return trans.is_response_ok();
 }
 

@@ -37,7 +37,11 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   Mmu& operator=(const Mmu&) = delete;
 
   const MmuStats& stats() const { return engine_->stats(); }
-  void restart_stats() { engine_->restart_stats(); }
+  const AccessTimeStats& time_stats() const { return time_; }
+  void restart_stats() {
+    engine_->restart_stats();
+    time_ = {};
+  }
   // Records translations, faults and the interrupt into `trace` (null: nothing).
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
   void finish() { engine_->finish(); }
@@ -61,6 +65,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
 
   std::unique_ptr<TranslationEngine> engine_;
   PteTraffic pte_tag_;
+  unsigned walk_served_by_ = 0;  // the deepest level this translation's PTE accesses reached
+  AccessTimeStats time_;
   std::uint64_t fault_cause_ = 0;
   std::uint64_t fault_va_ = 0;
   std::uint64_t flush_va_ = 0;

@@ -5,11 +5,12 @@
 
 namespace mmusim {
 
-void WalkLatencyStats::record(double ns) {
+void WalkLatencyStats::record(const sc_core::sc_time& latency) {
+  const auto ps = static_cast<std::uint64_t>(latency.value());  // SystemC's resolution is 1 ps
   ++count;
-  total_ns += ns;
-  max_ns = std::max(max_ns, ns);
-  histogram(ns);
+  total_ps += ps;
+  max_ps = std::max(max_ps, ps);
+  histogram(static_cast<double>(ps) / 1000);
 }
 
 std::uint64_t MmuStats::total_faults() const {

@@ -4,6 +4,9 @@
 #include <array>
 #include <boost/histogram.hpp>
 #include <cstdint>
+#include <systemc>
+
+#include "pte_traffic.h"
 
 namespace mmusim {
 
@@ -24,17 +27,32 @@ struct TlbStats {
   }
 };
 
-// Walk latency in simulated nanoseconds: exact mean and max, plus a histogram with
-// log-spaced bins from 1 ns to 64 us (and under/overflow bins).
+// Walk latency: exact total and max in simulated picoseconds (so time breakdowns add up
+// to the ps), plus a histogram in ns with log-spaced bins from 1 ns to 64 us (and
+// under/overflow bins).
 using LatencyAxis = boost::histogram::axis::regular<double, boost::histogram::axis::transform::log>;
 using LatencyHistogram = decltype(boost::histogram::make_histogram(LatencyAxis{}));
 
 struct WalkLatencyStats {
   std::uint64_t count = 0;
-  double total_ns = 0;
-  double max_ns = 0;
+  std::uint64_t total_ps = 0;
+  std::uint64_t max_ps = 0;
   LatencyHistogram histogram = boost::histogram::make_histogram(LatencyAxis(16, 1.0, 65536.0));
-  void record(double ns);
+  void record(const sc_core::sc_time& latency);
+};
+
+// Where the time of the cpu's accesses went from the mmu down, as the mmu's shell sees it
+// (the engine never sees the data access). Time in simulated ps.
+struct AccessTimeStats {
+  std::uint64_t translation_ps = 0;  // TLB lookups and walks, those that fault too
+  std::uint64_t memory_ps = 0;       // the translated access in the caches and DRAM
+  // Walks by where their PTEs were found: the deepest level any PTE access of the walk
+  // reached, numbered as PteTraffic::served_by (cache levels, then memory).
+  struct BySource {
+    std::uint64_t walks = 0;
+    std::uint64_t total_ps = 0;
+  };
+  std::array<BySource, PteTraffic::kMemory + 1> walks_by_source{};
 };
 
 struct MmuStats {

@@ -107,7 +107,7 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   ++stats_.walks;
   const sc_core::sc_time start = delay;
   const WalkOutcome walked = walker_.walk(satp_, req, delay);
-  stats_.walk_latency.record((delay - start).to_seconds() * 1e9);
+  stats_.walk_latency.record(delay - start);
   if (walked.cause != sv::Cause::None) {  // never fill
     TranslationResult r = fault(walked.cause, walked.rule);
     r.walk_cache_hit = walker_.last_walk_hit_cache();

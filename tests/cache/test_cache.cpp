@@ -183,13 +183,16 @@ TEST(Cache, DebugAccessSeesTheNewestCopyAndChangesNoState) {
   EXPECT_FALSE(t.cache.holds(0x2000));
 }
 
+// ... and says which level served it: the deepest one its fills reached.
 TEST(Cache, PteTrafficIsCountedApartAtEveryLevelItReaches) {
   CacheConfig upper = small_cache(), lower = small_cache();
   lower.size *= 4;
+  lower.level = 1;
   Cache l1("l1", upper, {0, kDramSize}), l2("l2", lower, {0, kDramSize});
   Memory memory;
-  Initiator walker("walker");
+  Initiator walker("walker"), walker_at_l2("walker_at_l2");
   walker.socket.bind(l1.target);
+  walker_at_l2.socket.bind(l2.target);
   l1.next.bind(l2.target);
   l2.next.bind(memory.bus.target);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
@@ -197,13 +200,20 @@ TEST(Cache, PteTrafficIsCountedApartAtEveryLevelItReaches) {
   std::uint64_t pte = 0;
   sc_time delay;
   ASSERT_EQ(walker.access(tlm::TLM_READ_COMMAND, 0x3000, pte, delay, &tag), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(tag.served_by, PteTraffic::kMemory);
   ASSERT_EQ(walker.access(tlm::TLM_READ_COMMAND, 0x3008, pte, delay, &tag), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(tag.served_by, 0u);
+  ASSERT_EQ(walker_at_l2.access(tlm::TLM_READ_COMMAND, 0x3010, pte, delay, &tag),
+            tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(tag.served_by, 1u);
+  EXPECT_EQ(l2.stats().pte_hits, 1u);
   walker.read(0x4000);  // a data access
   EXPECT_EQ(l1.stats().pte_misses, 1u);
   EXPECT_EQ(l1.stats().pte_hits, 1u);
   EXPECT_EQ(l1.stats().misses, 2u);
   EXPECT_EQ(l2.stats().pte_misses, 1u);  // l1's fill carried the mark down
   EXPECT_EQ(l2.stats().misses, 2u);
+  EXPECT_EQ(l2.stats().pte_hits, 1u);
 }
 
 // cpu and walker -> l1d -> l2 -> dram, the walker entering at l2, DMA at memory.

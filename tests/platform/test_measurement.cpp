@@ -1,8 +1,11 @@
 // Measurement windows as a user runs them: a warm-up restarts the counters but not the
-// machine, and interval snapshots are cumulative, evenly spaced and deterministic.
+// machine, and interval snapshots are cumulative, evenly spaced and deterministic. And
+// where the time and the events went: the breakdown of simulated time, walks by where
+// their PTEs were found and the per-process counters all add up to the totals.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <sstream>
 
 #include "run_mmusim.h"
@@ -129,6 +132,81 @@ TEST(Measurement, SnapshotsAndTheirFileComeTogether) {
   r = test::mmusim(kRun + "--intervals " + test::temp_path("unused.jsonl"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--intervals: needs sim.stats_interval"), std::string::npos) << r.err;
+}
+
+std::uint64_t breakdown_sum(const json& stats) {
+  std::uint64_t sum = 0;
+  for (const auto& [part, ps] : stats["sim"]["breakdown"].items()) sum += ps.get<std::uint64_t>();
+  return sum;
+}
+
+TEST(Measurement, TheTimeBreakdownAddsUpToTheSimulatedTimeToThePicosecond) {
+  for (const char* args : {"", "--set sim.warmup_accesses=7000", "--set cache.l1d.size=0",
+                           "--set mmu.impl=rtl"}) {
+    const json s = run_stats(args);
+    EXPECT_EQ(breakdown_sum(s), at(s, "/sim/time_ps"_json_pointer)) << args;
+    EXPECT_EQ(at(s, "/sim/breakdown/compute_ps"_json_pointer),
+              at(s, "/sim/accesses"_json_pointer) * 500)  // cpu.access_time 0.5 ns
+        << args;
+    EXPECT_GT(at(s, "/sim/breakdown/swap_wait_ps"_json_pointer), 0u) << args;
+  }
+  // Processes started 50 ms apart (each is done in less) leave the cpu idle between them.
+  const json spaced = run_stats("--set cpu.spawn_interval=50ms");
+  EXPECT_GT(at(spaced, "/sim/breakdown/idle_ps"_json_pointer), 100'000'000'000u);
+  EXPECT_EQ(breakdown_sum(spaced), at(spaced, "/sim/time_ps"_json_pointer));
+}
+
+TEST(Measurement, WalksAreCountedByWhereTheirPtesWereFound) {
+  const json near = run_stats("");
+  std::uint64_t walks = 0;
+  for (const auto& [level, by] : near["walker"]["by_source"].items()) {
+    walks += by["walks"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(walks, at(near, "/walker/walks"_json_pointer));
+  const json& by = near["walker"]["by_source"];
+  ASSERT_TRUE(by.contains("l1d") && by.contains("dram")) << by;
+  EXPECT_LT(by["l1d"]["mean_ns"].get<double>(), by["dram"]["mean_ns"].get<double>());
+  // A walker that enters at memory, or no caches at all: every walk's PTEs come from DRAM.
+  for (const char* args : {"--set mmu.walker_path=dram",
+                           "--set cache.l1d.size=0 --set cache.l2.size=0 --set cache.llc.size=0"}) {
+    const json far = run_stats(args);
+    ASSERT_EQ(far["walker"]["by_source"].size(), 1u) << args;
+    EXPECT_EQ(far["walker"]["by_source"]["dram"]["walks"], far["walker"]["walks"]) << args;
+  }
+}
+
+TEST(Measurement, MissesPer1000AccessesAreTheMissesOverTheAccesses) {
+  const json s = run_stats("");
+  const double accesses = s["sim"]["accesses"].get<double>();
+  for (const char* level : {"l1", "l2"}) {
+    const json& tlb = s["tlb"][level];
+    EXPECT_DOUBLE_EQ(tlb["misses_per_1000_accesses"].get<double>(),
+                     1000 * tlb["misses"].get<double>() / accesses)
+        << level;
+  }
+}
+
+// Every access, fault and walk happens while some process runs: the per-process counters
+// add up to the totals, after a warm-up too.
+TEST(Measurement, PerProcessCountersAddUpToTheTotals) {
+  for (const char* args : {"", "--set sim.warmup_accesses=7000"}) {
+    const json s = run_stats(args);
+    ASSERT_TRUE(s.contains("process")) << args;
+    // After a warm-up, processes created before it still run (and count).
+    EXPECT_GE(s["process"].size(), s["vm"]["processes_created"].get<std::size_t>()) << args;
+    std::map<std::string, std::uint64_t> sums;
+    for (const auto& [pid, counters] : s["process"].items()) {
+      for (const auto& [key, value] : counters.items()) sums[key] += value.get<std::uint64_t>();
+    }
+    EXPECT_EQ(sums["accesses"], at(s, "/sim/accesses"_json_pointer)) << args;
+    EXPECT_EQ(sums["page_faults"], at(s, "/vm/page_faults"_json_pointer)) << args;
+    EXPECT_EQ(sums["major_faults"], at(s, "/vm/major_faults"_json_pointer)) << args;
+    EXPECT_EQ(sums["cow_faults"], at(s, "/vm/cow_faults"_json_pointer)) << args;
+    EXPECT_EQ(sums["tlb_misses"], at(s, "/tlb/l1/misses"_json_pointer)) << args;
+    EXPECT_EQ(sums["walks"], at(s, "/walker/walks"_json_pointer)) << args;
+    EXPECT_LE(sums["time_ps"], at(s, "/sim/time_ps"_json_pointer)) << args;
+    EXPECT_GT(sums["cow_faults"], 0u) << args;  // the default scenario forks
+  }
 }
 
 }  // namespace
