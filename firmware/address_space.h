@@ -31,6 +31,7 @@ struct Region {
   Backing backing = Backing::Private;
   unsigned object = 0;              // Shared, Library: which object
   std::uint64_t object_offset = 0;  // Shared, Library: the object's byte at `start`
+  bool huge = false;                // marked for huge pages (madvise(MADV_HUGEPAGE))
   bool contains(std::uint64_t va) const { return va >= start && va < end; }
   // Shared, Library: the object's page that va falls in.
   std::uint64_t object_page(std::uint64_t va) const {

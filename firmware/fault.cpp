@@ -48,6 +48,35 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
   const Region& region = *found;  // stays put: nothing below changes this address space
 
   const std::uint64_t page = sv::page_round_down(va);
+  if (const auto huge = huge_pages_on() ? p.page_table->superpage_leaf(page) : std::nullopt) {
+    const std::uint64_t pte = hal_.load64(huge->pte_addr);
+    if ((pte & kPteCow) != 0) {
+      // Never made (fork splits huge pages first): split it and let the access retry.
+      if (!split_to_4k(frame_of(pte_pa(pte)))) {
+        return kill(pid, va, cause, KillKind::OutOfMemory, "out of memory to split a huge page");
+      }
+      return std::nullopt;
+    }
+    resolve_mapped(pid, va, page, huge->pte_addr, pte, access);
+    return std::nullopt;
+  }
+  if (region.backing == Backing::Private) {
+    bool no_run = false;
+    for (unsigned level = huge_level(region, page); level > 0; --level) {
+      const HugeOutcome outcome = map_huge(pid, region, page, level, access);
+      if (outcome == HugeOutcome::Mapped) {
+        ++stats_.page_faults;
+        ++stats_.minor_faults;
+        flush_page(pid, page);
+        return std::nullopt;
+      }
+      no_run |= outcome == HugeOutcome::NoRun;
+    }
+    if (no_run) {
+      ++stats_.huge_fallbacks;
+      note(pid, page, [] { return std::string("huge page fallback: no free run of frames"); });
+    }
+  }
   const auto pte_addr = p.page_table->leaf_slot(page, [this, &p] { return allocate_table(p); });
   if (!pte_addr) {
     return kill(pid, va, cause, KillKind::OutOfMemory, "out of memory for page tables");
@@ -60,21 +89,7 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
       ++stats_.minor_faults;  // a copy-on-write break does no I/O
       return break_cow(pid, page, *pte_addr, pte, cause);
     }
-    // Mapped already: under Svade the walker faults when A (or D for a store) is clear.
-    const std::uint64_t needed = sv::kPteA | (access == AccessKind::Write ? sv::kPteD : 0);
-    if ((pte & needed) != needed) {
-      hal_.store64(*pte_addr, pte | needed);
-      ++stats_.ad_faults;
-      note(pid, va, [&] {
-        return std::string("A/D fault: the firmware sets ") +
-               (access == AccessKind::Write ? "A and D" : "A");
-      });
-    } else {
-      ++stats_.spurious_faults;
-      note(pid, va,
-           [] { return std::string("spurious fault: the PTE allows it (a stale TLB entry)"); });
-    }
-    flush_page(pid, page);
+    resolve_mapped(pid, va, page, *pte_addr, pte, access);
     return std::nullopt;
   }
   const auto killed = region.backing == Backing::Private
@@ -83,7 +98,27 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
   if (killed) return killed;
   ++stats_.page_faults;
   flush_page(pid, page);
+  if (region.backing == Backing::Private) try_collapse(pid, region, page);
   return std::nullopt;
+}
+
+// Mapped already: under Svade the walker faults when A (or D for a store) is clear.
+void Kernel::resolve_mapped(Pid pid, std::uint64_t va, std::uint64_t page, std::uint64_t pte_addr,
+                            std::uint64_t pte, AccessKind access) {
+  const std::uint64_t needed = sv::kPteA | (access == AccessKind::Write ? sv::kPteD : 0);
+  if ((pte & needed) != needed) {
+    hal_.store64(pte_addr, pte | needed);
+    ++stats_.ad_faults;
+    note(pid, va, [&] {
+      return std::string("A/D fault: the firmware sets ") +
+             (access == AccessKind::Write ? "A and D" : "A");
+    });
+  } else {
+    ++stats_.spurious_faults;
+    note(pid, va,
+         [] { return std::string("spurious fault: the PTE allows it (a stale TLB entry)"); });
+  }
+  flush_page(pid, page);
 }
 
 KillReport Kernel::out_of_memory(Pid pid, std::uint64_t va, sv::Cause cause, EvictResult why) {

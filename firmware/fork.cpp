@@ -12,6 +12,8 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
   const std::uint64_t started = hal_.now_ps();
   hal_.spend(config_.trap_cost_ps);
   ++stats_.syscalls;
+  // Huge pages are shared copy-on-write as 4 KiB pages (huge.cpp).
+  if (huge_pages_on() && !split_all(parent_pid)) return std::nullopt;
   const Pid child = new_process(std::make_unique<AddressSpace>(*processes_.at(parent_pid).space));
   Process& parent = processes_.at(parent_pid);
   for (const Region& r : parent.space->regions()) {
@@ -19,7 +21,7 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
   }
   bool parent_changed = false;
   bool out_of_memory = false;
-  const auto copy_leaf = [&](std::uint64_t va, std::uint64_t parent_slot) {
+  const auto copy_leaf = [&](std::uint64_t va, std::uint64_t parent_slot, unsigned) {
     if (out_of_memory) return;
     Process& c = processes_.at(child);
     const auto child_slot = c.page_table->leaf_slot(va, [this, &c] { return allocate_table(c); });

@@ -4,6 +4,10 @@
 // that maps it. A frame shared by several address spaces (after fork(), or a shared
 // segment or library page) has several mappers; it is freed when its last one goes
 // (object pages stay in their object's page cache until evicted).
+//
+// A huge page (a 2 MiB or 1 GiB superpage) is one user page held by its first frame, the
+// head, with `level` 1 or 2; the run of 512 or 512 * 512 frames it covers is allocated
+// whole, naturally aligned, and freed whole.
 
 #include <cstdint>
 #include <optional>
@@ -11,7 +15,7 @@
 #include <vector>
 
 #include "address_space.h"
-#include "id_pool.h"
+#include "sv.h"
 
 namespace mmusim::fw {
 
@@ -35,26 +39,35 @@ struct UserPage {
   // D bits of PTEs that stopped mapping the page or were write-protected by a fork:
   // the page differs from its copy in swap although no PTE says so any more.
   bool dirty = false;
+  unsigned level = 0;  // 0: a 4 KiB page; 1, 2: a huge page of 2 MiB, 1 GiB (sv::page_shift)
   std::vector<Mapper> mappers;  // the reverse map
 };
 
+// Frames handed out lowest first (then most recently freed first), and naturally aligned
+// runs of them for huge pages. A run is taken out of the free stack lazily: its entries
+// stay and are skipped when popped, so a run costs nothing to take.
 class FrameTable {
  public:
-  explicit FrameTable(std::uint64_t frames) : free_(0, frames) {}
+  static constexpr unsigned kRunShift = sv::kVpnBits;  // 512 frames: a 2 MiB run
+  explicit FrameTable(std::uint64_t frames);
 
-  std::optional<std::uint64_t> allocate() { return free_.allocate(); }
-  std::uint64_t free_count() const { return free_.free_count(); }
-  std::uint64_t count() const { return free_.count(); }
+  std::optional<std::uint64_t> allocate();
+  // The first of `1 << (level * 9)` free frames, aligned to their count (level 1: 2 MiB,
+  // 2: 1 GiB), or nullopt when no such run is free.
+  std::optional<std::uint64_t> allocate_run(unsigned level);
+  std::uint64_t free_count() const { return free_count_; }
+  std::uint64_t count() const { return free_.size(); }
 
-  // A free frame starts holding `page` (with no mappers yet).
-  void make_user(std::uint64_t frame, UserPage page) { user_.emplace(frame, std::move(page)); }
-  // The frame stops holding a user page and is free again.
-  void release_user(std::uint64_t frame) {
-    user_.erase(frame);
-    free_.release(frame);
-  }
+  // A free frame (or the head of an allocated run, for `page.level` > 0) starts holding
+  // `page` (with no mappers yet).
+  void make_user(std::uint64_t frame, UserPage page);
+  // The frame (the whole run, for a huge page) stops holding a user page and is free.
+  void release_user(std::uint64_t frame);
   // A page-table (or kernel) frame is free again.
-  void release(std::uint64_t frame) { free_.release(frame); }
+  void release(std::uint64_t frame);
+  // A huge page at `head` becomes 512 pages of the level below, the head's page first;
+  // each new one is `like` the head (its backing, dirt), with no mappers. Returns their heads.
+  std::vector<std::uint64_t> split(std::uint64_t head);
 
   // Whether pid maps the frame's user page at va (false for a frame holding none).
   bool maps(std::uint64_t frame, Pid pid, std::uint64_t va) const {
@@ -67,19 +80,34 @@ class FrameTable {
   }
   UserPage& page(std::uint64_t frame) { return user_.at(frame); }
   const UserPage& page(std::uint64_t frame) const { return user_.at(frame); }
-  std::uint64_t user_count() const { return user_.size(); }
+  bool holds_user_page(std::uint64_t frame) const { return user_.count(frame) != 0; }
+  // Frames holding user pages (a huge page's every frame counted).
+  std::uint64_t user_count() const { return user_frames_; }
+  std::uint64_t huge_count() const { return huge_pages_; }
 
   void add_mapper(std::uint64_t frame, const Mapper& mapper) {
     page(frame).mappers.push_back(mapper);
   }
   // Removes pid's mapping at va; returns how many mappers are left.
   std::size_t remove_mapper(std::uint64_t frame, Pid pid, std::uint64_t va);
-  // The frames of user pages in ascending order (a stable order for fallbacks).
+  // The frames of user pages (heads of huge ones) in ascending order (a stable order for
+  // fallbacks).
   std::vector<std::uint64_t> user_frames() const;
 
  private:
-  IdPool free_;
+  static std::uint64_t run_frames(unsigned level) { return std::uint64_t{1} << (level * kRunShift); }
+  void take(std::uint64_t frame);
+  void give_back(std::uint64_t frame);
+
+  std::vector<bool> free_;     // per frame
+  std::vector<bool> stacked_;  // per frame: an entry for it is in stack_
+  std::vector<std::uint64_t> stack_;  // the lowest on top at first; may hold taken frames
+  std::uint64_t free_count_ = 0;
+  std::vector<std::uint16_t> free_in_block_;  // free frames per aligned 512-frame block
+  std::uint64_t free_blocks_ = 0;             // blocks with every frame free
   std::unordered_map<std::uint64_t, UserPage> user_;
+  std::uint64_t user_frames_ = 0;
+  std::uint64_t huge_pages_ = 0;
 };
 
 }  // namespace mmusim::fw

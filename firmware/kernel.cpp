@@ -42,6 +42,7 @@ void Kernel::restart_stats() {
   fresh.shared_frames = fresh.shared_frames_peak = stats_.shared_frames;
   fresh.user_frames_in_use = fresh.user_frames_peak = stats_.user_frames_in_use;
   fresh.table_frames_in_use = stats_.table_frames_in_use;
+  fresh.huge_pages_in_use = stats_.huge_pages_in_use;
   fresh.swap_slots_in_use = fresh.swap_slots_peak = stats_.swap_slots_in_use;
   stats_ = fresh;
   swap_.restart_stats();
@@ -177,13 +178,19 @@ void Kernel::clear_accessed(std::uint64_t frame) {
 
 void Kernel::observe_access(Pid pid, std::uint64_t va, std::uint64_t next_use) {
   ++access_clock_;
-  const auto it = resident_.find(resident_key(pid, va));
-  if (it != resident_.end()) policy_->on_access(it->second, access_clock_, next_use);
+  // A huge page is known by its first page's VA.
+  for (const unsigned shift : {sv::page_shift(0), sv::page_shift(1), sv::page_shift(2)}) {
+    const auto it = resident_.find(resident_key(pid, va & ~((std::uint64_t{1} << shift) - 1)));
+    if (it == resident_.end()) continue;
+    policy_->on_access(it->second, access_clock_, next_use);
+    return;
+  }
 }
 
 void Kernel::note_user_frames() {
   stats_.user_frames_in_use = frames_.user_count();
   stats_.user_frames_peak = std::max(stats_.user_frames_peak, stats_.user_frames_in_use);
+  stats_.huge_pages_in_use = frames_.huge_count();
   stats_.swap_slots_in_use = swap_space_ ? swap_space_->in_use() : 0;
   stats_.swap_slots_peak = swap_space_ ? swap_space_->peak() : 0;
   stats_.asid_rollovers = asids_ ? asids_->rollovers() : 0;

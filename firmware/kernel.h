@@ -13,6 +13,7 @@
 //   fault.cpp    the trap handler: demand zero, swap-in and the swap cache, object
 //                pages, copy-on-write breaks, Svade A/D
 //   reclaim.cpp  frame allocation and eviction through the reverse map
+//   huge.cpp     huge pages: mapping, fallback, split and collapse
 //   mmap.cpp     brk, mmap, munmap, shared segments and libraries
 // with their data structures in frame_table.h (frames + reverse map), swap_space.h
 // (swap slots + swap cache), shared_object.h, asid_allocator.h, address_space.h.
@@ -57,6 +58,13 @@ enum class ForkMode {
   Copy,  // copy every resident one at fork time
 };
 
+// Which anonymous regions get huge pages (as Linux's transparent_hugepage/enabled).
+enum class HugePages {
+  Never,
+  Always,   // every private writable region but stacks
+  Madvise,  // those marked huge (madvise(MADV_HUGEPAGE): Region::huge)
+};
+
 struct KernelConfig {
   sv::Mode mode = sv::Mode::Sv39;
   std::uint64_t dram_base = 0x8000'0000;
@@ -69,6 +77,9 @@ struct KernelConfig {
   std::uint64_t seed = 1;  // for random replacement
   FaultInjection fault_injection = FaultInjection::None;
   ForkMode fork = ForkMode::Cow;
+  HugePages huge_pages = HugePages::Never;
+  bool huge_pages_1g = false;  // 1 GiB pages where a region holds an aligned GiB
+  bool huge_collapse = false;  // a 2 MiB block whose 512 pages are all mapped becomes one
   // The file store: the last `file_store_blocks` blocks of the swap device hold the
   // library images (their first_block counts from the device's block 0); swap uses
   // the blocks below.
@@ -121,6 +132,12 @@ struct KernelStats {
   std::uint64_t table_frames_in_use = 0;
   std::uint64_t swap_slots_in_use = 0;
   std::uint64_t swap_slots_peak = 0;
+  std::uint64_t huge_mapped = 0;     // 2 MiB pages mapped at a fault
+  std::uint64_t huge_1g_mapped = 0;  // 1 GiB pages
+  std::uint64_t huge_fallbacks = 0;  // eligible faults that got a 4 KiB page: no free run
+  std::uint64_t huge_splits = 0;     // a huge page into 512 of the level below
+  std::uint64_t huge_collapses = 0;  // 512 pages copied into one 2 MiB page
+  std::uint64_t huge_pages_in_use = 0;
 };
 
 // Why a process was killed: pid, VA, access, cause, and the reason in words.
@@ -219,6 +236,9 @@ class Kernel final : private PteBits {
   void release_leaf(Pid pid, std::uint64_t va, std::uint64_t pte_addr);
   // fault.cpp
   std::optional<KillReport> handle_page_fault(Pid pid, sv::Cause cause, std::uint64_t va);
+  // A fault on a page that is mapped: Svade A/D, or a stale TLB entry.
+  void resolve_mapped(Pid pid, std::uint64_t va, std::uint64_t page, std::uint64_t pte_addr,
+                      std::uint64_t pte, AccessKind access);
   std::optional<KillReport> fault_private(Pid pid, const Region& region, std::uint64_t page,
                                           std::uint64_t pte_addr, std::uint64_t pte,
                                           AccessKind access, sv::Cause cause);
@@ -245,6 +265,26 @@ class Kernel final : private PteBits {
   SwapSpace& swap_space();
   // A swap-entry PTE that named `slot` is gone.
   void drop_swap_entry(std::uint64_t slot);
+  // huge.cpp
+  // Without huge pages nothing looks for them (their checks read page tables, which costs
+  // simulated time).
+  bool huge_pages_on() const { return config_.huge_pages != HugePages::Never; }
+  enum class HugeOutcome { Mapped, Occupied, NoRun };
+  // The largest huge-page level the region allows at va (0: none).
+  unsigned huge_level(const Region& region, std::uint64_t va) const;
+  // A demand-zero fault at va served by one huge page of `level`, if its slot is empty.
+  HugeOutcome map_huge(Pid pid, const Region& region, std::uint64_t va, unsigned level,
+                       AccessKind access);
+  // The huge page at `head` becomes 512 pages of the level below, mapped where it was;
+  // false when there is no frame for their page table.
+  bool split_huge(std::uint64_t head);
+  bool split_to_4k(std::uint64_t head);  // down to 4 KiB pages for the head's first 4 KiB
+  // Splits the huge pages of pid's that [start, end) cuts (false: no frame to do it).
+  bool split_straddling(Pid pid, std::uint64_t start, std::uint64_t end);
+  bool split_all(Pid pid);  // before fork: every huge page of pid's down to 4 KiB pages
+  // firmware.huge_pages_collapse: the 2 MiB block around va, if all 512 of its pages are
+  // private, exclusive and mapped, becomes one huge page.
+  void try_collapse(Pid pid, const Region& region, std::uint64_t va);
   // mmap.cpp
   void release_range(Pid pid, std::uint64_t start, std::uint64_t end);
   void detach_object(unsigned object);

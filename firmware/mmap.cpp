@@ -1,6 +1,7 @@
 // Changes to an address space: brk, mmap, munmap, fixed mappings, shared-memory
 // segments and libraries.
 #include "kernel.h"
+#include "simulation_failure.h"
 
 namespace mmusim::fw {
 
@@ -49,7 +50,11 @@ void Kernel::unmap(Pid pid, std::uint64_t start, std::uint64_t length) {
 void Kernel::release_range(Pid pid, std::uint64_t start, std::uint64_t end) {
   Process& p = processes_.at(pid);
   if (!p.page_table) return;
-  p.page_table->for_each_leaf(start, end, [&](std::uint64_t va, std::uint64_t pte_addr) {
+  if (huge_pages_on() && !split_straddling(pid, start, end)) {
+    throw SimulationFailure("firmware: no frame for the page table to split a huge page that "
+                            "an unmap cuts");
+  }
+  p.page_table->for_each_leaf(start, end, [&](std::uint64_t va, std::uint64_t pte_addr, unsigned) {
     release_leaf(pid, va, pte_addr);
     flush_page(pid, va);
   });

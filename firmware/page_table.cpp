@@ -3,18 +3,13 @@
 namespace mmusim::fw {
 
 std::optional<std::uint64_t> PageTable::leaf_slot(std::uint64_t va) const {
-  return descend(va, nullptr);
+  return slot(va, 0, nullptr);
 }
 
-std::optional<std::uint64_t> PageTable::leaf_slot(std::uint64_t va,
-                                                  const TableAllocator& allocate) {
-  return descend(va, &allocate);
-}
-
-std::optional<std::uint64_t> PageTable::descend(std::uint64_t va,
-                                                const TableAllocator* allocate) const {
+std::optional<std::uint64_t> PageTable::slot(std::uint64_t va, unsigned target,
+                                             const TableAllocator* allocate) const {
   std::uint64_t table = root_;
-  for (unsigned level = sv::levels(mode_) - 1; level > 0; --level) {
+  for (unsigned level = sv::levels(mode_) - 1; level > target; --level) {
     const std::uint64_t slot = table + sv::vpn(va, level) * sv::kPteSize;
     std::uint64_t pte = hal_.load64(slot);
     if ((pte & sv::kPteV) == 0) {
@@ -29,7 +24,19 @@ std::optional<std::uint64_t> PageTable::descend(std::uint64_t va,
     }
     table = pte_pa(pte);
   }
-  return table + sv::vpn(va, 0) * sv::kPteSize;
+  return table + sv::vpn(va, target) * sv::kPteSize;
+}
+
+std::optional<PageTable::Leaf> PageTable::superpage_leaf(std::uint64_t va) const {
+  std::uint64_t table = root_;
+  for (unsigned level = sv::levels(mode_) - 1; level > 0; --level) {
+    const std::uint64_t slot = table + sv::vpn(va, level) * sv::kPteSize;
+    const std::uint64_t pte = hal_.load64(slot);
+    if ((pte & sv::kPteV) == 0) return std::nullopt;
+    if (sv::pte_is_leaf(pte)) return Leaf{slot, level};
+    table = pte_pa(pte);
+  }
+  return std::nullopt;
 }
 
 void PageTable::for_each_leaf(std::uint64_t start, std::uint64_t end,
@@ -47,9 +54,9 @@ void PageTable::visit_table(std::uint64_t table, unsigned level, std::uint64_t b
     const std::uint64_t slot = table + index * sv::kPteSize;
     const std::uint64_t pte = hal_.load64(slot);
     if (pte == 0) continue;
-    if (level == 0) {
-      visit(va, slot);
-    } else if ((pte & sv::kPteV) != 0 && !sv::pte_is_leaf(pte)) {
+    if (level == 0 || ((pte & sv::kPteV) != 0 && sv::pte_is_leaf(pte))) {
+      visit(va, slot, level);
+    } else if ((pte & sv::kPteV) != 0) {
       visit_table(pte_pa(pte), level - 1, va, start, end, visit);
     }
   }

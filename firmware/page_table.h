@@ -34,8 +34,9 @@ class PageTable {
  public:
   // Gives a zeroed frame for a new table, or nullopt when memory is exhausted.
   using TableAllocator = std::function<std::optional<std::uint64_t>()>;
-  // Called with a level-0 PTE's VA and physical address.
-  using LeafVisitor = std::function<void(std::uint64_t va, std::uint64_t pte_addr)>;
+  // Called with a leaf's VA (the first of its page), the PTE's physical address and the
+  // leaf's level (0: 4 KiB; more: a superpage, §4.3.2).
+  using LeafVisitor = std::function<void(std::uint64_t va, std::uint64_t pte_addr, unsigned level)>;
 
   PageTable(Hal& hal, sv::Mode mode, std::uint64_t root) : hal_(hal), mode_(mode), root_(root) {}
 
@@ -44,19 +45,32 @@ class PageTable {
   // missing (or a superpage leaf is in the way).
   std::optional<std::uint64_t> leaf_slot(std::uint64_t va) const;
   // The same, creating missing tables with `allocate`; nullopt if that fails.
-  std::optional<std::uint64_t> leaf_slot(std::uint64_t va, const TableAllocator& allocate);
+  std::optional<std::uint64_t> leaf_slot(std::uint64_t va, const TableAllocator& allocate) {
+    return slot(va, 0, &allocate);
+  }
+  // The PTE for va at `level` (where a superpage of that level would be), creating
+  // missing tables above it with `allocate` (null: none); nullopt when a table on the way
+  // is missing or a leaf is in the way.
+  std::optional<std::uint64_t> slot(std::uint64_t va, unsigned level,
+                                    const TableAllocator* allocate) const;
+  // The superpage leaf that maps va, if one does: its PTE's address and level.
+  struct Leaf {
+    std::uint64_t pte_addr = 0;
+    unsigned level = 0;
+  };
+  std::optional<Leaf> superpage_leaf(std::uint64_t va) const;
   // The root PTE that covers va (where an address space shares a whole top-level
   // subtree, such as the kernel's).
   std::uint64_t root_slot(std::uint64_t va) const {
     return root_ + sv::vpn(va, sv::levels(mode_) - 1) * sv::kPteSize;
   }
-  // Visits every non-zero level-0 PTE for VAs in [start, end), in VA order, reading the
-  // tables through the HAL (as a kernel's fork and exit walk them). The visitor may
+  // Visits every non-zero level-0 PTE and every superpage leaf for VAs in [start, end),
+  // in VA order, reading the tables through the HAL (as a kernel's fork and exit walk
+  // them); a superpage that only overlaps the range is visited too. The visitor may
   // change the PTE it is given, nothing else of this table.
   void for_each_leaf(std::uint64_t start, std::uint64_t end, const LeafVisitor& visit) const;
 
  private:
-  std::optional<std::uint64_t> descend(std::uint64_t va, const TableAllocator* allocate) const;
   void visit_table(std::uint64_t table, unsigned level, std::uint64_t base, std::uint64_t start,
                    std::uint64_t end, const LeafVisitor& visit) const;
   Hal& hal_;

@@ -68,7 +68,8 @@ void Kernel::exit(Pid pid) {
   if (p.page_table) {
     // Region by region (the kernel region's tables are everyone's and stay).
     for (const Region& r : p.space->regions()) {
-      p.page_table->for_each_leaf(r.start, r.end, [&](std::uint64_t va, std::uint64_t pte_addr) {
+      p.page_table->for_each_leaf(r.start, r.end, [&](std::uint64_t va, std::uint64_t pte_addr,
+                                                      unsigned) {
         release_leaf(pid, va, pte_addr);
       });
     }

@@ -100,6 +100,8 @@ Kernel::EvictResult Kernel::evict_one() {
 
 // `why`: the reason for this victim when it is not the policy's choice.
 Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
+  // A huge page goes 4 KiB at a time (huge.cpp): split, then evict its first page.
+  if (frames_.page(frame).level > 0 && !split_to_4k(frame)) return EvictResult::SwapFull;
   UserPage& page = frames_.page(frame);
   const bool dirty = (pte_of(frame) & sv::kPteD) != 0;
   const std::string owners = log_ != nullptr ? mappers_of(frame) : std::string();

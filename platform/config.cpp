@@ -558,6 +558,12 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.swap_io.verify_reads = r.flag("firmware.swap_verify");
   c.kernel.fork =
       r.choice("firmware.fork") == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
+  const std::string huge = r.choice("firmware.huge_pages");
+  c.kernel.huge_pages = huge == "always"    ? fw::HugePages::Always
+                        : huge == "madvise" ? fw::HugePages::Madvise
+                                            : fw::HugePages::Never;
+  c.kernel.huge_pages_1g = r.flag("firmware.huge_pages_1g");
+  c.kernel.huge_collapse = r.flag("firmware.huge_pages_collapse");
   c.kernel.user_frames = r.integer("firmware.user_frames");
   if (c.kernel.user_frames > dram_frames) {
     r.fail_across({"firmware.user_frames", "dram.size"}, std::to_string(c.kernel.user_frames) +
@@ -599,6 +605,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   w.forks = static_cast<unsigned>(r.integer("workload.forks"));
   w.library_size = r.size("workload.library_size");
   w.shm_size = r.size("workload.shm_size");
+  w.madvise_huge = r.flag("workload.madvise_huge");
   for (const char* key : {"workload.library_size", "workload.shm_size"}) {
     if (r.size(key) % sv::kPageSize != 0 || r.size(key) > (std::uint64_t{1} << 30)) {
       r.fail(key, "must be a multiple of 4KiB, at most 1GiB");

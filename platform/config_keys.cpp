@@ -188,6 +188,15 @@ std::vector<ConfigKey> declare() {
       flag("firmware.swap_verify", false,
            "check each page read from swap against the device's checksum of the block (512 "
            "loads per page); without it a corrupt read reaches the process"),
+      choice("firmware.huge_pages", "never", {"never", "always", "madvise"},
+             "huge pages for private writable regions (not stacks): `always`, only those "
+             "marked (`madvise`: `workload.madvise_huge`, a scenario's `mmap ... huge`), or "
+             "`never`; 2 MiB superpages from aligned runs of free frames, else 4 KiB pages"),
+      flag("firmware.huge_pages_1g", false,
+           "also 1 GiB superpages, where a region holds an aligned GiB (Sv39/Sv48 level 2)"),
+      flag("firmware.huge_pages_collapse", false,
+           "promote, as khugepaged does: a fault that leaves every page of an aligned 2 MiB "
+           "block mapped, private and exclusive copies the 512 pages into one huge page"),
       choice("firmware.fork", "cow", {"cow", "copy"},
              "`cow` (share private pages write-protected, copy on the first store) or `copy` "
              "(copy them all at fork time)"),
@@ -203,6 +212,9 @@ std::vector<ConfigKey> declare() {
       size("workload.footprint", "8MiB",
            "bytes of heap each process touches (from VA `0x1000_0000`; for `program` the most "
            "its heap grows to); in bare mode each process gets its own window of DRAM"),
+      flag("workload.madvise_huge", false,
+           "mark the workload's data (the heap, a trace's address space) for huge pages, "
+           "as madvise(MADV_HUGEPAGE) does: what `firmware.huge_pages=madvise` maps huge"),
       size("workload.stride", 64, "bytes between accesses (`strided`)"),
       fraction("workload.mix.read", 0.6, "share of loads; read + write + fetch = 1"),
       fraction("workload.mix.write", 0.3, "share of stores"),

@@ -60,6 +60,7 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
       // Trace replay: every page the trace touches is valid user memory, RWX.
       spec.regions.push_back(
           {"trace", fw::RegionKind::Anonymous, 0, user_top, sv::kPteR | sv::kPteW | sv::kPteX});
+      spec.regions.back().huge = w.madvise_huge;
       if (trace) {
         spec.stream = std::make_unique<TraceStream>(trace);
       } else {
@@ -70,6 +71,7 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
       image.text_size = ProgramStream::kTextBytes;
       image.data_size = ProgramStream::kDataBytes;
       spec.regions = fw::standard_layout(image);
+      for (fw::Region& r : spec.regions) r.huge = w.madvise_huge && r.kind == fw::RegionKind::Heap;
       for (unsigned lib = 0; lib < config.kernel.libraries.size(); ++lib) {
         spec.libraries.push_back({lib, fw::Layout::kLibraryBase});
       }
@@ -85,6 +87,7 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
           config.mode == sv::Mode::Bare ? kDramBase + pid * window : fw::Layout::kHeapBase;
       const std::uint64_t perms = sv::kPteR | sv::kPteW | (w.fetch_fraction > 0 ? sv::kPteX : 0);
       spec.regions.push_back({"heap", fw::RegionKind::Heap, base, base + w.footprint, perms});
+      spec.regions.back().huge = w.madvise_huge;
       spec.stream = std::make_unique<SyntheticStream>(w, base, process_seed(w.seed, pid));
     }
     processes.push_back(std::move(spec));
@@ -212,10 +215,11 @@ json Platform::gather_stats(const sc_core::sc_time& now) const {
                           {"completed", warmup_completed_}};
   }
   if (!cpu.cut_short.empty()) s["sim"]["cut_short"] = cpu.cut_short;  // by --max-accesses ...
-  s["sim"]["breakdown"] = time_breakdown(cpu, mmu_.stats(), mmu_.time_stats());
+  s["sim"]["breakdown"] = time_breakdown(cpu, mmu_.stats(), mmu_.path_stats());
   s["cpu"] = to_json(cpu);
   s.update(to_json(mmu_.stats(), cpu.accesses));
-  s["walker"]["by_source"] = walks_by_source(mmu_.time_stats());
+  s["walker"]["by_source"] = walks_by_source(mmu_.path_stats());
+  s["tlb"]["hits_by_page_size"] = tlb_hits_by_page_size(mmu_.path_stats());
   s["vm"] = to_json(kernel_.stats());
   s["vm"]["swap_io"] = to_json(kernel_.swap_io_stats());
   s["vm"]["replacement"] = std::string(fw::to_string(config_.kernel.replacement)) +

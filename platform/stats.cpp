@@ -1,5 +1,6 @@
 #include "stats.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -76,10 +77,10 @@ json to_json(const MmuStats& s, std::uint64_t accesses) {
   return out;
 }
 
-json walks_by_source(const AccessTimeStats& s) {
+json walks_by_source(const AccessPathStats& s) {
   json out = json::object();
   for (unsigned level = 0; level < s.walks_by_source.size(); ++level) {
-    const AccessTimeStats::BySource& source = s.walks_by_source[level];
+    const AccessPathStats::BySource& source = s.walks_by_source[level];
     if (source.walks == 0) continue;
     out[level < kCacheLevelNames.size() ? kCacheLevelNames[level] : "dram"] = {
         {"walks", source.walks}, {"mean_ns", mean_ns(source.total_ps, source.walks)}};
@@ -87,7 +88,16 @@ json walks_by_source(const AccessTimeStats& s) {
   return out;
 }
 
-json time_breakdown(const CpuStats& cpu, const MmuStats& mmu, const AccessTimeStats& mmu_time) {
+json tlb_hits_by_page_size(const AccessPathStats& s) {
+  static constexpr std::array<const char*, 4> kSizes = {"4KiB", "2MiB", "1GiB", "512GiB"};
+  json out = json::object();
+  for (std::size_t level = 0; level < kSizes.size(); ++level) {
+    if (level == 0 || s.tlb_hits_by_level[level] != 0) out[kSizes[level]] = s.tlb_hits_by_level[level];
+  }
+  return out;
+}
+
+json time_breakdown(const CpuStats& cpu, const MmuStats& mmu, const AccessPathStats& mmu_time) {
   const std::uint64_t walk_ps = mmu.walk_latency.total_ps;
   return {{"compute_ps", cpu.compute_ps},
           {"tlb_ps", mmu_time.translation_ps - walk_ps},
@@ -178,7 +188,14 @@ json to_json(const fw::KernelStats& s) {
           {"user_frames_peak", s.user_frames_peak},
           {"table_frames_in_use", s.table_frames_in_use},
           {"swap_slots_in_use", s.swap_slots_in_use},
-          {"swap_slots_peak", s.swap_slots_peak}};
+          {"swap_slots_peak", s.swap_slots_peak},
+          {"huge",
+           {{"mapped", s.huge_mapped},
+            {"mapped_1g", s.huge_1g_mapped},
+            {"fallbacks", s.huge_fallbacks},
+            {"splits", s.huge_splits},
+            {"collapses", s.huge_collapses},
+            {"in_use", s.huge_pages_in_use}}}};
 }
 
 json to_json(const fw::SwapIoStats& s) {
@@ -270,6 +287,21 @@ void print_summary(std::ostream& out, const json& st) {
     out << " (" << why << ")";
   }
   out << '\n';
+  const json& huge = vm["huge"];
+  if (huge["mapped"].get<std::uint64_t>() + huge["mapped_1g"].get<std::uint64_t>() +
+          huge["fallbacks"].get<std::uint64_t>() + huge["collapses"].get<std::uint64_t>() !=
+      0) {
+    out << "  huge     " << huge["mapped"].get<std::uint64_t>() << " 2 MiB + "
+        << huge["mapped_1g"].get<std::uint64_t>() << " 1 GiB pages mapped, "
+        << huge["fallbacks"].get<std::uint64_t>() << " fallbacks to 4 KiB, "
+        << huge["splits"].get<std::uint64_t>() << " splits, "
+        << huge["collapses"].get<std::uint64_t>() << " collapses; TLB hits by page size:";
+    const json& hits = st["tlb"]["hits_by_page_size"];
+    for (const char* size : {"4KiB", "2MiB", "1GiB", "512GiB"}) {
+      if (hits.contains(size)) out << " " << size << " " << hits[size].get<std::uint64_t>();
+    }
+    out << '\n';
+  }
   if (vm["forks"].get<std::uint64_t>() + vm["shared_frames"].get<std::uint64_t>() != 0) {
     out << "  share    " << vm["forks"].get<std::uint64_t>() << " forks ("
         << vm["fork_frames_copied"].get<std::uint64_t>() << " frames copied, "

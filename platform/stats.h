@@ -20,10 +20,12 @@ nlohmann::json to_json(const MmuStats& s, std::uint64_t accesses);
 nlohmann::json to_json(const CacheStats& s, std::uint64_t accesses);
 nlohmann::json to_json(const DramStats& s);
 // Walk count and mean latency by where the walks' PTEs were found (`walker.by_source`).
-nlohmann::json walks_by_source(const AccessTimeStats& s);
+nlohmann::json walks_by_source(const AccessPathStats& s);
+// TLB hits by the size of the page they hit (`tlb.hits_by_page_size`).
+nlohmann::json tlb_hits_by_page_size(const AccessPathStats& s);
 // Simulated time split by where it went (`sim.breakdown`): the parts add up to sim.time_ps.
 nlohmann::json time_breakdown(const CpuStats& cpu, const MmuStats& mmu,
-                              const AccessTimeStats& mmu_time);
+                              const AccessPathStats& mmu_time);
 nlohmann::json to_json(const CpuStats& s);
 nlohmann::json to_json(const fw::KernelStats& s);
 nlohmann::json to_json(const SwapStats& s);

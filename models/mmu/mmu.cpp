@@ -37,9 +37,10 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   const std::uint64_t walks_before = walks.count, walk_ps_before = walks.total_ps;
   walk_served_by_ = 0;
   const TranslationResult result = engine_->translate(req, delay);
-  time_.translation_ps += static_cast<std::uint64_t>((delay - before).value());
+  path_.translation_ps += static_cast<std::uint64_t>((delay - before).value());
+  if (result.tlb_hit && result.ok()) ++path_.tlb_hits_by_level.at(result.level);
   if (walks.count != walks_before) {
-    AccessTimeStats::BySource& source = time_.walks_by_source[walk_served_by_];
+    AccessPathStats::BySource& source = path_.walks_by_source[walk_served_by_];
     ++source.walks;
     source.total_ps += walks.total_ps - walk_ps_before;
   }
@@ -52,7 +53,7 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   trans.set_address(result.pa);
   const sc_core::sc_time translated = delay;
   mem_initiator->b_transport(trans, delay);
-  time_.memory_ps += static_cast<std::uint64_t>((delay - translated).value());
+  path_.memory_ps += static_cast<std::uint64_t>((delay - translated).value());
   if (!trans.is_response_ok()) raise_fault(sv::access_fault_cause(attr->kind), req.va);
   trans.set_address(req.va);
 }

@@ -37,10 +37,10 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   Mmu& operator=(const Mmu&) = delete;
 
   const MmuStats& stats() const { return engine_->stats(); }
-  const AccessTimeStats& time_stats() const { return time_; }
+  const AccessPathStats& path_stats() const { return path_; }
   void restart_stats() {
     engine_->restart_stats();
-    time_ = {};
+    path_ = {};
   }
   // Records translations, faults and the interrupt into `trace` (null: nothing).
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
@@ -66,7 +66,7 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   std::unique_ptr<TranslationEngine> engine_;
   PteTraffic pte_tag_;
   unsigned walk_served_by_ = 0;  // the deepest level this translation's PTE accesses reached
-  AccessTimeStats time_;
+  AccessPathStats path_;
   std::uint64_t fault_cause_ = 0;
   std::uint64_t fault_va_ = 0;
   std::uint64_t flush_va_ = 0;

@@ -41,9 +41,10 @@ struct WalkLatencyStats {
   void record(const sc_core::sc_time& latency);
 };
 
-// Where the time of the cpu's accesses went from the mmu down, as the mmu's shell sees it
-// (the engine never sees the data access). Time in simulated ps.
-struct AccessTimeStats {
+// What the mmu's shell sees of every cpu access, whichever engine translates: where the
+// time went from the mmu down (the engine never sees the data access; simulated ps), where
+// walks found their PTEs, and TLB hits by the size of the page they hit.
+struct AccessPathStats {
   std::uint64_t translation_ps = 0;  // TLB lookups and walks, those that fault too
   std::uint64_t memory_ps = 0;       // the translated access in the caches and DRAM
   // Walks by where their PTEs were found: the deepest level any PTE access of the walk
@@ -53,6 +54,7 @@ struct AccessTimeStats {
     std::uint64_t total_ps = 0;
   };
   std::array<BySource, PteTraffic::kMemory + 1> walks_by_source{};
+  std::array<std::uint64_t, 4> tlb_hits_by_level{};  // 4 KiB, 2 MiB, 1 GiB, 512 GiB
 };
 
 struct MmuStats {

@@ -55,6 +55,7 @@ struct WorkloadConfig {
   unsigned forks = 0;                // children each process forks, spread over its run
   std::uint64_t library_size = 0;    // one library mapped into every process (0: none)
   std::uint64_t shm_size = 0;        // a segment shared by processes 2k and 2k+1 (0: none)
+  bool madvise_huge = false;  // the data region is marked for huge pages (fw::Region::huge)
 };
 
 class AccessStream {
