@@ -322,9 +322,16 @@ nlohmann::ordered_json default_config() {
 
 std::string config_table_markdown() {
   std::string out = "| key | default | values | meaning |\n| --- | --- | --- | --- |\n";
+  // A `|` inside a cell would end it: the choices' separators are escaped.
+  const auto cell = [](std::string text) {
+    for (std::size_t at = text.find('|'); at != std::string::npos; at = text.find('|', at + 2)) {
+      text.insert(at, "\\");
+    }
+    return text;
+  };
   for (const auto& key : config_keys()) {
-    out += "| `" + key.path + "` | `" + shown_default(key) + "` | " + shown_unit(key) + " | " +
-           key.doc + " |\n";
+    out += "| `" + key.path + "` | `" + shown_default(key) + "` | " + cell(shown_unit(key)) +
+           " | " + key.doc + " |\n";
   }
   return out;
 }

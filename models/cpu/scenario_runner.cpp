@@ -80,6 +80,7 @@ void Cpu::run_action(const ScenarioAction& a, std::map<std::string, Process*>& b
     case Op::Fetch: scenario_access(a, p); return;
     case Op::Mmap: {
       fw::Region r{"mmap", fw::RegionKind::Mmap, va, va + a.size, a.perms};
+      r.huge = a.huge;
       if (!kernel_->map_region(p.pid, r)) {
         scenario_fail(a, "mmap refused: the range overlaps a region or leaves the user half");
       }

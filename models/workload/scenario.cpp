@@ -161,7 +161,8 @@ ScenarioAction parse_action(Line& line, std::size_t number, Names& names) {
   if (access) a.expect = line.take_outcome();
   switch (a.op) {
     case Op::Mmap:
-      line.need(5, "A mmap VA SIZE PERMS");
+      a.huge = line.size() == 6 && line[5] == "huge";
+      line.need(a.huge ? 6 : 5, "A mmap VA SIZE PERMS [huge]");
       a.va = line.address(2, a.kernel_relative);
       a.size = line.size_at(3);
       a.perms = line.perms(4);

@@ -5,7 +5,8 @@
 //
 //   set key=value                    config overrides (at the top, like --set)
 //   process A                        a new process with an empty address space
-//   A mmap VA SIZE PERMS             private anonymous memory (PERMS from r, w, x)
+//   A mmap VA SIZE PERMS [huge]      private anonymous memory (PERMS from r, w, x);
+//                                    huge: madvise(MADV_HUGEPAGE) for it
 //   A stack TOP SIZE                 a stack below TOP that may grow down to TOP - SIZE
 //   A brk BASE +SIZE                 a heap at BASE, grown (or shrunk, -SIZE) by SIZE
 //   A munmap VA SIZE
@@ -62,6 +63,7 @@ struct ScenarioAction {
   std::uint64_t value = 0;       // write: the value stored; read: the value expected
   bool check_value = false;      // read: `= VALUE` given
   std::uint64_t perms = 0;       // sv::kPteR | kPteW | kPteX
+  bool huge = false;             // mmap: marked for huge pages
   Expect expect = Expect::Complete;
 };
 

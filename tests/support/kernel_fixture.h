@@ -24,7 +24,7 @@ class KernelTest : public ::testing::Test {
                       fw::PageReplacementKind policy = fw::PageReplacementKind::Fifo)
       : KernelTest(config(user_frames, policy)) {}
   explicit KernelTest(const fw::KernelConfig& config)
-      : hal(memory, kDramFrames * kPageSize), kernel(hal, config) {}
+      : hal(memory, config.dram_size), kernel(hal, config) {}
 
   static fw::KernelConfig config(std::uint64_t user_frames, fw::PageReplacementKind policy) {
     fw::KernelConfig c;
