@@ -184,5 +184,35 @@ TEST_F(HugeCollapse, AFullyMappedBlockBecomesOneHugePageAgain) {
   expect_block(a, kHeap);  // the copies hold every value
 }
 
+class HugeGigabyte : public HugePages {
+ protected:
+  static fw::KernelConfig gigabyte() {
+    fw::KernelConfig c = huge_config(0);
+    c.dram_size = std::uint64_t{3} << 30;  // an aligned GiB after the kernel's first frames
+    c.huge_pages_1g = true;
+    return c;
+  }
+  HugeGigabyte() : HugePages(gigabyte()) {}
+};
+
+// A region holding an aligned GiB gets a 1 GiB page there, 2 MiB pages around it; a
+// 1 GiB page that an unmap cuts splits into 2 MiB pages, and only the one cut further.
+TEST_F(HugeGigabyte, AnAlignedGigabyteIsOnePageAndSplitsInto2MiBPages) {
+  constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
+  const fw::Pid pid = start({{"big", fw::RegionKind::Mmap, kGiB - kHuge, 2 * kGiB, kPteR | kPteW}});
+  write(pid, kGiB + 0x1234'5000, 1);
+  write(pid, kGiB - kHuge, 2);
+  EXPECT_EQ(level_at(kGiB + 0x1234'5000), 2u);
+  EXPECT_EQ(level_at(kGiB - kHuge), 1u);
+  EXPECT_EQ(kernel.stats().huge_1g_mapped, 1u);
+  EXPECT_EQ(kernel.stats().huge_mapped, 1u);
+  kernel.unmap(pid, kGiB + 0x1000, kPageSize);
+  EXPECT_EQ(kernel.stats().huge_splits, 2u);  // 1 GiB -> 2 MiB pages, then the first of them
+  EXPECT_EQ(level_at(kGiB + 0x1234'5000), 1u);
+  EXPECT_EQ(level_at(kGiB), 0u);
+  EXPECT_EQ(read(pid, kGiB + 0x1234'5000), 1u);
+  EXPECT_EQ(kernel.stats().huge_pages_in_use, 1u + 511u);  // below the GiB, and in it
+}
+
 }  // namespace
 }  // namespace mmusim
