@@ -1,6 +1,6 @@
 #pragma once
 // Builds, edits and walks one address space's radix page table in simulated DRAM,
-// through the HAL (priv spec §4.3.1 PTE format; §4.4/4.5 for the Sv39/Sv48 level counts).
+// through the HAL (priv spec §4.3.1 PTE format; §4.4-4.6 for the Sv39/Sv48/Sv57 level counts).
 
 #include <cstdint>
 #include <functional>

@@ -461,7 +461,10 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     r.fail_across({"mmu.lockstep_injection", "mmu.impl"}, "only applies to mmu.impl=lockstep");
   }
   const std::string mode = r.choice("mmu.mode");
-  c.mode = mode == "bare" ? sv::Mode::Bare : mode == "sv48" ? sv::Mode::Sv48 : sv::Mode::Sv39;
+  c.mode = mode == "bare"   ? sv::Mode::Bare
+           : mode == "sv48" ? sv::Mode::Sv48
+           : mode == "sv57" ? sv::Mode::Sv57
+                            : sv::Mode::Sv39;
   c.mmu.ad_update =
       r.choice("mmu.ad_update") == "hw" ? AdUpdate::Hardware : AdUpdate::Fault;
   c.mmu.asid_bits = static_cast<unsigned>(r.integer("mmu.asid_bits"));
@@ -626,7 +629,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
     if (c.mode == sv::Mode::Bare) {
       r.fail_across({"workload.type", "mmu.mode"},
                     std::string(to_string(w.type)) +
-                        " needs paging (mmu.mode sv39 or sv48): its addresses are "
+                        " needs paging (mmu.mode sv39, sv48 or sv57): its addresses are "
                         "virtual");
     }
   } else if (c.mode == sv::Mode::Bare) {

@@ -135,7 +135,7 @@ std::vector<ConfigKey> declare() {
       choice("mmu.lockstep_injection", "none", {"none", "ad_policy"},
              "`ad_policy`: give the RTL the other A/D policy, to see lockstep catch the "
              "divergence"),
-      choice("mmu.mode", "sv39", {"bare", "sv39", "sv48"},
+      choice("mmu.mode", "sv39", {"bare", "sv39", "sv48", "sv57"},
              "the MODE the firmware writes to satp"),
       choice("mmu.ad_update", "hw", {"hw", "fault"},
              "`hw` (Svadu: the walker sets A, and D on stores, in the PTE in memory) or `fault` "

@@ -89,7 +89,8 @@ json walks_by_source(const AccessPathStats& s) {
 }
 
 json tlb_hits_by_page_size(const AccessPathStats& s) {
-  static constexpr std::array<const char*, 4> kSizes = {"4KiB", "2MiB", "1GiB", "512GiB"};
+  static constexpr std::array<const char*, sv::kMaxLevels> kSizes = {"4KiB", "2MiB", "1GiB",
+                                                                       "512GiB", "256TiB"};
   json out = json::object();
   for (std::size_t level = 0; level < kSizes.size(); ++level) {
     if (level == 0 || s.tlb_hits_by_level[level] != 0) out[kSizes[level]] = s.tlb_hits_by_level[level];
@@ -297,7 +298,7 @@ void print_summary(std::ostream& out, const json& st) {
         << huge["splits"].get<std::uint64_t>() << " splits, "
         << huge["collapses"].get<std::uint64_t>() << " collapses; TLB hits by page size:";
     const json& hits = st["tlb"]["hits_by_page_size"];
-    for (const char* size : {"4KiB", "2MiB", "1GiB", "512GiB"}) {
+    for (const char* size : {"4KiB", "2MiB", "1GiB", "512GiB", "256TiB"}) {
       if (hits.contains(size)) out << " " << size << " " << hits[size].get<std::uint64_t>();
     }
     out << '\n';

@@ -181,7 +181,7 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
   const auto satp = sv::Satp::decode(satp_value);
   if (!sv::is_supported(satp.mode)) {
     throw InputError("--satp", "MODE " + std::to_string(static_cast<unsigned>(satp.mode)) +
-                                   " is not supported (0 Bare, 8 Sv39, 9 Sv48)");
+                                   " is not supported (0 Bare, 8 Sv39, 9 Sv48, 10 Sv57)");
   }
   const auto image = read_image(options.image_path);
   ImageMemory memory(image);

@@ -1,9 +1,10 @@
-// Types and constants of the RTL MMU (RISC-V privileged spec v1.12, §4.3-4.5).
+// Types and constants of the RTL MMU (RISC-V privileged spec v1.12, §4.3-4.6).
 package mmu_pkg;
 
   localparam int unsigned PageShift  = 12;  // 4 KiB pages
   localparam int unsigned VpnBits    = 9;   // 512 PTEs per table
-  localparam int unsigned MaxLevels  = 4;   // Sv48
+  localparam int unsigned MaxLevels  = 5;   // Sv57 (§4.6)
+  localparam int unsigned LevelBits  = 3;   // a level 0 .. MaxLevels-1
   localparam int unsigned AsidBits   = 16;
   localparam int unsigned VpnTagBits = 64 - PageShift;
 
@@ -25,7 +26,7 @@ package mmu_pkg;
   // One TLB entry: a leaf PTE for the page of `vpn` at `level` (0 = 4 KiB, 1 = 2 MiB, ...).
   typedef struct packed {
     logic                  valid;
-    logic [1:0]            level;
+    logic [LevelBits-1:0]  level;
     logic                  global;
     logic [AsidBits-1:0]   asid;
     logic [VpnTagBits-1:0] vpn;  // va >> (PageShift + VpnBits * level)
@@ -76,6 +77,7 @@ package mmu_pkg;
   localparam logic [3:0] ModeBare = 4'd0;
   localparam logic [3:0] ModeSv39 = 4'd8;
   localparam logic [3:0] ModeSv48 = 4'd9;
+  localparam logic [3:0] ModeSv57 = 4'd10;
 
   // A translation request from the mmu's TLM shell.
   typedef struct packed {
@@ -90,7 +92,7 @@ package mmu_pkg;
   typedef struct packed {
     cause_e      cause;  // CauseNone: translated
     logic [63:0] pa;
-    logic [1:0]  level;
+    logic [LevelBits-1:0] level;
     logic [63:0] pte;
     logic        l1_lookup;    // the L1 was asked (paging on, canonical VA)
     logic        l1_hit;       // the L1 answered (a usable entry)
@@ -141,18 +143,18 @@ package mmu_pkg;
   endfunction
 
   // log2 of the bytes a leaf at `level` maps.
-  function automatic int unsigned page_shift(logic [1:0] level);
+  function automatic int unsigned page_shift(logic [LevelBits-1:0] level);
     page_shift = PageShift + VpnBits * 32'(level);
   endfunction
 
-  function automatic logic [VpnTagBits-1:0] vpn_of(logic [63:0] va, logic [1:0] level);
+  function automatic logic [VpnTagBits-1:0] vpn_of(logic [63:0] va, logic [LevelBits-1:0] level);
     vpn_of = VpnTagBits'(va >> page_shift(level));
   endfunction
 
   // Whether a TLB or walk-cache entry (its fields: Yosys reads no struct member here)
   // translates `va` for `asid`: global entries match every ASID. (The PTE plays no part
   // in matching or flushing.)
-  function automatic logic entry_matches(logic valid, logic [1:0] level, logic global,
+  function automatic logic entry_matches(logic valid, logic [LevelBits-1:0] level, logic global,
                                          logic [AsidBits-1:0] entry_asid,
                                          logic [VpnTagBits-1:0] vpn, logic [63:0] va,
                                          logic [AsidBits-1:0] asid);
@@ -165,13 +167,13 @@ package mmu_pkg;
 
   // Whether two entries could both hit one lookup: their pages overlap (one contains the
   // other) and some ASID matches both.
-  function automatic logic entries_overlap(logic a_valid, logic [1:0] a_level, logic a_global,
+  function automatic logic entries_overlap(logic a_valid, logic [LevelBits-1:0] a_level, logic a_global,
                                            logic [AsidBits-1:0] a_asid,
                                            logic [VpnTagBits-1:0] a_vpn, logic b_valid,
-                                           logic [1:0] b_level, logic b_global,
+                                           logic [LevelBits-1:0] b_level, logic b_global,
                                            logic [AsidBits-1:0] b_asid,
                                            logic [VpnTagBits-1:0] b_vpn);
-    logic [1:0] high;
+    logic [LevelBits-1:0] high;
     high = a_level > b_level ? a_level : b_level;
     entries_overlap = a_valid && b_valid &&
                       (a_vpn >> (VpnBits * (32'(high) - 32'(a_level)))) ==
@@ -182,7 +184,7 @@ package mmu_pkg;
   // Whether an SFENCE.VMA of form `kind` for `flush_va` and `flush_asid` removes an entry
   // (§4.2.1): the ASID forms keep global entries; the VA forms remove the entry whose page
   // contains the VA.
-  function automatic logic flush_removes(logic valid, logic [1:0] level, logic global,
+  function automatic logic flush_removes(logic valid, logic [LevelBits-1:0] level, logic global,
                                          logic [AsidBits-1:0] entry_asid,
                                          logic [VpnTagBits-1:0] vpn, flush_e kind,
                                          logic [63:0] flush_va,
@@ -195,7 +197,7 @@ package mmu_pkg;
     asid_hit = !global && entry_asid == flush_asid;
 `endif
 `ifdef MMU_BUG_VA_FLUSH_MISSES_SUPERPAGES
-    va_hit   = level == 2'd0 && vpn == vpn_of(flush_va, level);
+    va_hit   = level == '0 && vpn == vpn_of(flush_va, level);
 `else
     va_hit   = vpn == vpn_of(flush_va, level);
 `endif
@@ -206,7 +208,7 @@ package mmu_pkg;
   endfunction
 
   // The physical address of va under a leaf at `level` (§4.3.2 step 8).
-  function automatic logic [63:0] leaf_pa(logic [63:0] pte, logic [1:0] level, logic [63:0] va);
+  function automatic logic [63:0] leaf_pa(logic [63:0] pte, logic [LevelBits-1:0] level, logic [63:0] va);
     logic [63:0] offset_mask;
 `ifdef MMU_BUG_SUPERPAGE_OFFSET
     offset_mask = (64'd1 << PageShift) - 64'd1;

@@ -110,10 +110,12 @@ module mmu_top #(
   assign asid     = satp_q[59:44] & asid_mask_q;
   assign root_ppn = satp_q[43:0];
 
-  // §4.4.1 / §4.5.1: bits 63:VA_BITS must equal bit VA_BITS-1.
+  // §4.4.1 / §4.5.1 / §4.6.1: bits 63:VA_BITS must equal bit VA_BITS-1.
   logic canonical;
   always_comb begin : canonical_check
-    if (mode == mmu_pkg::ModeSv48) begin
+    if (mode == mmu_pkg::ModeSv57) begin
+      canonical = req_q.va[63:56] == '0 || req_q.va[63:56] == '1;
+    end else if (mode == mmu_pkg::ModeSv48) begin
       canonical = req_q.va[63:47] == '0 || req_q.va[63:47] == '1;
     end else begin
       canonical = req_q.va[63:38] == '0 || req_q.va[63:38] == '1;
@@ -171,7 +173,7 @@ module mmu_top #(
   logic        walk_start, walk_done, walk_global, wc_lookup, wc_hit, pte_written;
   mmu_pkg::cause_e      walk_cause;
   logic [63:0] walk_pte;
-  logic [1:0]  walk_level;
+  logic [mmu_pkg::LevelBits-1:0] walk_level;
 
   ptw #(.MaxWcEntries(MaxWcEntries)) u_ptw (
     .clk_i, .rst_ni, .wc_entries_i(wc_entries_q), .ad_fault_i(ad_fault_q),
@@ -337,7 +339,8 @@ module mmu_top #(
   NoFlushDuringATranslation: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !flush_i || (state_q == StIdle && !req_valid_i));
   SupportedModeOnly: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      mode == mmu_pkg::ModeBare || mode == mmu_pkg::ModeSv39 || mode == mmu_pkg::ModeSv48);
+      mode == mmu_pkg::ModeBare || mode == mmu_pkg::ModeSv39 || mode == mmu_pkg::ModeSv48 ||
+      mode == mmu_pkg::ModeSv57);
   NoXOnAnswer: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !rsp_valid_o || !$isunknown(rsp_o));
 `endif

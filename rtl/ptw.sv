@@ -1,5 +1,5 @@
 // The page-table walker: the translation algorithm of the RISC-V privileged spec v1.12,
-// §4.3.2, for Sv39 (§4.4) and Sv48 (§4.5), with an optional walk cache of non-leaf PTEs.
+// §4.3.2, for Sv39 (§4.4), Sv48 (§4.5) and Sv57 (§4.6), with an optional walk cache of non-leaf PTEs.
 // The RTL twin of models/mmu/walker.* and walk_cache.*: same checks in the same order,
 // same walk-cache contents and LRU replacement.
 //
@@ -28,7 +28,7 @@ module ptw #(
   output logic                done_o,
   output mmu_pkg::cause_e              cause_o,
   output logic [63:0]         pte_o,
-  output logic [1:0]          level_o,
+  output logic [mmu_pkg::LevelBits-1:0] level_o,
   output logic                global_o,
   output logic                wc_lookup_o,
   output logic                wc_hit_o,
@@ -61,7 +61,7 @@ module ptw #(
   } state_e;
 
   state_e      state_q, state_d;
-  logic [1:0]  level_q, level_d;
+  logic [mmu_pkg::LevelBits-1:0] level_q, level_d;
   logic [63:0] table_q, table_d;  // physical address of the table being read
   logic [63:0] slot_q, slot_d;    // physical address of the PTE last read
   logic [63:0] pte_q, pte_d;
@@ -75,7 +75,7 @@ module ptw #(
   // Walk cache (fully associative): a data RAM, one array per entry field (Yosys 0.23
   // cannot read a member of an array element of struct type), plus valid bits and LRU
   // ages, entry w's age in bits [w * WcAgeBits +: WcAgeBits].
-  logic [1:0]                        wc_level_q  [MaxWcEntries];
+  logic [mmu_pkg::LevelBits-1:0]     wc_level_q  [MaxWcEntries];
   logic                              wc_global_q [MaxWcEntries];
   logic [mmu_pkg::AsidBits-1:0]               wc_asid_q   [MaxWcEntries];
   logic [mmu_pkg::VpnTagBits-1:0]             wc_vpn_q    [MaxWcEntries];
@@ -101,8 +101,8 @@ module ptw #(
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
-  logic [1:0] top_level;
-  assign top_level = mode_i == mmu_pkg::ModeSv48 ? 2'd3 : 2'd2;
+  logic [mmu_pkg::LevelBits-1:0] top_level;
+  assign top_level = mode_i == mmu_pkg::ModeSv57 ? 3'd4 : mode_i == mmu_pkg::ModeSv48 ? 3'd3 : 3'd2;
 
   ////////////////////////
   // Walk-cache lookup  //
@@ -122,7 +122,7 @@ module ptw #(
     if (state_q == StIdle && start_i && wc_entries_i != 0) begin
       for (int unsigned l = 1; l < mmu_pkg::MaxLevels; l++) begin
         for (int unsigned w = 0; w < loop_wc_entries; w++) begin
-          if (!wc_hit && 2'(l) <= top_level && wc_level_q[w] == 2'(l) &&
+          if (!wc_hit && mmu_pkg::LevelBits'(l) <= top_level && wc_level_q[w] == mmu_pkg::LevelBits'(l) &&
               mmu_pkg::entry_matches(wc_valid_q[w], wc_level_q[w], wc_global_q[w], wc_asid_q[w],
                             wc_vpn_q[w], req_i.va, asid_i)) begin
             wc_hit          = 1'b1;
@@ -182,7 +182,7 @@ module ptw #(
           wc_lookup_d = wc_entries_i != 0;
           wc_hit_d    = wc_hit;
           if (wc_hit) begin
-            level_d  = wc_entry.level - 2'd1;
+            level_d  = wc_entry.level - 3'd1;
             table_d  = {20'd0, wc_entry.pte[53:10]} << mmu_pkg::PageShift;
             global_d = wc_entry.global;
           end else begin
@@ -222,7 +222,7 @@ module ptw #(
           end else if (!pte[mmu_pkg::PteR] && !pte[mmu_pkg::PteX]) begin
             // Step 4: a pointer. D, A and U of a non-leaf PTE must be zero (§4.3.1).
             global_d = global_q || pte[mmu_pkg::PteG];
-            if (pte[mmu_pkg::PteD] || pte[mmu_pkg::PteA] || pte[mmu_pkg::PteU] || level_q == 2'd0) begin
+            if (pte[mmu_pkg::PteD] || pte[mmu_pkg::PteA] || pte[mmu_pkg::PteU] || level_q == '0) begin
               cause_d = mmu_pkg::page_fault(req_i.kind);
             end else begin
               wc_fill              = wc_entries_i != 0;
@@ -232,7 +232,7 @@ module ptw #(
               wc_fill_entry.asid   = asid_i;
               wc_fill_entry.vpn    = mmu_pkg::vpn_of(req_i.va, level_q);
               wc_fill_entry.pte    = pte;
-              level_d = level_q - 2'd1;
+              level_d = level_q - 3'd1;
               table_d = {20'd0, pte[53:10]} << mmu_pkg::PageShift;
               state_d = StRead;
             end

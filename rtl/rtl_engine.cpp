@@ -22,7 +22,7 @@ using rtl::put_bits;
 
 // Packed-struct layouts of mmu_pkg.sv (the first field is the most significant).
 // xlate_req_t, 69 bits: va 68:5, kind 4:3, user 2, sum 1, mxr 0
-// xlate_rsp_t, 142 bits: cause 141:138, pa 137:74, level 73:72, pte 71:8, l1_lookup 7,
+// xlate_rsp_t, 143 bits: cause 142:139, pa 138:75, level 74:72, pte 71:8, l1_lookup 7,
 //   l1_hit 6, l2_lookup 5, l2_hit 4, walked 3, wc_lookup 2, wc_hit 1, pte_written 0
 // flush_req_t, 82 bits: kind 81:80, va 79:16, asid 15:0
 constexpr unsigned kMaxCyclesPerTranslation = 10000;
@@ -174,9 +174,9 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
 
   const auto& rsp = top_->rsp_o;
   TranslationResult result;
-  result.cause = static_cast<sv::Cause>(get_bits(rsp, 138, 4));
-  result.pa = get_bits(rsp, 74, 64);
-  result.level = static_cast<unsigned>(get_bits(rsp, 72, 2));
+  result.cause = static_cast<sv::Cause>(get_bits(rsp, 139, 4));
+  result.pa = get_bits(rsp, 75, 64);
+  result.level = static_cast<unsigned>(get_bits(rsp, 72, 3));
   result.pte = get_bits(rsp, 8, 64);
   const bool l1_lookup = get_bits(rsp, 7, 1) != 0;
   const bool l1_hit = get_bits(rsp, 6, 1) != 0;

@@ -68,7 +68,7 @@ module tlb #(
 
   // Entry data is a RAM written one entry per fill; valid bits, ages and PLRU bits are
   // registers that several entries of one operation may change at once.
-  logic [1:0]            level_q  [MaxEntries];
+  logic [mmu_pkg::LevelBits-1:0] level_q [MaxEntries];
   logic                  global_q [MaxEntries];
   logic [mmu_pkg::AsidBits-1:0]   asid_q   [MaxEntries];
   logic [mmu_pkg::VpnTagBits-1:0] vpn_q    [MaxEntries];
@@ -102,12 +102,12 @@ module tlb #(
     index = IdxBits'(32'(set) * 32'(n_ways) + 32'(way));
   endfunction
 
-  function automatic idx_t set_of(logic [63:0] va, logic [1:0] level, logic [4:0] set_bits);
+  function automatic idx_t set_of(logic [63:0] va, logic [mmu_pkg::LevelBits-1:0] level, logic [4:0] set_bits);
     set_of = IdxBits'((va >> mmu_pkg::page_shift(level)) & ((64'd1 << set_bits) - 64'd1));
   endfunction
 
   // The entry to fill, field by field (a function cannot read a struct member in Yosys).
-  logic [1:0]          fill_level;
+  logic [mmu_pkg::LevelBits-1:0] fill_level;
   logic                fill_global;
   logic [mmu_pkg::AsidBits-1:0] fill_asid;
   logic [mmu_pkg::VpnTagBits-1:0] fill_vpn;
@@ -138,12 +138,12 @@ module tlb #(
       for (int unsigned l = 0; l < Levels; l++) begin
         // A level with no entry cannot hit (the C++ TLB skips it the same way).
         if (level_present_q[l]) begin
-          set = set_of(va_i, 2'(l), cfg_i.set_bits);
+          set = set_of(va_i, mmu_pkg::LevelBits'(l), cfg_i.set_bits);
           for (int unsigned w = 0; w < loop_ways; w++) begin
             idx = index(set, WayBits'(w), ways);
             // Compare fields in place; copy the entry only on a hit.
-            if (valid_q[idx] && level_q[idx] == 2'(l) &&
-                vpn_q[idx] == mmu_pkg::vpn_of(va_i, 2'(l)) &&
+            if (valid_q[idx] && level_q[idx] == mmu_pkg::LevelBits'(l) &&
+                vpn_q[idx] == mmu_pkg::vpn_of(va_i, mmu_pkg::LevelBits'(l)) &&
                 (global_q[idx] || asid_q[idx] == asid_i)) begin
               hit_o          = 1'b1;
               entry_o.valid  = 1'b1;
@@ -277,8 +277,8 @@ module tlb #(
       end
       if (fill_i) begin
         for (int unsigned l = 0; l < Levels; l++) begin
-          if (2'(l) >= fill_level && level_present_q[l]) begin
-            set = set_of(fill_va, 2'(l), cfg_i.set_bits);
+          if (mmu_pkg::LevelBits'(l) >= fill_level && level_present_q[l]) begin
+            set = set_of(fill_va, mmu_pkg::LevelBits'(l), cfg_i.set_bits);
             for (int unsigned w = 0; w < loop_ways; w++) begin
               idx = index(set, WayBits'(w), ways);
               if (mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], global_q[idx], asid_q[idx],
@@ -288,7 +288,7 @@ module tlb #(
             end
           end
         end
-        if (fill_level != 2'd0 && (level_present_q & ((Levels'(1) << fill_level) - 1'b1)) != '0) begin
+        if (fill_level != '0 && (level_present_q & ((Levels'(1) << fill_level) - 1'b1)) != '0) begin
           for (int unsigned i = 0; i < loop_entries; i++) begin
             if (mmu_pkg::entries_overlap(valid_q[i], level_q[i], global_q[i], asid_q[i],
                                         vpn_q[i], 1'b1, fill_level, fill_global, fill_asid, fill_vpn)) begin

@@ -16,7 +16,7 @@ using rtl::get_bits;
 using rtl::put_bits;
 
 // Packed-struct layouts of mmu_pkg.sv (the first field is the most significant).
-// tlb_entry_t, 136 bits: valid 135, level 134:133, global 132, asid 131:116, vpn 115:64, pte 63:0
+// tlb_entry_t, 137 bits: valid 136, level 135:133, global 132, asid 131:116, vpn 115:64, pte 63:0
 // flush_req_t, 82 bits: kind 81:80, va 79:16, asid 15:0
 // tlb_cfg_t, 14 bits: set_bits 13:9, ways 8:2, replacement 1:0
 
@@ -51,7 +51,7 @@ std::optional<TlbEntry> RtlTlb::ask(bool lookup, std::uint64_t va, std::uint16_t
   if (top_->hit_o) {
     TlbEntry e;
     e.valid = true;
-    e.level = static_cast<std::uint8_t>(get_bits(top_->entry_o, 133, 2));
+    e.level = static_cast<std::uint8_t>(get_bits(top_->entry_o, 133, 3));
     e.global = get_bits(top_->entry_o, 132, 1) != 0;
     e.asid = static_cast<std::uint16_t>(get_bits(top_->entry_o, 116, 16));
     e.vpn = get_bits(top_->entry_o, 64, 52);
@@ -71,8 +71,8 @@ std::optional<TlbEntry> RtlTlb::probe(std::uint64_t va, std::uint16_t asid) {
 }
 
 void RtlTlb::fill(const TlbEntry& entry) {
-  put_bits(top_->fill_entry_i, 135, 1, 1);
-  put_bits(top_->fill_entry_i, 133, 2, entry.level);
+  put_bits(top_->fill_entry_i, 136, 1, 1);
+  put_bits(top_->fill_entry_i, 133, 3, entry.level);
   put_bits(top_->fill_entry_i, 132, 1, entry.global);
   put_bits(top_->fill_entry_i, 116, 16, entry.asid);
   put_bits(top_->fill_entry_i, 64, 52, entry.vpn);

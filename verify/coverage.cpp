@@ -13,7 +13,7 @@ const char* kind_name(AccessKind k) {
   return k == AccessKind::Read ? "read" : k == AccessKind::Write ? "write" : "fetch";
 }
 const char* size_name(unsigned level) {
-  static const char* const kSizes[] = {"4K", "2M", "1G", "512G"};
+  static const char* const kSizes[] = {"4K", "2M", "1G", "512G", "256T"};
   return kSizes[level];
 }
 
@@ -45,10 +45,10 @@ Coverage::Coverage() {
   }
   for (const char* b : {"victim.l1.first", "victim.l1.last", "victim.l2.first", "victim.l2.middle",
                         "victim.l2.last", "walk_cache.hit.level1", "walk_cache.hit.level2",
-                        "walk_cache.hit.level3"}) {
+                        "walk_cache.hit.level3", "walk_cache.hit.level4"}) {
     bins_[b] = 0;
   }
-  for (unsigned level = 0; level < 4; ++level) {
+  for (unsigned level = 0; level < sv::kMaxLevels; ++level) {
     for (const char* where : {"l1_hit", "l2_hit", "miss"}) {
       bins_[std::string("tlb.") + where + "." + size_name(level)] = 0;
     }
@@ -122,7 +122,7 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
   // What did the last flush do to an entry that hit before it? The first lookup in the
   // entry's span tells: a hit means it survived (a refill would be a miss first). An
   // entry the spec keeps may still be gone (evicted): only the expected outcome counts.
-  for (unsigned level = 0; level < 4; ++level) {
+  for (unsigned level = 0; level < sv::kMaxLevels; ++level) {
     const auto it = hit_before_flush_.find({asid, level, req.va >> sv::page_shift(level)});
     if (it == hit_before_flush_.end()) continue;
     const bool kept = it->second.find(".kept.") != std::string::npos;

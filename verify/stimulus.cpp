@@ -23,7 +23,7 @@ class Generator {
  public:
   Generator(std::uint64_t seed, std::size_t requests) : rng_(seed), requests_(requests) {
     c_.seed = seed;
-    c_.mode = seed % 3 == 2 ? Mode::Sv48 : Mode::Sv39;
+    c_.mode = seed % 4 == 3 ? Mode::Sv57 : seed % 3 == 2 ? Mode::Sv48 : Mode::Sv39;
     levels_ = sv::levels(c_.mode);
   }
 

@@ -7,6 +7,7 @@
 #include <systemc>
 
 #include "pte_traffic.h"
+#include "sv.h"
 
 namespace mmusim {
 
@@ -54,7 +55,7 @@ struct AccessPathStats {
     std::uint64_t total_ps = 0;
   };
   std::array<BySource, PteTraffic::kMemory + 1> walks_by_source{};
-  std::array<std::uint64_t, 4> tlb_hits_by_level{};  // 4 KiB, 2 MiB, 1 GiB, 512 GiB
+  std::array<std::uint64_t, sv::kMaxLevels> tlb_hits_by_level{};  // 4 KiB, 2 MiB, 1 GiB, ...
 };
 
 struct MmuStats {

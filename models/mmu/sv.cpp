@@ -68,6 +68,7 @@ const char* to_string(Mode mode) {
     case Mode::Bare: return "bare";
     case Mode::Sv39: return "sv39";
     case Mode::Sv48: return "sv48";
+    case Mode::Sv57: return "sv57";
   }
   return "unknown";
 }

@@ -1,6 +1,6 @@
 #pragma once
 // RISC-V virtual-memory architecture constants and field helpers (privileged spec v1.12,
-// §4.1.11 satp, §4.3 Sv32/Sv39 PTE format, §4.4 Sv39, §4.5 Sv48). No SystemC here: the
+// §4.1.11 satp, §4.3 Sv32/Sv39 PTE format, §4.4 Sv39, §4.5 Sv48, §4.6 Sv57). No SystemC here: the
 // firmware builds page tables with the same definitions the walker checks them with.
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 namespace mmusim::sv {
 
-enum class Mode : std::uint8_t { Bare = 0, Sv39 = 8, Sv48 = 9 };  // satp.MODE encodings
+enum class Mode : std::uint8_t { Bare = 0, Sv39 = 8, Sv48 = 9, Sv57 = 10 };  // satp.MODE encodings
 
 constexpr unsigned kPageShift = 12;
 constexpr std::uint64_t kPageSize = std::uint64_t{1} << kPageShift;
@@ -41,7 +41,11 @@ enum class Cause : std::uint8_t {
   StorePageFault = 15,
 };
 
-constexpr unsigned levels(Mode mode) { return mode == Mode::Sv48 ? 4 : mode == Mode::Sv39 ? 3 : 0; }
+// Page-table levels: Sv39 three, Sv48 four, Sv57 five (§4.6: 256 TiB leaves at level 4).
+constexpr unsigned levels(Mode mode) {
+  return mode == Mode::Sv57 ? 5 : mode == Mode::Sv48 ? 4 : mode == Mode::Sv39 ? 3 : 0;
+}
+constexpr unsigned kMaxLevels = 5;
 constexpr unsigned va_bits(Mode mode) { return kPageShift + kVpnBits * levels(mode); }
 
 constexpr std::uint64_t pte_ppn(std::uint64_t pte) { return (pte >> kPtePpnShift) & kPtePpnMask; }
@@ -89,7 +93,7 @@ constexpr std::uint16_t asid_mask(unsigned bits) {
 }
 
 constexpr bool is_supported(Mode mode) {
-  return mode == Mode::Bare || mode == Mode::Sv39 || mode == Mode::Sv48;
+  return mode == Mode::Bare || mode == Mode::Sv39 || mode == Mode::Sv48 || mode == Mode::Sv57;
 }
 
 constexpr Cause page_fault_cause(AccessKind kind) {

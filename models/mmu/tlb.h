@@ -61,7 +61,7 @@ class Tlb {
   std::size_t valid_entries() const;
 
  private:
-  static constexpr unsigned kMaxLevels = 4;
+  static constexpr unsigned kMaxLevels = sv::kMaxLevels;
   unsigned set_of(std::uint64_t va, unsigned level) const {
     return static_cast<unsigned>((va >> sv::page_shift(level)) & (sets_ - 1));
   }

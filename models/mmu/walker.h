@@ -1,6 +1,6 @@
 #pragma once
 // The reference page-table walker: the translation algorithm of the RISC-V privileged
-// spec v1.12, §4.3.2, for Sv39 (§4.4) and Sv48 (§4.5), reading PTEs through PteMemory.
+// spec v1.12, §4.3.2, for Sv39 (§4.4), Sv48 (§4.5) and Sv57 (§4.6), reading PTEs through PteMemory.
 
 #include <cstdint>
 #include <vector>

@@ -209,7 +209,7 @@ TEST_F(TranslationTest, BareModePassesAddressesThrough) {
 
 TEST_F(TranslationTest, UnsupportedSatpModeWriteIsIgnored) {
   const std::uint64_t before = engine->satp();
-  engine->write_satp(std::uint64_t{10} << 60);  // Sv57: not supported here
+  engine->write_satp(std::uint64_t{11} << 60);  // Sv64: reserved, not supported
   EXPECT_EQ(engine->satp(), before);
   engine->write_satp(std::uint64_t{1} << 60);  // reserved encoding
   EXPECT_EQ(engine->satp(), before);

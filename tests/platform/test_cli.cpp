@@ -198,6 +198,32 @@ const char* const kRequests =
     "0x1234 r s\n"
     "0x1234 r s sum\n";
 
+// Sv57 (§4.6): five levels, and a 256 TiB superpage at level 4 (its PPN aligned to 2^36
+// pages, else it faults as any misaligned superpage).
+TEST(Translate, Sv57WalksFiveLevelsAndMaps256TiBPages) {
+  const auto image = write_temp_file("image57.txt",
+                                     "0x80000000 0x4000000000d7\n"  // VPN[4]=0: a 256 TiB leaf, PA 2^48
+                                     "0x80000008 0x20000401\n"  // VPN[4]=1 -> 0x80001000
+                                     "0x80001000 0x20000801\n"  // VPN[3]=0 -> 0x80002000
+                                     "0x80002000 0x20000c01\n"  // VPN[2]=0 -> 0x80003000
+                                     "0x80003000 0x20001001\n"  // VPN[1]=0 -> 0x80004000
+                                     "0x80004008 0x200014d7\n"  // VPN[0]=1 -> PA 0x80005000
+                                     "0x80000010 0x4000400000d7\n");  // VPN[4]=2: misaligned
+  const auto requests = write_temp_file(
+      "requests57.txt", "0x123456789abc r u\n0x1000000001234 w u\n0x2000000000000 r u\n"
+                        "0x100000000000000 r u\n");
+  const Result r =
+      mmusim("translate --satp a000000000080000 --image " + image + " --requests " + requests);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"va\":\"0x123456789abc\",\"pa\":\"0x1123456789abc\",\"level\":4,"
+            "\"pte\":\"0x4000000000d7\"}\n"
+            "{\"va\":\"0x1000000001234\",\"pa\":\"0x80005234\",\"level\":0,"
+            "\"pte\":\"0x200014d7\"}\n"
+            "{\"va\":\"0x2000000000000\",\"cause\":13}\n"
+            "{\"va\":\"0x100000000000000\",\"cause\":13}\n");  // bit 56 set: not canonical
+}
+
 TEST(Translate, GoldenAnswersWithHardwareAd) {
   const auto image = write_temp_file("image.txt", kImage);
   const auto requests = write_temp_file("requests.txt", kRequests);
@@ -249,10 +275,10 @@ TEST(Translate, BadInputExitsTwoWithFileAndLine) {
   EXPECT_EQ(r.err.rfind(bad_requests + ":2: access must be r, w or x", 0), 0u) << r.err;
   EXPECT_TRUE(r.out.empty()) << "no partial output on bad input";
 
-  r = mmusim("translate --satp 0xA000000000080000 --image " + good_image + " --requests " +
+  r = mmusim("translate --satp 0xB000000000080000 --image " + good_image + " --requests " +
              requests);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err.rfind("--satp: MODE 10 is not supported", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.rfind("--satp: MODE 11 is not supported", 0), 0u) << r.err;
   r = mmusim("translate --satp xyz --image " + good_image + " --requests " + requests);
   EXPECT_EQ(r.status, 2);
 }
@@ -482,6 +508,17 @@ TEST(RtlCosim, LockstepRunsTheDefaultScenarioWithoutAMismatch) {
   const Result r = mmusim("run -q --set mmu.impl=lockstep --set workload.accesses=100000");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+// Sv57 in the RTL as in the model: five-level walks, the kernel's tables and huge pages.
+TEST(RtlCosim, LockstepRunsSv57WithoutAMismatch) {
+  for (const char* huge : {"never", "always"}) {
+    const Result r = mmusim("run -q --set mmu.impl=lockstep --set mmu.mode=sv57 "
+                            "--set workload.accesses=20000 --set firmware.huge_pages=" +
+                            std::string(huge));
+    EXPECT_EQ(r.status, 0) << huge << "\n" << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
 }
 
 TEST(RtlCosim, LockstepRunsRandomWorkloadsWithoutAMismatch) {

@@ -98,7 +98,7 @@ TEST(Config, SetErrorsNameTheSetAndTheKey) {
             "--set:1: expected key.path=value, got 'mmu.mode'");
   EXPECT_EQ(error_of([] { with_sets({"mmu=3"}); }), "--set:1: 'mmu' must be an object");
   EXPECT_NE(
-      error_of([] { with_sets({"mmu.mode=sv57"}); }).find("--set:1: mmu.mode: must be one of"),
+      error_of([] { with_sets({"mmu.mode=sv64"}); }).find("--set:1: mmu.mode: must be one of"),
       std::string::npos);
 }
 
