@@ -132,7 +132,9 @@ Case accessed_dirty(std::uint64_t base) {
 class RandomCase {
  public:
   RandomCase(std::uint64_t seed, std::uint64_t base)
-      : rng_(seed), mode_(seed % 2 ? Mode::Sv39 : Mode::Sv48), levels_(levels(mode_)) {
+      : rng_(seed),
+        mode_(seed % 3 == 2 ? Mode::Sv57 : seed % 2 ? Mode::Sv39 : Mode::Sv48),
+        levels_(levels(mode_)) {
     c_.name = "random seed " + std::to_string(seed);
     Tables t(c_, base, mode_);
     for (int i = 0; i < 16; ++i) map(t);

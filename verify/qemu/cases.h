@@ -1,8 +1,8 @@
 #pragma once
 // The QEMU cross-check's cases: page tables placed in the harness's table region and the
 // requests made through them. Directed cases cover every R/W/X encoding × U × access
-// kind × privilege × SUM × MXR, and A/D in all four combinations; random cases (Sv39
-// and Sv48) add every level, superpages aligned and misaligned, invalid and reserved
+// kind × privilege × SUM × MXR, and A/D in all four combinations; random cases (Sv39,
+// Sv48 and Sv57) add every level, superpages aligned and misaligned, invalid and reserved
 // PTEs, non-leaf PTEs with A/D/U, holes and non-canonical addresses. Every leaf maps
 // the data arena, so whatever translates lands where the harness can see it.
 
