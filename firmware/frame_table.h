@@ -49,6 +49,8 @@ struct UserPage {
 class FrameTable {
  public:
   static constexpr unsigned kRunShift = sv::kVpnBits;  // 512 frames: a 2 MiB run
+  // Frames in the run of a page at `level` (0: 1, 1: 512, 2: 512 * 512).
+  static std::uint64_t run_frames(unsigned level) { return std::uint64_t{1} << (level * kRunShift); }
   explicit FrameTable(std::uint64_t frames);
 
   std::optional<std::uint64_t> allocate();
@@ -80,7 +82,6 @@ class FrameTable {
   }
   UserPage& page(std::uint64_t frame) { return user_.at(frame); }
   const UserPage& page(std::uint64_t frame) const { return user_.at(frame); }
-  bool holds_user_page(std::uint64_t frame) const { return user_.count(frame) != 0; }
   // Frames holding user pages (a huge page's every frame counted).
   std::uint64_t user_count() const { return user_frames_; }
   std::uint64_t huge_count() const { return huge_pages_; }
@@ -95,7 +96,6 @@ class FrameTable {
   std::vector<std::uint64_t> user_frames() const;
 
  private:
-  static std::uint64_t run_frames(unsigned level) { return std::uint64_t{1} << (level * kRunShift); }
   void take(std::uint64_t frame);
   void give_back(std::uint64_t frame);
 

@@ -17,7 +17,6 @@ namespace mmusim::fw {
 
 namespace {
 std::uint64_t span(unsigned level) { return std::uint64_t{1} << sv::page_shift(level); }
-std::uint64_t frames_in(unsigned level) { return span(level) >> sv::kPageShift; }
 // The PTE bits a split hands down to the smaller pages: permissions, U, G, A, D, RSW.
 constexpr std::uint64_t kLeafFlags = (std::uint64_t{1} << sv::kPtePpnShift) - 1;
 }  // namespace
@@ -44,7 +43,9 @@ Kernel::HugeOutcome Kernel::map_huge(Pid pid, const Region& region, std::uint64_
   // Tables below (4 KiB pages, swap entries) or a leaf above: not for a huge page.
   if (!slot || hal_.load64(*slot) != 0) return HugeOutcome::Occupied;
   // A huge page does not evict 512 pages to make room: it waits for a free run.
-  if (frames_.user_count() + frames_in(level) > user_frame_limit_) return HugeOutcome::NoRun;
+  if (frames_.user_count() + FrameTable::run_frames(level) > user_frame_limit_) {
+    return HugeOutcome::NoRun;
+  }
   const auto head = frames_.allocate_run(level);
   if (!head) return HugeOutcome::NoRun;
   for (std::uint64_t offset = 0; offset < span(level); offset += span(1)) {
@@ -143,7 +144,8 @@ bool Kernel::split_all(Pid pid) {
         const unsigned level = frames_.page(h).level;
         if (level == 0) continue;
         if (!split_huge(h)) return false;
-        for (std::uint64_t i = 0; i < 512; ++i) todo.push_back(h + i * frames_in(level - 1));
+        const std::uint64_t step = FrameTable::run_frames(level - 1);
+        for (std::uint64_t f = h; f < h + FrameTable::run_frames(level); f += step) todo.push_back(f);
       }
     }
   }
@@ -162,18 +164,19 @@ void Kernel::try_collapse(Pid pid, const Region& region, std::uint64_t va) {
   const std::uint64_t table = pte_pa(pointer);
   // Like khugepaged: only a block whose every page is mapped, private and this
   // process's alone (no copy-on-write sharing, no swap entry elsewhere).
-  std::vector<std::uint64_t> frames(512), ptes(512);
-  for (std::uint64_t i = 0; i < 512; ++i) {
+  const std::uint64_t pages = FrameTable::run_frames(1);
+  std::vector<std::uint64_t> frames(pages), ptes(pages);
+  for (std::uint64_t i = 0; i < pages; ++i) {
     ptes[i] = hal_.load64(table + i * sv::kPteSize);
     if ((ptes[i] & sv::kPteV) == 0 || (ptes[i] & kPteCow) != 0) return;
     frames[i] = mapped_frame(pid, base + i * sv::kPageSize, table + i * sv::kPteSize, ptes[i]);
     const UserPage& page = frames_.page(frames[i]);
     if (page.level != 0 || page.backing != Backing::Private || !exclusive(frames[i])) return;
   }
-  if (frames_.user_count() + 512 > user_frame_limit_) return;
+  if (frames_.user_count() + pages > user_frame_limit_) return;
   const auto head = frames_.allocate_run(1);
   if (!head) return;
-  for (std::uint64_t i = 0; i < 512; ++i) {
+  for (std::uint64_t i = 0; i < pages; ++i) {
     hal_.copy(frame_pa(*head + i), frame_pa(frames[i]), sv::kPageSize);
   }
   UserPage huge;
@@ -181,7 +184,7 @@ void Kernel::try_collapse(Pid pid, const Region& region, std::uint64_t va) {
   huge.dirty = true;  // not zero, and in no swap slot
   frames_.make_user(*head, huge);
   policy_->on_load(*head);
-  for (std::uint64_t i = 0; i < 512; ++i) {
+  for (std::uint64_t i = 0; i < pages; ++i) {
     remove_mapper(frames[i], pid, base + i * sv::kPageSize, ptes[i]);
   }
   add_mapper(*head, Mapper{pid, base, *slot});

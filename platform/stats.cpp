@@ -28,6 +28,14 @@ json to_json(const TlbStats& s, std::uint64_t accesses) {
           {"misses_per_1000_accesses", per_1000(s.misses, accesses)}};
 }
 
+// The names of the stats' page sizes (by leaf level) and walk sources (by
+// PteTraffic::served_by), in the stats file and the summary alike.
+constexpr std::array<const char*, sv::kMaxLevels> kPageSizeNames = {"4KiB", "2MiB", "1GiB",
+                                                                    "512GiB", "256TiB"};
+const char* walk_source_name(unsigned served_by) {
+  return served_by < kCacheLevelNames.size() ? kCacheLevelNames[served_by] : "dram";
+}
+
 double mean_ns(std::uint64_t total_ps, std::uint64_t count) {
   return ratio(static_cast<double>(total_ps) / 1000, static_cast<double>(count));
 }
@@ -82,18 +90,18 @@ json walks_by_source(const AccessPathStats& s) {
   for (unsigned level = 0; level < s.walks_by_source.size(); ++level) {
     const AccessPathStats::BySource& source = s.walks_by_source[level];
     if (source.walks == 0) continue;
-    out[level < kCacheLevelNames.size() ? kCacheLevelNames[level] : "dram"] = {
+    out[walk_source_name(level)] = {
         {"walks", source.walks}, {"mean_ns", mean_ns(source.total_ps, source.walks)}};
   }
   return out;
 }
 
 json tlb_hits_by_page_size(const AccessPathStats& s) {
-  static constexpr std::array<const char*, sv::kMaxLevels> kSizes = {"4KiB", "2MiB", "1GiB",
-                                                                       "512GiB", "256TiB"};
   json out = json::object();
-  for (std::size_t level = 0; level < kSizes.size(); ++level) {
-    if (level == 0 || s.tlb_hits_by_level[level] != 0) out[kSizes[level]] = s.tlb_hits_by_level[level];
+  for (std::size_t level = 0; level < kPageSizeNames.size(); ++level) {
+    if (level == 0 || s.tlb_hits_by_level[level] != 0) {
+      out[kPageSizeNames[level]] = s.tlb_hits_by_level[level];
+    }
   }
   return out;
 }
@@ -223,9 +231,6 @@ json to_json(const SwapStats& s) {
 }
 
 void print_summary(std::ostream& out, const json& st) {
-  const auto& l1 = st["tlb"]["l1"];
-  const double l1_hits = l1["hits"].get<double>();
-  const double l1_lookups = l1["lookups"].get<double>();
   out << std::fixed << std::setprecision(2);
   if (st["sim"].contains("cut_short")) {
     out << "mmusim: cut short by --"
@@ -246,20 +251,19 @@ void print_summary(std::ostream& out, const json& st) {
       << share("walk_ps") << "% walks, " << share("memory_ps") << "% caches+dram, "
       << share("firmware_ps") << "% firmware, " << share("swap_wait_ps") << "% swap wait, "
       << share("idle_ps") << "% idle\n";
-  out << "  tlb.l1   " << l1["lookups"].get<std::uint64_t>() << " lookups, hit rate "
-      << 100 * ratio(l1_hits, l1_lookups) << "%, "
-      << l1["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses\n";
-  if (st["tlb"].contains("l2")) {
-    const auto& l2 = st["tlb"]["l2"];
-    out << "  tlb.l2   " << l2["lookups"].get<std::uint64_t>() << " lookups, hit rate "
-        << 100 * ratio(l2["hits"].get<double>(), l2["lookups"].get<double>()) << "%, "
-        << l2["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses\n";
+  for (const char* level : {"l1", "l2"}) {
+    if (!st["tlb"].contains(level)) continue;  // the L2 is optional
+    const json& tlb = st["tlb"][level];
+    out << "  tlb." << level << "   " << tlb["lookups"].get<std::uint64_t>() << " lookups, hit rate "
+        << 100 * ratio(tlb["hits"].get<double>(), tlb["lookups"].get<double>()) << "%, "
+        << tlb["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses\n";
   }
   out << "  walker   " << st["walker"]["walks"].get<std::uint64_t>() << " walks, mean "
       << st["walker"]["latency"]["mean_ns"].get<double>() << " ns";
   // From the nearest level out, as the walker finds its PTEs.
   std::string sources;
-  for (const char* level : {"l1d", "l2", "llc", "dram"}) {
+  for (unsigned served_by = 0; served_by <= PteTraffic::kMemory; ++served_by) {
+    const char* level = walk_source_name(served_by);
     const json& by = st["walker"]["by_source"];
     if (!by.contains(level)) continue;
     std::ostringstream one;
@@ -298,7 +302,7 @@ void print_summary(std::ostream& out, const json& st) {
         << huge["splits"].get<std::uint64_t>() << " splits, "
         << huge["collapses"].get<std::uint64_t>() << " collapses; TLB hits by page size:";
     const json& hits = st["tlb"]["hits_by_page_size"];
-    for (const char* size : {"4KiB", "2MiB", "1GiB", "512GiB", "256TiB"}) {
+    for (const char* size : kPageSizeNames) {
       if (hits.contains(size)) out << " " << size << " " << hits[size].get<std::uint64_t>();
     }
     out << '\n';
