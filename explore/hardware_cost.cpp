@@ -33,7 +33,8 @@ std::vector<fs::path> rtl_sources() {
   if (!list) throw std::runtime_error("cannot read " + (dir / "sources.txt").string());
   std::vector<fs::path> files;
   for (std::string line; std::getline(list, line);) {
-    if (line.size() > 3 && line.compare(line.size() - 3, 3, ".sv") == 0) files.push_back(dir / line);
+    if (line.size() > 3 && line.compare(line.size() - 3, 3, ".sv") == 0)
+      files.push_back(dir / line);
   }
   files.push_back(MMUSIM_SYNTH_WRAPPER);
   return files;
@@ -74,10 +75,13 @@ std::string chparams(const MmuConfig& mmu) {
   param("WcEntries", mmu.walk_cache_entries);
   param("AdFault", mmu.ad_update == AdUpdate::Fault);
   param("AsidBits", mmu.asid_bits);
+  param("Svnapot", mmu.extensions.svnapot);
+  param("Svpbmt", mmu.extensions.svpbmt);
   return s.str();
 }
 
-std::string yosys_script(const MmuConfig& mmu, const fs::path& stat_file, const fs::path& ltp_file) {
+std::string yosys_script(const MmuConfig& mmu, const fs::path& stat_file,
+                         const fs::path& ltp_file) {
   std::string script = "read_verilog -defer -sv -noautowire";
   for (const fs::path& file : rtl_sources()) script += " " + file.string();
   script += "\nhierarchy -check -top mmu_synth" + chparams(mmu) + "\n";
@@ -170,8 +174,8 @@ HardwareCost hardware_cost(const MmuConfig& mmu, const std::string& cache_dir,
   const fs::path stat_file = work / "stat.json", ltp_file = work / "ltp.txt";
   std::ofstream(script) << yosys_script(mmu, stat_file, ltp_file);
   progress << "mmusim synth: yosys on " << key << " (log: " << log.string() << ")\n";
-  const unsigned entries = mmu.l1.entries * (mmu.split_l1 ? 2 : 1) + mmu.l2.entries +
-                           mmu.walk_cache_entries;
+  const unsigned entries =
+      mmu.l1.entries * (mmu.split_l1 ? 2 : 1) + mmu.l2.entries + mmu.walk_cache_entries;
   if (entries > 64) {
     progress << "mmusim synth: " << entries << " TLB and walk-cache entries: this may take "
              << "Yosys long and much memory (16 entries: about 80 s and 1.2 GB, growing faster "
@@ -186,14 +190,15 @@ HardwareCost hardware_cost(const MmuConfig& mmu, const std::string& cache_dir,
     throw std::runtime_error("yosys was not found: install Debian's yosys (./setup.sh does)");
   }
   if (status != 0) {
-    throw std::runtime_error("yosys failed (exit " + std::to_string(status) + ") on " + key +
-                             ": " + first_error(read_own_file(log)) + " (log: " + log.string() + ")");
+    throw std::runtime_error("yosys failed (exit " + std::to_string(status) + ") on " + key + ": " +
+                             first_error(read_own_file(log)) + " (log: " + log.string() + ")");
   }
   const json stat = json::parse(read_own_file(stat_file), nullptr, false);
   std::smatch depth;
   const std::string ltp = read_own_file(ltp_file);
   if (stat.is_discarded() || !std::regex_search(ltp, depth, std::regex(R"(\(length=(\d+)\))"))) {
-    throw std::runtime_error("yosys gave no statistics for " + key + " (log: " + log.string() + ")");
+    throw std::runtime_error("yosys gave no statistics for " + key + " (log: " + log.string() +
+                             ")");
   }
   const json& top = stat.at("modules").at("\\mmu_synth");
   HardwareCost cost;

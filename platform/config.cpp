@@ -100,8 +100,7 @@ void ConfigDocument::overlay_assignment(const std::string& assignment, const std
   try {
     (void)json(assignment).dump();
   } catch (const json::type_error&) {
-    const std::string shown =
-        json(assignment).dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string shown = json(assignment).dump(-1, ' ', false, json::error_handler_t::replace);
     throw InputError(origin, "not valid UTF-8: " + shown);
   }
   const std::string key = assignment.substr(0, eq);
@@ -413,8 +412,8 @@ void read_caches(const Reader& r, PlatformConfig& c) {
     level.ways = static_cast<unsigned>(r.integer(at + ".ways"));
     const std::uint64_t line = r.size(at + ".line");
     if (!is_power_of_two(line) || line < 8 || line > 4096) {
-      r.fail(at + ".line", "must be a power of two from 8 to 4096 bytes, got " +
-                               std::to_string(line));
+      r.fail(at + ".line",
+             "must be a power of two from 8 to 4096 bytes, got " + std::to_string(line));
     }
     level.line = static_cast<unsigned>(line);
     level.hit_latency = r.time(at + ".latency");
@@ -435,8 +434,8 @@ void read_caches(const Reader& r, PlatformConfig& c) {
     }
   }
   const std::string walker_path = r.choice("mmu.walker_path");
-  c.caches.walker_entry = walker_path == "l1d"  ? CacheLevel::L1d
-                          : walker_path == "l2" ? CacheLevel::L2
+  c.caches.walker_entry = walker_path == "l1d"   ? CacheLevel::L1d
+                          : walker_path == "l2"  ? CacheLevel::L2
                           : walker_path == "llc" ? CacheLevel::Llc
                                                  : CacheLevel::Memory;
   c.caches.snoop_dma = r.choice("cache.fault_injection") != "skip_dma_snoop";
@@ -455,8 +454,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.mmu.impl = impl == "rtl"        ? MmuImpl::Rtl
                : impl == "lockstep" ? MmuImpl::Lockstep
                                     : MmuImpl::Model;
-  c.mmu.inject_ad_divergence =
-      r.choice("mmu.lockstep_injection") == "ad_policy";
+  c.mmu.inject_ad_divergence = r.choice("mmu.lockstep_injection") == "ad_policy";
   if (c.mmu.inject_ad_divergence && c.mmu.impl != MmuImpl::Lockstep) {
     r.fail_across({"mmu.lockstep_injection", "mmu.impl"}, "only applies to mmu.impl=lockstep");
   }
@@ -465,9 +463,10 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
            : mode == "sv48" ? sv::Mode::Sv48
            : mode == "sv57" ? sv::Mode::Sv57
                             : sv::Mode::Sv39;
-  c.mmu.ad_update =
-      r.choice("mmu.ad_update") == "hw" ? AdUpdate::Hardware : AdUpdate::Fault;
+  c.mmu.ad_update = r.choice("mmu.ad_update") == "hw" ? AdUpdate::Hardware : AdUpdate::Fault;
   c.mmu.asid_bits = static_cast<unsigned>(r.integer("mmu.asid_bits"));
+  c.mmu.extensions.svnapot = r.flag("mmu.svnapot");
+  c.mmu.extensions.svpbmt = r.flag("mmu.svpbmt");
   c.mmu.l1 = read_tlb(r, "mmu.tlb.l1");
   c.mmu.l1.seed = c.seed;
   c.mmu.split_l1 = r.flag("mmu.tlb.l1.split");
@@ -518,8 +517,9 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                     : kind == "corrupt" ? &c.swap.faults.corrupt
                                         : nullptr;
     if (enabled == nullptr) {
-      r.fail("swap.fault_kinds",
-             "'" + kind + "' is not a fault kind: a comma-separated list of error, timeout, corrupt");
+      r.fail(
+          "swap.fault_kinds",
+          "'" + kind + "' is not a fault kind: a comma-separated list of error, timeout, corrupt");
     }
     *enabled = true;
   }
@@ -546,9 +546,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.mmu_base = kMmuRegsBase;
   c.kernel.swap_base = kSwapRegsBase;
   c.kernel.seed = c.seed;
-  fw::parse_page_replacement(
-      r.choice("firmware.replacement"),
-      c.kernel.replacement);
+  fw::parse_page_replacement(r.choice("firmware.replacement"), c.kernel.replacement);
   const std::string injection = r.choice("firmware.fault_injection");
   c.kernel.fault_injection = injection == "lose_dirty_pages" ? fw::FaultInjection::LoseDirtyPages
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
@@ -559,8 +557,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   c.kernel.swap_io.timeout_ps = r.time("firmware.swap_timeout").value();
   if (c.kernel.swap_io.timeout_ps == 0) r.fail("firmware.swap_timeout", "must be more than 0");
   c.kernel.swap_io.verify_reads = r.flag("firmware.swap_verify");
-  c.kernel.fork =
-      r.choice("firmware.fork") == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
+  c.kernel.fork = r.choice("firmware.fork") == "cow" ? fw::ForkMode::Cow : fw::ForkMode::Copy;
   const std::string huge = r.choice("firmware.huge_pages");
   c.kernel.huge_pages = huge == "always"    ? fw::HugePages::Always
                         : huge == "madvise" ? fw::HugePages::Madvise
@@ -578,8 +575,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
 
   // workload
   WorkloadConfig& w = c.workload;
-  parse_workload_type(r.choice("workload.type"),
-                      w.type);
+  parse_workload_type(r.choice("workload.type"), w.type);
   w.processes = static_cast<unsigned>(r.integer("workload.processes"));
   w.accesses = r.integer("workload.accesses");
   // Simulated time is 64-bit picoseconds (2^63 ps is about 10^7 s): keep a run far from it.

@@ -78,14 +78,12 @@ std::vector<ConfigKey> declare() {
       size("dram.size", "256MiB",
            "DRAM at `0x8000_0000`, 1MiB to 1TiB; storage is sparse (host memory grows with "
            "pages written)"),
-      integer("dram.banks", 16, 1, 1024, "banks",
-              "open-row model: address = row : bank : column"),
+      integer("dram.banks", 16, 1, 1024, "banks", "open-row model: address = row : bank : column"),
       size("dram.row_size", "8KiB", "bytes per DRAM row (at least 64)"),
       time("dram.timing.t_cl", "13.33ns",
            "CAS latency (DDR4-2400 CL16): a row hit costs CL + bursts x t_burst"),
       time("dram.timing.t_rcd", "13.33ns", "row activate: added when the bank is idle"),
-      time("dram.timing.t_rp", "13.33ns",
-           "precharge: another row open adds tRP + tRCD"),
+      time("dram.timing.t_rp", "13.33ns", "precharge: another row open adds tRP + tRCD"),
       time("dram.timing.t_burst", "3.33ns", "per 64-byte burst"),
       time("bus.latency", "1ns", "per bus hop"),
   };
@@ -103,8 +101,8 @@ std::vector<ConfigKey> declare() {
     const std::string at = std::string("cache.") + l.name;
     keys.push_back(size(at + ".size", l.size,
                         std::string(l.what) + ", write-back and write-allocate (0 = none)"));
-    keys.push_back(integer(at + ".ways", l.ways, 1, 64, "ways",
-                           "size / (ways x line) sets, a power of two"));
+    keys.push_back(
+        integer(at + ".ways", l.ways, 1, 64, "ways", "size / (ways x line) sets, a power of two"));
     keys.push_back(size(at + ".line", 64, "line size, a power of two from 8B to 4KiB"));
     keys.push_back(time(at + ".latency", l.latency, "per line looked up"));
     keys.push_back(choice(at + ".replacement", "lru", policies, "`plru` needs power-of-two ways"));
@@ -140,6 +138,12 @@ std::vector<ConfigKey> declare() {
       choice("mmu.ad_update", "hw", {"hw", "fault"},
              "`hw` (Svadu: the walker sets A, and D on stores, in the PTE in memory) or `fault` "
              "(Svade: page fault; the firmware sets them)"),
+      flag("mmu.svnapot", false,
+           "Svnapot: a level-0 leaf with N (PTE bit 63) set and PPN[3:0] = 1000 maps 64 KiB, held "
+           "as one TLB entry (off: bit 63 is reserved and faults)"),
+      flag("mmu.svpbmt", false,
+           "Svpbmt with menvcfg.PBMTE = 1: PTE bits 62:61 give the page's memory type (PMA, NC, "
+           "IO; 3 faults) (off: they are reserved and fault)"),
       integer("mmu.asid_bits", 16, 0, 16, "bits",
               "satp ASID bits the mmu implements (WARL: the others read as zero); the firmware "
               "finds out by writing ones and reading back, and recycles ASIDs when they run "
@@ -147,8 +151,7 @@ std::vector<ConfigKey> declare() {
       integer("mmu.tlb.l1.entries", 64, 1, 1 << 16, "entries",
               "L1 TLB entries; entries / ways must be a power of two"),
       integer("mmu.tlb.l1.ways", 4, 1, 1 << 16, "ways", "ways = entries is fully associative"),
-      choice("mmu.tlb.l1.replacement", "lru", policies,
-             "`plru` is a tree (power-of-two ways)"),
+      choice("mmu.tlb.l1.replacement", "lru", policies, "`plru` is a tree (power-of-two ways)"),
       flag("mmu.tlb.l1.split", false,
            "separate instruction and data L1 TLBs, each of this geometry"),
       time("mmu.tlb.l1.latency", "0.5ns", "per L1 lookup"),
@@ -202,8 +205,7 @@ std::vector<ConfigKey> declare() {
              "(copy them all at fork time)"),
 
       choice("workload.type", "program",
-             {"sequential", "strided", "random", "zipf", "program", "lackey", "pages",
-              "scenario"},
+             {"sequential", "strided", "random", "zipf", "program", "lackey", "pages", "scenario"},
              "what each process runs (see *Scenarios* and the trace formats below)"),
       integer("workload.processes", 4, 1, 4096, "processes",
               "processes, each in its own address space, running the same workload"),

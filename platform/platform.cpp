@@ -43,7 +43,8 @@ std::vector<ProcessSpec> Platform::make_processes(const PlatformConfig& config) 
   const std::uint64_t user_top = std::uint64_t{1} << (sv::va_bits(config.mode) - 1);
   if (is_trace(w.type)) {
     const TraceSource source{
-        w.type == WorkloadType::Lackey ? TraceFormat::Lackey : TraceFormat::Pages, w.path, user_top};
+        w.type == WorkloadType::Lackey ? TraceFormat::Lackey : TraceFormat::Pages, w.path,
+        user_top};
     if (config.kernel.replacement == fw::PageReplacementKind::Opt) {
       auto accesses = read_trace(source);
       link_next_uses(accesses);
@@ -220,6 +221,12 @@ json Platform::gather_stats(const sc_core::sc_time& now) const {
   s.update(to_json(mmu_.stats(), cpu.accesses));
   s["walker"]["by_source"] = walks_by_source(mmu_.path_stats());
   s["tlb"]["hits_by_page_size"] = tlb_hits_by_page_size(mmu_.path_stats());
+  if (const AccessPathStats& path = mmu_.path_stats();
+      path.sinval_vma + path.sfence_w_inval + path.sfence_inval_ir != 0) {
+    s["svinval"] = {{"sinval_vma", path.sinval_vma},
+                    {"sfence_w_inval", path.sfence_w_inval},
+                    {"sfence_inval_ir", path.sfence_inval_ir}};
+  }
   s["vm"] = to_json(kernel_.stats());
   s["vm"]["swap_io"] = to_json(kernel_.swap_io_stats());
   s["vm"]["replacement"] = std::string(fw::to_string(config_.kernel.replacement)) +

@@ -28,10 +28,8 @@ json to_json(const TlbStats& s, std::uint64_t accesses) {
           {"misses_per_1000_accesses", per_1000(s.misses, accesses)}};
 }
 
-// The names of the stats' page sizes (by leaf level) and walk sources (by
-// PteTraffic::served_by), in the stats file and the summary alike.
-constexpr std::array<const char*, sv::kMaxLevels> kPageSizeNames = {"4KiB", "2MiB", "1GiB",
-                                                                    "512GiB", "256TiB"};
+// The names of walk sources (by PteTraffic::served_by), in the stats file and the
+// summary alike.
 const char* walk_source_name(unsigned served_by) {
   return served_by < kCacheLevelNames.size() ? kCacheLevelNames[served_by] : "dram";
 }
@@ -90,17 +88,17 @@ json walks_by_source(const AccessPathStats& s) {
   for (unsigned level = 0; level < s.walks_by_source.size(); ++level) {
     const AccessPathStats::BySource& source = s.walks_by_source[level];
     if (source.walks == 0) continue;
-    out[walk_source_name(level)] = {
-        {"walks", source.walks}, {"mean_ns", mean_ns(source.total_ps, source.walks)}};
+    out[walk_source_name(level)] = {{"walks", source.walks},
+                                    {"mean_ns", mean_ns(source.total_ps, source.walks)}};
   }
   return out;
 }
 
 json tlb_hits_by_page_size(const AccessPathStats& s) {
   json out = json::object();
-  for (std::size_t level = 0; level < kPageSizeNames.size(); ++level) {
-    if (level == 0 || s.tlb_hits_by_level[level] != 0) {
-      out[kPageSizeNames[level]] = s.tlb_hits_by_level[level];
+  for (unsigned size = 0; size < sv::kPageSizeClasses; ++size) {
+    if (size == 0 || s.tlb_hits_by_size[size] != 0) {
+      out[sv::size_class_name(size)] = s.tlb_hits_by_size[size];
     }
   }
   return out;
@@ -214,19 +212,26 @@ json to_json(const fw::SwapIoStats& s) {
 }
 
 json to_json(const ProcessCounters& s) {
-  return {{"accesses", s.accesses},         {"page_faults", s.page_faults},
-          {"major_faults", s.major_faults}, {"cow_faults", s.cow_faults},
-          {"tlb_misses", s.tlb_misses},     {"walks", s.walks},
+  return {{"accesses", s.accesses},
+          {"page_faults", s.page_faults},
+          {"major_faults", s.major_faults},
+          {"cow_faults", s.cow_faults},
+          {"tlb_misses", s.tlb_misses},
+          {"walks", s.walks},
           {"time_ps", s.time_ps}};
 }
 
 json to_json(const SwapStats& s) {
-  return {{"reads", s.reads},           {"writes", s.writes},
-          {"bytes_read", s.bytes_read}, {"bytes_written", s.bytes_written},
-          {"errors", s.errors},         {"busy_ps", s.busy_ps},
-          {"injected", {{"errors", s.injected_errors},
-                        {"timeouts", s.injected_timeouts},
-                        {"corruptions", s.injected_corruptions}}},
+  return {{"reads", s.reads},
+          {"writes", s.writes},
+          {"bytes_read", s.bytes_read},
+          {"bytes_written", s.bytes_written},
+          {"errors", s.errors},
+          {"busy_ps", s.busy_ps},
+          {"injected",
+           {{"errors", s.injected_errors},
+            {"timeouts", s.injected_timeouts},
+            {"corruptions", s.injected_corruptions}}},
           {"aborts", s.aborts}};
 }
 
@@ -254,7 +259,8 @@ void print_summary(std::ostream& out, const json& st) {
   for (const char* level : {"l1", "l2"}) {
     if (!st["tlb"].contains(level)) continue;  // the L2 is optional
     const json& tlb = st["tlb"][level];
-    out << "  tlb." << level << "   " << tlb["lookups"].get<std::uint64_t>() << " lookups, hit rate "
+    out << "  tlb." << level << "   " << tlb["lookups"].get<std::uint64_t>()
+        << " lookups, hit rate "
         << 100 * ratio(tlb["hits"].get<double>(), tlb["lookups"].get<double>()) << "%, "
         << tlb["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses\n";
   }
@@ -267,8 +273,9 @@ void print_summary(std::ostream& out, const json& st) {
     const json& by = st["walker"]["by_source"];
     if (!by.contains(level)) continue;
     std::ostringstream one;
-    one << std::fixed << std::setprecision(2) << level << " " << by[level]["walks"].get<std::uint64_t>()
-        << " (" << by[level]["mean_ns"].get<double>() << " ns)";
+    one << std::fixed << std::setprecision(2) << level << " "
+        << by[level]["walks"].get<std::uint64_t>() << " (" << by[level]["mean_ns"].get<double>()
+        << " ns)";
     sources += (sources.empty() ? "" : ", ") + one.str();
   }
   if (!sources.empty()) out << "; PTEs from " << sources;
@@ -302,7 +309,8 @@ void print_summary(std::ostream& out, const json& st) {
         << huge["splits"].get<std::uint64_t>() << " splits, "
         << huge["collapses"].get<std::uint64_t>() << " collapses; TLB hits by page size:";
     const json& hits = st["tlb"]["hits_by_page_size"];
-    for (const char* size : kPageSizeNames) {
+    for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
+      const char* size = sv::size_class_name(c);
       if (hits.contains(size)) out << " " << size << " " << hits[size].get<std::uint64_t>();
     }
     out << '\n';
@@ -345,7 +353,8 @@ void print_summary(std::ostream& out, const json& st) {
     for (const auto& [name, level] : st["cache"].items()) {
       std::string label = "cache." + name;
       label.resize(11, ' ');
-      out << "  " << label << level["hits"].get<std::uint64_t>() + level["misses"].get<std::uint64_t>()
+      out << "  " << label
+          << level["hits"].get<std::uint64_t>() + level["misses"].get<std::uint64_t>()
           << " lookups, hit rate " << 100 * level["hit_rate"].get<double>() << "%, "
           << level["misses_per_1000_accesses"].get<double>() << " misses per 1000 accesses, PTEs "
           << level["pte_hits"].get<std::uint64_t>() << " hits / "

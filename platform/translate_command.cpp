@@ -138,7 +138,10 @@ std::string decode_pte(std::uint64_t pte) {
   std::ostringstream s;
   s << bits << "ppn 0x" << std::hex << sv::pte_ppn(pte);
   if ((pte >> 8 & 3) != 0) s << " rsw " << (pte >> 8 & 3);
-  if ((pte & sv::kPteReservedMask) != 0) s << " reserved 0x" << (pte >> 54);
+  if ((pte & sv::kPteN) != 0) s << " N";
+  if ((pte & sv::kPtePbmt) != 0) s << " pbmt " << (pte >> sv::kPtePbmtShift & 3);
+  const std::uint64_t reserved = pte & sv::reserved_bits({true, true});
+  if (reserved != 0) s << " reserved bits 60:54 = 0x" << (reserved >> 54);
   return s.str();
 }
 
@@ -163,8 +166,9 @@ void explain(std::ostream& out, const ReferenceEngine& model, const MmuStats& be
   }
   out << "  decided: " << sv::to_string(r.rule) << " (" << sv::spec_reference(r.rule) << ")";
   if (r.ok()) {
-    static const char* const kSizes[] = {"4 KiB", "2 MiB", "1 GiB", "512 GiB"};
-    out << ": pa " << hex(r.pa) << ", a " << kSizes[r.level] << " page";
+    out << ": pa " << hex(r.pa) << ", a " << sv::size_class_name(sv::size_class(r.level, r.napot))
+        << (r.napot ? " NAPOT" : "") << " page";
+    if (r.pbmt() != sv::Pbmt::Pma) out << ", memory type " << sv::to_string(r.pbmt());
   } else {
     out << ": " << sv::to_string(r.cause);
   }
@@ -217,7 +221,9 @@ void run_translate(const TranslateOptions& options, std::ostream& out) {
     if (result.ok()) {
       line["pa"] = hex(result.pa);
       line["level"] = result.level;
+      if (result.napot) line["napot"] = true;
       line["pte"] = hex(result.pte);
+      if (result.pbmt() != sv::Pbmt::Pma) line["pbmt"] = sv::to_string(result.pbmt());
     } else {
       line["cause"] = static_cast<unsigned>(result.cause);
     }

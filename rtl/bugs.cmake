@@ -11,6 +11,8 @@ endforeach()
 set(example ${CMAKE_BINARY_DIR}/user_rtl_example)
 file(STRINGS ${CMAKE_CURRENT_SOURCE_DIR}/sources.txt example_files)
 foreach(f ${example_files})
+  # An edit of the RTL copies it again (the build re-runs CMake).
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${f})
   file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${f} text)
   if(f STREQUAL "mmu_pkg.sv")
     set(text "`define MMU_BUG_NO_ASID_COMPARE\n${text}")

@@ -24,6 +24,8 @@ package mmu_pkg;
   } flush_e;
 
   // One TLB entry: a leaf PTE for the page of `vpn` at `level` (0 = 4 KiB, 1 = 2 MiB, ...).
+  // A leaf with N set (pte[PteN]) is a 64 KiB NAPOT page at level 0: no other leaf with N
+  // set survives the walk.
   typedef struct packed {
     logic                  valid;
     logic [LevelBits-1:0]  level;
@@ -66,6 +68,8 @@ package mmu_pkg;
   localparam int unsigned PteG = 5;
   localparam int unsigned PteA = 6;
   localparam int unsigned PteD = 7;
+  localparam int unsigned PteN = 63;  // Svnapot (§5); PBMT (Svpbmt, §6) is bits 62:61
+  localparam int unsigned NapotShift = 16;  // a NAPOT leaf maps 64 KiB (napot_bits = 4)
 
   typedef enum logic [1:0] {
     AccRead  = 2'd0,
@@ -151,41 +155,55 @@ package mmu_pkg;
     vpn_of = VpnTagBits'(va >> page_shift(level));
   endfunction
 
+  // log2 of the bytes a leaf maps: 64 KiB for a NAPOT leaf, else its level's size.
+  function automatic int unsigned leaf_shift(logic [LevelBits-1:0] level, logic napot);
+    leaf_shift = napot ? NapotShift : page_shift(level);
+  endfunction
+
+  function automatic logic [VpnTagBits-1:0] leaf_vpn(logic [63:0] va, logic [LevelBits-1:0] level,
+                                                     logic napot);
+    leaf_vpn = VpnTagBits'(va >> leaf_shift(level, napot));
+  endfunction
+
   // Whether a TLB or walk-cache entry (its fields: Yosys reads no struct member here)
-  // translates `va` for `asid`: global entries match every ASID. (The PTE plays no part
-  // in matching or flushing.)
-  function automatic logic entry_matches(logic valid, logic [LevelBits-1:0] level, logic global,
-                                         logic [AsidBits-1:0] entry_asid,
+  // translates `va` for `asid`: global entries match every ASID. (Of the PTE, only N
+  // plays a part in matching or flushing: it sets the page size.)
+  function automatic logic entry_matches(logic valid, logic [LevelBits-1:0] level, logic napot,
+                                         logic global, logic [AsidBits-1:0] entry_asid,
                                          logic [VpnTagBits-1:0] vpn, logic [63:0] va,
                                          logic [AsidBits-1:0] asid);
 `ifdef MMU_BUG_NO_ASID_COMPARE
-    entry_matches = valid && vpn == vpn_of(va, level);
+    entry_matches = valid && vpn == leaf_vpn(va, level, napot);
 `else
-    entry_matches = valid && vpn == vpn_of(va, level) && (global || entry_asid == asid);
+    entry_matches = valid && vpn == leaf_vpn(va, level, napot) && (global || entry_asid == asid);
 `endif
   endfunction
 
   // Whether two entries could both hit one lookup: their pages overlap (one contains the
   // other) and some ASID matches both.
-  function automatic logic entries_overlap(logic a_valid, logic [LevelBits-1:0] a_level, logic a_global,
+  function automatic logic entries_overlap(logic a_valid, logic [LevelBits-1:0] a_level,
+                                           logic a_napot, logic a_global,
                                            logic [AsidBits-1:0] a_asid,
                                            logic [VpnTagBits-1:0] a_vpn, logic b_valid,
-                                           logic [LevelBits-1:0] b_level, logic b_global,
-                                           logic [AsidBits-1:0] b_asid,
+                                           logic [LevelBits-1:0] b_level, logic b_napot,
+                                           logic b_global, logic [AsidBits-1:0] b_asid,
                                            logic [VpnTagBits-1:0] b_vpn);
-    logic [LevelBits-1:0] high;
-    high = a_level > b_level ? a_level : b_level;
+    int unsigned a_shift;
+    int unsigned b_shift;
+    int unsigned high;
+    a_shift = leaf_shift(a_level, a_napot);
+    b_shift = leaf_shift(b_level, b_napot);
+    high    = a_shift > b_shift ? a_shift : b_shift;
     entries_overlap = a_valid && b_valid &&
-                      (a_vpn >> (VpnBits * (32'(high) - 32'(a_level)))) ==
-                          (b_vpn >> (VpnBits * (32'(high) - 32'(b_level)))) &&
+                      (a_vpn >> (high - a_shift)) == (b_vpn >> (high - b_shift)) &&
                       (a_global || b_global || a_asid == b_asid);
   endfunction
 
   // Whether an SFENCE.VMA of form `kind` for `flush_va` and `flush_asid` removes an entry
   // (§4.2.1): the ASID forms keep global entries; the VA forms remove the entry whose page
   // contains the VA.
-  function automatic logic flush_removes(logic valid, logic [LevelBits-1:0] level, logic global,
-                                         logic [AsidBits-1:0] entry_asid,
+  function automatic logic flush_removes(logic valid, logic [LevelBits-1:0] level, logic napot,
+                                         logic global, logic [AsidBits-1:0] entry_asid,
                                          logic [VpnTagBits-1:0] vpn, flush_e kind,
                                          logic [63:0] flush_va,
                                          logic [AsidBits-1:0] flush_asid);
@@ -197,9 +215,9 @@ package mmu_pkg;
     asid_hit = !global && entry_asid == flush_asid;
 `endif
 `ifdef MMU_BUG_VA_FLUSH_MISSES_SUPERPAGES
-    va_hit   = level == '0 && vpn == vpn_of(flush_va, level);
+    va_hit   = level == '0 && vpn == leaf_vpn(flush_va, level, napot);
 `else
-    va_hit   = vpn == vpn_of(flush_va, level);
+    va_hit   = vpn == leaf_vpn(flush_va, level, napot);
 `endif
     if (kind == mmu_pkg::FlushAll) flush_removes = valid;
     else if (kind == mmu_pkg::FlushAsid) flush_removes = valid && asid_hit;
@@ -207,13 +225,14 @@ package mmu_pkg;
     else flush_removes = valid && va_hit && asid_hit;
   endfunction
 
-  // The physical address of va under a leaf at `level` (§4.3.2 step 8).
+  // The physical address of va under a leaf at `level` (§4.3.2 step 8); a NAPOT leaf's
+  // PPN[3:0] come from the VA too (§5).
   function automatic logic [63:0] leaf_pa(logic [63:0] pte, logic [LevelBits-1:0] level, logic [63:0] va);
     logic [63:0] offset_mask;
 `ifdef MMU_BUG_SUPERPAGE_OFFSET
     offset_mask = (64'd1 << PageShift) - 64'd1;
 `else
-    offset_mask = (64'd1 << page_shift(level)) - 64'd1;
+    offset_mask = (64'd1 << leaf_shift(level, pte[PteN])) - 64'd1;
 `endif
     leaf_pa = (({20'd0, pte[53:10]} << PageShift) & ~offset_mask) | (va & offset_mask);
   endfunction

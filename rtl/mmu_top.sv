@@ -35,6 +35,8 @@ module mmu_top #(
   input  mmu_pkg::tlb_cfg_t     l2_cfg_i,
   input  logic [6:0]   wc_entries_i,  // 0: no walk cache
   input  logic         ad_fault_i,    // Svade (else Svadu)
+  input  logic         svnapot_i,     // Svnapot: 64 KiB NAPOT leaves (else PTE bit 63 is reserved)
+  input  logic         svpbmt_i,      // Svpbmt, menvcfg.PBMTE (else PTE bits 62:61 are reserved)
   // Ones in the satp ASID bits this MMU implements (ASIDLEN, §4.1.11: the field is WARL;
   // SFENCE.VMA ignores the other bits of rs2 too).
   input  logic [15:0]  asid_mask_i,
@@ -77,7 +79,7 @@ module mmu_top #(
   // fields into one struct, made the verilated model 1.6x slower.)
   logic [63:0] satp_q;
   mmu_pkg::tlb_cfg_t    l1_cfg_q, l2_cfg_q;
-  logic        split_q, l2_en_q, ad_fault_q;
+  logic        split_q, l2_en_q, ad_fault_q, svnapot_q, svpbmt_q;
   logic [6:0]  wc_entries_q;
   logic [15:0] asid_mask_q;
 
@@ -89,6 +91,8 @@ module mmu_top #(
       split_q      <= split_i;
       l2_en_q      <= l2_en_i;
       ad_fault_q   <= ad_fault_i;
+      svnapot_q    <= svnapot_i;
+      svpbmt_q     <= svpbmt_i;
       wc_entries_q <= wc_entries_i;
       asid_mask_q  <= asid_mask_i;
     end else begin
@@ -98,6 +102,8 @@ module mmu_top #(
       split_q      <= split_i;
       l2_en_q      <= l2_en_i;
       ad_fault_q   <= ad_fault_i;
+      svnapot_q    <= svnapot_i;
+      svpbmt_q     <= svpbmt_i;
       wc_entries_q <= wc_entries_i;
       asid_mask_q  <= asid_mask_i;
     end
@@ -177,6 +183,7 @@ module mmu_top #(
 
   ptw #(.MaxWcEntries(MaxWcEntries)) u_ptw (
     .clk_i, .rst_ni, .wc_entries_i(wc_entries_q), .ad_fault_i(ad_fault_q),
+    .svnapot_i(svnapot_q), .svpbmt_i(svpbmt_q),
     .start_i(walk_start), .req_i(req_q), .mode_i(mode), .asid_i(asid), .root_ppn_i(root_ppn),
     .done_o(walk_done), .cause_o(walk_cause), .pte_o(walk_pte), .level_o(walk_level),
     .global_o(walk_global), .wc_lookup_o(wc_lookup), .wc_hit_o(wc_hit),
@@ -293,7 +300,7 @@ module mmu_top #(
             fill_entry.level  = walk_level;
             fill_entry.global = walk_global;
             fill_entry.asid   = asid;
-            fill_entry.vpn    = mmu_pkg::vpn_of(req_q.va, walk_level);
+            fill_entry.vpn    = mmu_pkg::leaf_vpn(req_q.va, walk_level, walk_pte[mmu_pkg::PteN]);
             fill_entry.pte    = walk_pte;
             l1d_fill          = !use_l1i;
             l1i_fill          = use_l1i;

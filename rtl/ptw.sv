@@ -19,6 +19,8 @@ module ptw #(
   // Configuration: constant while running.
   input  logic [6:0]          wc_entries_i,  // walk-cache entries in use; 0: no walk cache
   input  logic                ad_fault_i,    // Svade: fault where Svadu would set A/D
+  input  logic                svnapot_i,     // Svnapot: N (bit 63) marks 64 KiB NAPOT leaves
+  input  logic                svpbmt_i,      // Svpbmt (menvcfg.PBMTE): bits 62:61 are PBMT
   // Walk request, from the mmu top; held until done_o.
   input  logic                start_i,
   input  mmu_pkg::xlate_req_t          req_i,
@@ -49,7 +51,8 @@ module ptw #(
 );
 
   localparam int unsigned WcAgeBits = $clog2(MaxWcEntries > 1 ? MaxWcEntries : 2);
-  localparam logic [63:0] ReservedMask = 64'h3FF << 54;  // bits 63:54 (§4.4.1)
+  localparam logic [63:0] ReservedMask = 64'h7F << 54;  // bits 60:54 (§4.4.1)
+  localparam logic [63:0] PbmtMask     = 64'h3 << 61;   // Svpbmt's field (§6)
 
   typedef enum logic [2:0] {
     StIdle,
@@ -123,7 +126,7 @@ module ptw #(
       for (int unsigned l = 1; l < mmu_pkg::MaxLevels; l++) begin
         for (int unsigned w = 0; w < loop_wc_entries; w++) begin
           if (!wc_hit && mmu_pkg::LevelBits'(l) <= top_level && wc_level_q[w] == mmu_pkg::LevelBits'(l) &&
-              mmu_pkg::entry_matches(wc_valid_q[w], wc_level_q[w], wc_global_q[w], wc_asid_q[w],
+              mmu_pkg::entry_matches(wc_valid_q[w], wc_level_q[w], 1'b0, wc_global_q[w], wc_asid_q[w],
                             wc_vpn_q[w], req_i.va, asid_i)) begin
             wc_hit          = 1'b1;
             wc_entry.valid  = 1'b1;
@@ -147,6 +150,21 @@ module ptw #(
   /* verilator lint_off UNUSEDSIGNAL */
   mmu_pkg::tlb_entry_t wc_fill_entry;  // (its valid bit: wc_fill)
   /* verilator lint_on UNUSEDSIGNAL */
+
+  // Step 3's reserved bits and encodings in the PTE just read: bits 60:54, and N and PBMT
+  // when their extension is off (§4.4.1); N or PBMT in a pointer (§5, §6); PBMT = 3 (§6);
+  // N = 1 other than on a level-0 leaf with PPN[3:0] = 1000 (§5, Table 5.1).
+  logic [63:0] reserved_mask;
+  logic        reserved_encoding;
+  assign reserved_mask = ReservedMask | (svnapot_i ? 64'd0 : 64'd1 << mmu_pkg::PteN) |
+                         (svpbmt_i ? 64'd0 : PbmtMask);
+  always_comb begin : reserved_encodings
+    logic pointer;
+    pointer           = !mem_rdata_i[mmu_pkg::PteR] && !mem_rdata_i[mmu_pkg::PteX];
+    reserved_encoding = (pointer && (mem_rdata_i[mmu_pkg::PteN] || (mem_rdata_i & PbmtMask) != 0)) ||
+                        (mem_rdata_i & PbmtMask) == PbmtMask ||
+                        (mem_rdata_i[mmu_pkg::PteN] && (level_q != '0 || mem_rdata_i[13:10] != 4'b1000));
+  end
 
   always_comb begin : walk_fsm
     logic [63:0] pte;
@@ -213,11 +231,12 @@ module ptw #(
           if (mem_err_i) begin
             cause_d = mmu_pkg::access_fault(req_i.kind);
 `ifdef MMU_BUG_RESERVED_IGNORED
-          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW])) begin
+          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) || reserved_encoding) begin
 `else
-          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) || (pte & ReservedMask) != 0) begin
+          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) ||
+                       (pte & reserved_mask) != 0 || reserved_encoding) begin
 `endif
-            // Step 3: invalid, W without R, or reserved bits set.
+            // Step 3: invalid, W without R, or a reserved bit or encoding.
             cause_d = mmu_pkg::page_fault(req_i.kind);
           end else if (!pte[mmu_pkg::PteR] && !pte[mmu_pkg::PteX]) begin
             // Step 4: a pointer. D, A and U of a non-leaf PTE must be zero (§4.3.1).
@@ -319,8 +338,8 @@ module ptw #(
 `ifndef MMU_BUG_STALE_WALK_CACHE
     if (flush_i) begin
       for (int unsigned w = 0; w < loop_wc_entries; w++) begin
-        if (mmu_pkg::flush_removes(wc_valid_q[w], wc_level_q[w], wc_global_q[w], wc_asid_q[w], wc_vpn_q[w],
-                          flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
+        if (mmu_pkg::flush_removes(wc_valid_q[w], wc_level_q[w], 1'b0, wc_global_q[w], wc_asid_q[w],
+                          wc_vpn_q[w], flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
           wc_valid_d[w] = 1'b0;
         end
       end

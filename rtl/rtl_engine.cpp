@@ -59,6 +59,8 @@ RtlEngine::RtlEngine(const MmuConfig& config, PteMemory& memory)
   }
   top_->wc_entries_i = static_cast<std::uint8_t>(config.walk_cache_entries);
   top_->ad_fault_i = config.ad_update == AdUpdate::Fault;
+  top_->svnapot_i = config.extensions.svnapot;
+  top_->svpbmt_i = config.extensions.svpbmt;
   top_->asid_mask_i = static_cast<std::uint16_t>(asid_mask_);
   stats_.split_l1 = config.split_l1;
   stats_.has_l2 = config.l2.entries != 0;
@@ -178,6 +180,7 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
   result.pa = get_bits(rsp, 75, 64);
   result.level = static_cast<unsigned>(get_bits(rsp, 72, 3));
   result.pte = get_bits(rsp, 8, 64);
+  result.napot = result.ok() && (result.pte & sv::kPteN) != 0;  // no other leaf has N set
   const bool l1_lookup = get_bits(rsp, 7, 1) != 0;
   const bool l1_hit = get_bits(rsp, 6, 1) != 0;
   const bool l2_lookup = get_bits(rsp, 5, 1) != 0;

@@ -4,8 +4,9 @@
 //
 // Storage is sized by parameters; the geometry in use comes from cfg_i at run time, as
 // the simulator's configuration chooses it. Way `w` of set `s` is entries_q[s * ways + w].
-// A leaf at level L is held once (never splintered) in set (va >> page_shift(L)) mod
-// sets; a lookup probes one set per level, in parallel.
+// A leaf of 2^S bytes (a level-L leaf, or a 64 KiB NAPOT leaf: N set) is held once
+// (never splintered) in set (va >> S) mod sets; a lookup probes one set per page size
+// (class: 4 KiB, 64 KiB NAPOT, then each superpage level), in parallel.
 //
 // One operation per clock: a lookup (hit_o/entry_o answer combinationally; a hit
 // updates the replacement state at the clock edge), a probe (the same question, no state
@@ -54,7 +55,7 @@ module tlb #(
   input  mmu_pkg::flush_req_t          flush_req_i
 );
 
-  localparam int unsigned Levels    = mmu_pkg::MaxLevels;
+  localparam int unsigned Classes   = mmu_pkg::MaxLevels + 1;  // page sizes, smallest first
   localparam int unsigned IdxBits   = $clog2(MaxEntries > 1 ? MaxEntries : 2);
   localparam int unsigned StampBits = 64;  // a touch counter that never wraps in a run
   // A 1-way TLB (as synthesis builds one) keeps a one-bit tree it never uses.
@@ -77,8 +78,9 @@ module tlb #(
   stamp_t                stamp_q [MaxEntries];
   stamp_t                clock_q;
   tree_t                 plru_q [MaxEntries];  // by set
-  // Levels that may hold a valid entry: set by fills, cleared by a flush of everything.
-  logic [Levels-1:0]     level_present_q;
+  // Page-size classes that may hold a valid entry: set by fills, cleared by a flush of
+  // everything.
+  logic [Classes-1:0]    class_present_q;
 
   way_t        ways;
   int unsigned used_entries;  // sets x ways
@@ -102,19 +104,35 @@ module tlb #(
     index = IdxBits'(32'(set) * 32'(n_ways) + 32'(way));
   endfunction
 
-  function automatic idx_t set_of(logic [63:0] va, logic [mmu_pkg::LevelBits-1:0] level, logic [4:0] set_bits);
-    set_of = IdxBits'((va >> mmu_pkg::page_shift(level)) & ((64'd1 << set_bits) - 64'd1));
+  function automatic idx_t set_of(logic [63:0] va, logic [mmu_pkg::LevelBits-1:0] level,
+                                  logic napot, logic [4:0] set_bits);
+    set_of = IdxBits'((va >> mmu_pkg::leaf_shift(level, napot)) & ((64'd1 << set_bits) - 64'd1));
+  endfunction
+
+  // Page-size class c: 0 is 4 KiB, 1 is 64 KiB NAPOT (level 0), c > 1 is level c - 1.
+  function automatic logic [mmu_pkg::LevelBits-1:0] class_level(int unsigned c);
+    class_level = c < 2 ? '0 : mmu_pkg::LevelBits'(c - 1);
+  endfunction
+  function automatic logic class_napot(int unsigned c);
+    class_napot = c == 1;
+  endfunction
+  function automatic int unsigned class_of(logic [mmu_pkg::LevelBits-1:0] level, logic napot);
+    class_of = level == '0 ? 32'(napot) : 32'(level) + 1;
   endfunction
 
   // The entry to fill, field by field (a function cannot read a struct member in Yosys).
   logic [mmu_pkg::LevelBits-1:0] fill_level;
+  logic                fill_napot;
   logic                fill_global;
   logic [mmu_pkg::AsidBits-1:0] fill_asid;
   logic [mmu_pkg::VpnTagBits-1:0] fill_vpn;
+  int unsigned         fill_class;
   assign fill_level  = fill_entry_i.level;
+  assign fill_napot  = fill_entry_i.pte[mmu_pkg::PteN];
   assign fill_global = fill_entry_i.global;
   assign fill_asid   = fill_entry_i.asid;
   assign fill_vpn    = fill_entry_i.vpn;
+  assign fill_class  = class_of(fill_level, fill_napot);
 
   ////////////
   // Lookup //
@@ -122,7 +140,7 @@ module tlb #(
 
   idx_t hit_set;
   way_t hit_way;
-  logic [$clog2(Levels * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
+  logic [$clog2(Classes * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
 
   always_comb begin : lookup
     idx_t set;
@@ -135,15 +153,16 @@ module tlb #(
     set       = '0;
     idx       = '0;
     if (lookup_i || probe_i) begin
-      for (int unsigned l = 0; l < Levels; l++) begin
-        // A level with no entry cannot hit (the C++ TLB skips it the same way).
-        if (level_present_q[l]) begin
-          set = set_of(va_i, mmu_pkg::LevelBits'(l), cfg_i.set_bits);
+      for (int unsigned c = 0; c < Classes; c++) begin
+        // A page size with no entry cannot hit (the C++ TLB skips it the same way).
+        if (class_present_q[c]) begin
+          set = set_of(va_i, class_level(c), class_napot(c), cfg_i.set_bits);
           for (int unsigned w = 0; w < loop_ways; w++) begin
             idx = index(set, WayBits'(w), ways);
             // Compare fields in place; copy the entry only on a hit.
-            if (valid_q[idx] && level_q[idx] == mmu_pkg::LevelBits'(l) &&
-                vpn_q[idx] == mmu_pkg::vpn_of(va_i, mmu_pkg::LevelBits'(l)) &&
+            if (valid_q[idx] && level_q[idx] == class_level(c) &&
+                pte_q[idx][mmu_pkg::PteN] == class_napot(c) &&
+                vpn_q[idx] == mmu_pkg::leaf_vpn(va_i, class_level(c), class_napot(c)) &&
                 (global_q[idx] || asid_q[idx] == asid_i)) begin
               hit_o          = 1'b1;
               entry_o.valid  = 1'b1;
@@ -170,8 +189,8 @@ module tlb #(
   idx_t        fill_set;
   way_t        fill_way;
 
-  assign fill_va  = 64'(fill_vpn) << mmu_pkg::page_shift(fill_level);
-  assign fill_set = set_of(fill_va, fill_level, cfg_i.set_bits);
+  assign fill_va  = 64'(fill_vpn) << mmu_pkg::leaf_shift(fill_level, fill_napot);
+  assign fill_set = set_of(fill_va, fill_level, fill_napot, cfg_i.set_bits);
 
   always_comb begin : fill_select
     idx_t        idx;
@@ -188,8 +207,9 @@ module tlb #(
       // (one that overlaps the new entry: see the state block).
       for (int unsigned w = 0; w < loop_ways; w++) begin
         idx = index(fill_set, WayBits'(w), ways);
-        if (!found && (!valid_q[idx] || mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], global_q[idx], asid_q[idx],
-                                                  vpn_q[idx], 1'b1, fill_level, fill_global, fill_asid, fill_vpn))) begin
+        if (!found && (!valid_q[idx] || mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], pte_q[idx][mmu_pkg::PteN],
+                                                  global_q[idx], asid_q[idx], vpn_q[idx], 1'b1, fill_level,
+                                                  fill_napot, fill_global, fill_asid, fill_vpn))) begin
           fill_way = WayBits'(w);
           found    = 1'b1;
         end
@@ -256,48 +276,51 @@ module tlb #(
 
   // Valid bits change only on a flush or a fill, so the entries they scan are looked at
   // only then. A fill first removes every entry that overlaps the new one: a page at
-  // least as large sits in the set of the new page's VA at its level; smaller pages
-  // inside a new superpage can sit in any set, so a superpage fill looks at every entry.
+  // least as large sits in the set of the new page's VA at its size; smaller pages
+  // inside a new large page can sit in any set, so such a fill looks at every entry.
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
     idx_t set;
     idx_t idx;
     if (!rst_ni) begin
       valid_q         <= '0;
       clock_q         <= '0;
-      level_present_q <= '0;
+      class_present_q <= '0;
     end else begin
       if (flush_i) begin
         for (int unsigned i = 0; i < loop_entries; i++) begin
-          if (mmu_pkg::flush_removes(valid_q[i], level_q[i], global_q[i], asid_q[i], vpn_q[i],
-                                     flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
+          if (mmu_pkg::flush_removes(valid_q[i], level_q[i], pte_q[i][mmu_pkg::PteN], global_q[i],
+                                     asid_q[i], vpn_q[i], flush_req_i.kind, flush_req_i.va,
+                                     flush_req_i.asid)) begin
             valid_q[i] <= 1'b0;
           end
         end
-        if (flush_req_i.kind == mmu_pkg::FlushAll) level_present_q <= '0;
+        if (flush_req_i.kind == mmu_pkg::FlushAll) class_present_q <= '0;
       end
       if (fill_i) begin
-        for (int unsigned l = 0; l < Levels; l++) begin
-          if (mmu_pkg::LevelBits'(l) >= fill_level && level_present_q[l]) begin
-            set = set_of(fill_va, mmu_pkg::LevelBits'(l), cfg_i.set_bits);
+        for (int unsigned c = 0; c < Classes; c++) begin
+          if (c >= fill_class && class_present_q[c]) begin
+            set = set_of(fill_va, class_level(c), class_napot(c), cfg_i.set_bits);
             for (int unsigned w = 0; w < loop_ways; w++) begin
               idx = index(set, WayBits'(w), ways);
-              if (mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], global_q[idx], asid_q[idx],
-                                            vpn_q[idx], 1'b1, fill_level, fill_global, fill_asid, fill_vpn)) begin
+              if (mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], pte_q[idx][mmu_pkg::PteN],
+                                            global_q[idx], asid_q[idx], vpn_q[idx], 1'b1, fill_level,
+                                            fill_napot, fill_global, fill_asid, fill_vpn)) begin
                 valid_q[idx] <= 1'b0;
               end
             end
           end
         end
-        if (fill_level != '0 && (level_present_q & ((Levels'(1) << fill_level) - 1'b1)) != '0) begin
+        if (fill_class != 0 && (class_present_q & ((Classes'(1) << fill_class) - 1'b1)) != '0) begin
           for (int unsigned i = 0; i < loop_entries; i++) begin
-            if (mmu_pkg::entries_overlap(valid_q[i], level_q[i], global_q[i], asid_q[i],
-                                        vpn_q[i], 1'b1, fill_level, fill_global, fill_asid, fill_vpn)) begin
+            if (mmu_pkg::entries_overlap(valid_q[i], level_q[i], pte_q[i][mmu_pkg::PteN], global_q[i],
+                                        asid_q[i], vpn_q[i], 1'b1, fill_level, fill_napot,
+                                        fill_global, fill_asid, fill_vpn)) begin
               valid_q[i] <= 1'b0;
             end
           end
         end
         valid_q[index(fill_set, fill_way, ways)] <= 1'b1;
-        level_present_q[fill_level]              <= 1'b1;
+        class_present_q[fill_class]              <= 1'b1;
       end
       if (touch && cfg_i.replacement != mmu_pkg::ReplPlru) clock_q <= clock_q + 1'b1;
     end

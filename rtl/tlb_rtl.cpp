@@ -7,7 +7,6 @@
 #include "tlb_cfg.h"
 #include "tlb_rtl.h"
 
-
 namespace mmusim {
 
 namespace {
@@ -56,6 +55,7 @@ std::optional<TlbEntry> RtlTlb::ask(bool lookup, std::uint64_t va, std::uint16_t
     e.asid = static_cast<std::uint16_t>(get_bits(top_->entry_o, 116, 16));
     e.vpn = get_bits(top_->entry_o, 64, 52);
     e.pte = get_bits(top_->entry_o, 0, 64);
+    e.napot = (e.pte & sv::kPteN) != 0;
     hit = e;
   }
   clock();

@@ -12,16 +12,25 @@ using sv::Rule;
 const char* kind_name(AccessKind k) {
   return k == AccessKind::Read ? "read" : k == AccessKind::Write ? "write" : "fetch";
 }
-const char* size_name(unsigned level) {
-  static const char* const kSizes[] = {"4K", "2M", "1G", "512G", "256T"};
-  return kSizes[level];
+const char* size_name(unsigned size_class) {
+  static const char* const kSizes[sv::kPageSizeClasses] = {"4K", "64K", "2M", "1G", "512G", "256T"};
+  return kSizes[size_class];
 }
 
 // Rules every access kind can meet, and those that belong to one kind.
-const Rule kAnyKind[] = {
-    Rule::Invalid,      Rule::WriteWithoutRead,    Rule::ReservedBits, Rule::NonLeafAdu,
-    Rule::NoLeaf,       Rule::SupervisorPageFromU, Rule::AccessFault,  Rule::MisalignedSuperpage,
-    Rule::NonCanonical, Rule::AccessedClear};
+const Rule kAnyKind[] = {Rule::Invalid,
+                         Rule::WriteWithoutRead,
+                         Rule::ReservedBits,
+                         Rule::NonLeafNPbmt,
+                         Rule::PbmtReserved,
+                         Rule::NapotReserved,
+                         Rule::NonLeafAdu,
+                         Rule::NoLeaf,
+                         Rule::SupervisorPageFromU,
+                         Rule::AccessFault,
+                         Rule::MisalignedSuperpage,
+                         Rule::NonCanonical,
+                         Rule::AccessedClear};
 const std::pair<AccessKind, Rule> kKindRules[] = {
     {AccessKind::Read, Rule::NoRead},         {AccessKind::Read, Rule::UserPageFromS},
     {AccessKind::Write, Rule::NoWrite},       {AccessKind::Write, Rule::UserPageFromS},
@@ -38,9 +47,10 @@ Coverage::Coverage() {
   }
   for (const auto& [k, r] : kKindRules)
     bins_[std::string("fault.") + kind_name(k) + "." + sv::to_string(r)] = 0;
-  for (const char* b : {"ok.mxr", "ok.sum", "walk_cache.hit", "walk_cache.miss", "ad.hw_a",
-                        "ad.hw_ad", "ad.hw_d", "edit.flushed", "edit.unflushed", "stale.allowed",
-                        "satp.switch", "satp.asid_only", "global.hit"}) {
+  for (const char* b :
+       {"ok.mxr", "ok.sum", "walk_cache.hit", "walk_cache.miss", "ad.hw_a", "ad.hw_ad", "ad.hw_d",
+        "edit.flushed", "edit.unflushed", "stale.allowed", "satp.switch", "satp.asid_only",
+        "global.hit", "pbmt.nc", "pbmt.io", "napot.other_pte", "napot.unlike_allowed"}) {
     bins_[b] = 0;
   }
   for (const char* b : {"victim.l1.first", "victim.l1.last", "victim.l2.first", "victim.l2.middle",
@@ -48,9 +58,9 @@ Coverage::Coverage() {
                         "walk_cache.hit.level3", "walk_cache.hit.level4"}) {
     bins_[b] = 0;
   }
-  for (unsigned level = 0; level < sv::kMaxLevels; ++level) {
+  for (unsigned size = 0; size < sv::kPageSizeClasses; ++size) {
     for (const char* where : {"l1_hit", "l2_hit", "miss"}) {
-      bins_[std::string("tlb.") + where + "." + size_name(level)] = 0;
+      bins_[std::string("tlb.") + where + "." + size_name(size)] = 0;
     }
   }
   // Each flush form with each kind of entry it removes or keeps (§4.2.1): the entry it
@@ -72,6 +82,8 @@ Coverage::Coverage() {
                         "va.kept.other_va",
                         "va.removed.superpage",
                         "va_asid.removed.superpage",
+                        "va.removed.napot",
+                        "va_asid.removed.napot",
                         "va_asid.removed.match",
                         "va_asid.kept.global",
                         "va_asid.kept.other_asid",
@@ -94,7 +106,9 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
   if (r.ok()) {
     if (req.ctx.kind == AccessKind::Read && (r.pte & sv::kPteR) == 0) hit("ok.mxr");
     if (req.ctx.priv == Privilege::Supervisor && (r.pte & sv::kPteU) != 0) hit("ok.sum");
-    const std::string size = size_name(r.level);
+    const std::string size = size_name(sv::size_class(r.level, r.napot));
+    if (r.pbmt() == sv::Pbmt::Nc) hit("pbmt.nc");
+    if (r.pbmt() == sv::Pbmt::Io) hit("pbmt.io");
     if (after.l1.hits > before.l1.hits) {
       hit("tlb.l1_hit." + size);
     } else if (after.l2.hits > before.l2.hits) {
@@ -122,16 +136,26 @@ void Coverage::translation(const TranslationRequest& req, const TranslationResul
   // What did the last flush do to an entry that hit before it? The first lookup in the
   // entry's span tells: a hit means it survived (a refill would be a miss first). An
   // entry the spec keeps may still be gone (evicted): only the expected outcome counts.
-  for (unsigned level = 0; level < sv::kMaxLevels; ++level) {
-    const auto it = hit_before_flush_.find({asid, level, req.va >> sv::page_shift(level)});
+  for (unsigned size = 0; size < sv::kPageSizeClasses; ++size) {
+    const auto it = hit_before_flush_.find({asid, size, req.va >> sv::size_class_shift(size)});
     if (it == hit_before_flush_.end()) continue;
     const bool kept = it->second.find(".kept.") != std::string::npos;
     if (kept == r.tlb_hit) hit("flush." + it->second);
     hit_before_flush_.erase(it);
   }
   if (r.tlb_hit) {
-    const unsigned level = r.ok() ? r.level : 0;
-    hit_since_flush_[{asid, level, req.va >> sv::page_shift(level)}] = (r.pte & sv::kPteG) != 0;
+    const unsigned size = r.ok() ? sv::size_class(r.level, r.napot) : 0;
+    hit_since_flush_[{asid, size, req.va >> sv::size_class_shift(size)}] = (r.pte & sv::kPteG) != 0;
+  }
+  // A NAPOT page filled from one of its 16 PTEs, then hit for a VA of another (§5: one
+  // entry serves the whole range).
+  if (r.ok() && r.napot && !r.tlb_hit)
+    napot_filled_from_[{asid, req.va >> sv::kNapotShift}] = sv::vpn(req.va, 0) & 0xF;
+  if (r.ok() && r.napot && r.tlb_hit) {
+    const auto it = napot_filled_from_.find({asid, req.va >> sv::kNapotShift});
+    if (it != napot_filled_from_.end() && it->second != (sv::vpn(req.va, 0) & 0xF)) {
+      hit("napot.other_pte");
+    }
   }
 }
 
@@ -146,8 +170,8 @@ void Coverage::flush(const FlushRequest& req) {
   hit("flush." + form + ".issued");
   hit_before_flush_.clear();
   for (const auto& [key, global] : hit_since_flush_) {
-    const auto& [asid, level, vpn] = key;
-    const bool same_va = (req.va >> sv::page_shift(level)) == vpn;
+    const auto& [asid, size, vpn] = key;
+    const bool same_va = (req.va >> sv::size_class_shift(size)) == vpn;
     const bool same_asid = asid == req.asid;
     // Why the flush should remove or keep it, in the spec's order of the operands.
     const bool by_va = req.kind == FlushKind::Va || req.kind == FlushKind::VaAsid;
@@ -169,7 +193,7 @@ void Coverage::flush(const FlushRequest& req) {
     }
     // A VA form removing a superpage that holds the VA: the case a walker-side shortcut
     // (probing only the 4 KiB set) gets wrong.
-    if (by_va && removed && why == "match" && level > 0) why = "superpage";
+    if (by_va && removed && why == "match" && size > 0) why = size == 1 ? "napot" : "superpage";
     hit_before_flush_[key] = form + (removed ? ".removed." : ".kept.") + why;
   }
   hit_since_flush_.clear();
@@ -178,6 +202,7 @@ void Coverage::flush(const FlushRequest& req) {
 void Coverage::satp(bool same_tables) { hit(same_tables ? "satp.asid_only" : "satp.switch"); }
 void Coverage::edit(bool flushed) { hit(flushed ? "edit.flushed" : "edit.unflushed"); }
 void Coverage::stale_answer() { hit("stale.allowed"); }
+void Coverage::napot_answer() { hit("napot.unlike_allowed"); }
 
 void Coverage::merge(const nlohmann::json& counts) {
   for (const auto& [bin, count] : counts.items()) {

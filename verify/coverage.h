@@ -37,6 +37,8 @@ class Coverage {
   void satp(bool same_tables);
   void edit(bool flushed);
   void stale_answer();
+  // An answer through another PTE of an unlike NAPOT group, which the spec allows.
+  void napot_answer();
 
   // Adds another run's counts (a coverage.json object); unknown bins are an error.
   void merge(const nlohmann::json& counts);
@@ -49,12 +51,14 @@ class Coverage {
  private:
   void hit(const std::string& bin);
   std::map<std::string, std::uint64_t> bins_;
-  // TLB entries that hit, as (ASID, level, VA >> the level's page shift): since the last
+  // TLB entries that hit, as (ASID, page-size class, VA >> its shift): since the last
   // flush; and before it, with what the flush should have done to each (until a lookup
   // in their span shows what it did).
   using EntryKey = std::tuple<std::uint16_t, unsigned, std::uint64_t>;
   std::map<EntryKey, bool> hit_since_flush_;          // -> global
   std::map<EntryKey, std::string> hit_before_flush_;  // -> "<form>.<removed|kept>.<why>"
+  // NAPOT pages walked, as (ASID, VA >> 16): which of the 16 PTEs the walk read.
+  std::map<std::pair<std::uint16_t, std::uint64_t>, unsigned> napot_filled_from_;
 };
 
 }  // namespace mmusim::verify

@@ -24,6 +24,8 @@ class Generator {
   Generator(std::uint64_t seed, std::size_t requests) : rng_(seed), requests_(requests) {
     c_.seed = seed;
     c_.mode = seed % 4 == 3 ? Mode::Sv57 : seed % 3 == 2 ? Mode::Sv48 : Mode::Sv39;
+    const bool extensions = seed % 5 >= 2;
+    c_.extensions = {extensions, extensions};
     levels_ = sv::levels(c_.mode);
   }
 
@@ -55,6 +57,7 @@ class Generator {
   std::uint64_t pointer_flags() {
     if (chance(3)) return kPteV | (chance(50) ? kPteA : chance(50) ? kPteD : kPteU);
     if (chance(2)) return kPteV | (std::uint64_t{1} << (54 + pick(10)));
+    if (c_.extensions.svnapot && chance(2)) return kPteV | (chance(50) ? kPteN : kPtePbmt);
     if (chance(2)) return 0;  // invalid pointer
     return kPteV;
   }
@@ -86,11 +89,39 @@ class Generator {
     if (chance(75)) flags |= kPteA;
     if (chance(50)) flags |= kPteD;
     if (chance(4)) flags |= std::uint64_t{1} << (54 + pick(10));
+    if (c_.extensions.svpbmt && chance(25)) flags |= pick(4) << kPtePbmtShift;
+    if (c_.extensions.svnapot && level > 0 && chance(3)) flags |= kPteN;  // reserved there
     // The frame: aligned to the page size, or (now and then) a misaligned superpage.
     std::uint64_t ppn = (kDramBase >> kPageShift) + pick(1u << 20);
     ppn &= ~((std::uint64_t{1} << (kVpnBits * level)) - 1);
     if (level > 0 && chance(10)) ppn |= 1 + pick((std::uint64_t{1} << (kVpnBits * level)) - 1);
     return (ppn << kPtePpnShift) | flags;
+  }
+
+  // A 64 KiB NAPOT leaf (§5): PPN[3:0] = 1000 on a 16-page aligned frame; now and then
+  // another low PPN, which Table 5.1 reserves.
+  std::uint64_t napot_value() {
+    std::uint64_t pte = leaf_value(0, false) | kPteN;
+    const std::uint64_t low = chance(90) ? 0x8 : pick(16);
+    return (pte & ~(std::uint64_t{0xF} << kPtePpnShift)) | (low << kPtePpnShift);
+  }
+
+  // 16 PTEs for the 64 KiB range around va, all alike (as software keeps them) but now
+  // and then one.
+  void map_napot(std::uint64_t root, std::uint16_t asid, std::uint64_t va) {
+    va &= ~((std::uint64_t{1} << kNapotShift) - 1);
+    const std::uint64_t slot = slot_for(root, va, 0);
+    if (slot == 0) return;
+    const std::uint64_t value = napot_value();
+    const std::size_t odd_one = chance(15) ? pick(16) : 16;
+    for (std::size_t i = 0; i < 16; ++i) {
+      const std::uint64_t page = va + i * kPageSize;
+      word(slot + i * kPteSize) = i == odd_one ? leaf_value(0, false) : value;
+      leaves_.push_back({page, 0, slot + i * kPteSize, asid, false});
+    }
+    pool_.push_back(va + pick(16) * kPageSize + pick(kPageSize) / 8 * 8);
+    pool_.push_back(va + pick(16) * kPageSize);
+    pool_.push_back(va + (std::uint64_t{1} << kNapotShift) - 8);
   }
 
   void map(std::uint64_t root, std::uint16_t asid, std::uint64_t va, unsigned level, bool global) {
@@ -143,7 +174,11 @@ class Generator {
           va = leaves_[pick(leaves_.size())].va + kPageSize * (1 + pick(4));
         // Not global: a global mapping must be the same in every address space, and only
         // the shared subtree is.
-        map(root, asid, va, level, false);
+        if (level == 0 && c_.extensions.svnapot && chance(25)) {
+          map_napot(root, asid, va);
+        } else {
+          map(root, asid, va, level, false);
+        }
       }
     }
     for (int i = 0; i < 8; ++i) pool_.push_back(random_va() / 8 * 8);  // holes
@@ -165,6 +200,8 @@ class Generator {
     c_.operations.push_back(first);
     std::uint16_t asid = roots_[0].second;
     std::uint64_t last_va = pool_.front();
+    std::vector<std::uint64_t> hot;
+    for (int i = 0; i < 20; ++i) hot.push_back(pool_[pick(pool_.size())]);
     while (c_.operations.size() < requests_) {
       const unsigned roll = static_cast<unsigned>(pick(100));
       Operation op;
@@ -179,7 +216,13 @@ class Generator {
         }
       } else if (roll < 11) {
         op.kind = Operation::Kind::Flush;
-        op.flush.kind = static_cast<mmu_regs::FlushKind>(pick(4));
+        // Mostly the narrow forms: the wide ones empty the TLBs, and full sets (victims in
+        // every position) need a while without them.
+        const unsigned form = static_cast<unsigned>(pick(100));
+        op.flush.kind = form < 8    ? mmu_regs::FlushKind::All
+                        : form < 25 ? mmu_regs::FlushKind::Asid
+                        : form < 62 ? mmu_regs::FlushKind::Va
+                                    : mmu_regs::FlushKind::VaAsid;
         // Now and then the page just translated, so that a flush meets the entry it names.
         op.flush.va = chance(30) ? last_va : pool_[pick(pool_.size())];
         op.flush.asid = chance(60) ? asid : roots_[pick(roots_.size())].second;
@@ -215,7 +258,14 @@ class Generator {
         continue;
       } else {
         op.kind = Operation::Kind::Translate;
-        op.request.va = chance(90) ? pool_[pick(pool_.size())] : random_va() / 8 * 8;
+        // The VA just used or flushed (what a flush did shows at once), a hot set larger
+        // than the L1 TLB and within the L2 (hits, and every LRU order, in both), any
+        // mapped VA, or anywhere.
+        const unsigned where = static_cast<unsigned>(pick(100));
+        op.request.va = where < 15   ? last_va
+                        : where < 45 ? hot[pick(hot.size())]
+                        : where < 90 ? pool_[pick(pool_.size())]
+                                     : random_va() / 8 * 8;
         last_va = op.request.va;
         op.request.ctx.kind = static_cast<AccessKind>(pick(3));
         op.request.ctx.priv = chance(60) ? Privilege::User : Privilege::Supervisor;

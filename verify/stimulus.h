@@ -4,8 +4,10 @@
 // rules for: every level, superpages aligned and misaligned, invalid PTEs, reserved
 // bits 63:54, non-leaf PTEs with A/D/U, every R/W/X combination (the reserved ones
 // too), U and G, A/D in all combinations, several ASIDs with global mappings in a
-// subtree they share, a PTE pointing outside memory. The stream mixes reads, writes and
-// fetches from U and S mode with SUM and MXR, satp and ASID switches, the four
+// subtree they share, a PTE pointing outside memory; and, on the seeds that turn Svnapot
+// and Svpbmt on, 64 KiB NAPOT ranges (now and then with a reserved encoding or one PTE
+// unlike the others), N on superpages and pointers, and every PBMT value. The stream mixes reads,
+// writes and fetches from U and S mode with SUM and MXR, satp and ASID switches, the four
 // SFENCE.VMA forms, and page-table edits with and without the flush they need, over a
 // pool of VAs that it revisits so that TLB and walk-cache hits, fills and evictions
 // happen.
@@ -34,6 +36,7 @@ struct Operation {
 struct Case {
   std::uint64_t seed = 0;
   sv::Mode mode = sv::Mode::Sv39;
+  sv::Extensions extensions;  // what the MMU under test implements for this case
   VerifyMemory::Words memory;
   std::vector<Operation> operations;
 };

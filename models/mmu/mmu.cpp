@@ -38,7 +38,9 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   walk_served_by_ = 0;
   const TranslationResult result = engine_->translate(req, delay);
   path_.translation_ps += static_cast<std::uint64_t>((delay - before).value());
-  if (result.tlb_hit && result.ok()) ++path_.tlb_hits_by_level.at(result.level);
+  if (result.tlb_hit && result.ok()) {
+    ++path_.tlb_hits_by_size.at(sv::size_class(result.level, result.napot));
+  }
   if (walks.count != walks_before) {
     AccessPathStats::BySource& source = path_.walks_by_source[walk_served_by_];
     ++source.walks;
@@ -154,22 +156,31 @@ std::uint64_t Mmu::read_register(std::uint64_t offset) const {
   }
 }
 
+// SFENCE.VMA and Svinval's commands (models/mmu/README.md). An invalidation takes effect
+// at once: the engines answer one access at a time, so none is in flight to order.
+void Mmu::flush_command(std::uint64_t command, const sc_core::sc_time& delay) {
+  namespace r = mmu_regs;
+  constexpr auto kForms = static_cast<std::uint64_t>(r::FlushKind::VaAsid) + 1;
+  if (command == r::kSfenceWInval) ++path_.sfence_w_inval;
+  if (command == r::kSfenceInvalIr) ++path_.sfence_inval_ir;
+  const bool sinval = command >= r::kSinvalVma && command < r::kSinvalVma + kForms;
+  if (command >= kForms && !sinval) return;
+  if (sinval) ++path_.sinval_vma;
+  const auto kind = static_cast<r::FlushKind>(sinval ? command - r::kSinvalVma : command);
+  if (trace_ != nullptr) {
+    trace_->flush(static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value()),
+                  r::to_string(kind));
+  }
+  engine_->flush({kind, flush_va_, static_cast<std::uint16_t>(flush_asid_)});
+}
+
 void Mmu::write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay) {
   namespace r = mmu_regs;
   switch (offset) {
     case r::kSatp: engine_->write_satp(value); break;
     case r::kFlushVa: flush_va_ = value; break;
     case r::kFlushAsid: flush_asid_ = value & 0xFFFF; break;
-    case r::kFlushCmd:
-      if (value <= static_cast<std::uint64_t>(r::FlushKind::VaAsid)) {
-        if (trace_ != nullptr) {
-          trace_->flush(static_cast<std::uint64_t>((sc_core::sc_time_stamp() + delay).value()),
-                        r::to_string(static_cast<r::FlushKind>(value)));
-        }
-        engine_->flush(
-            {static_cast<r::FlushKind>(value), flush_va_, static_cast<std::uint16_t>(flush_asid_)});
-      }
-      break;
+    case r::kFlushCmd: flush_command(value, delay); break;
     case r::kIrqAck:
       if ((value & 1) != 0) {
         irq_pending_ = false;

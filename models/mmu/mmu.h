@@ -28,7 +28,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};           // virtual accesses
   tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};           // MMIO from the bus
   tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // translated accesses
-  tlm_utils::simple_initiator_socket<Mmu> walk_initiator{"walk_initiator"};  // PTE reads, A/D writes
+  tlm_utils::simple_initiator_socket<Mmu> walk_initiator{
+      "walk_initiator"};             // PTE reads, A/D writes
   sc_core::sc_out<bool> irq{"irq"};  // high while a fault is pending (kIrqStatus bit 0)
 
   Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
@@ -53,6 +54,7 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   void raise_fault(sv::Cause cause, std::uint64_t va);
   std::uint64_t read_register(std::uint64_t offset) const;
   void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
+  void flush_command(std::uint64_t command, const sc_core::sc_time& delay);
   void record_request(const sc_core::sc_time& issued, const TranslationRequest& req);
   void record_result(const sc_core::sc_time& issued, const sc_core::sc_time& finished,
                      const TranslationRequest& req, const TranslationResult& result);

@@ -25,8 +25,9 @@ struct MmuConfig {
   TlbGeometry l1;
   bool split_l1 = false;  // separate instruction and data L1 TLBs, each of geometry l1
   TlbGeometry l2{0, 1, ReplacementKind::Lru, 1};  // l2.entries == 0: no L2 TLB
-  unsigned walk_cache_entries = 0;                 // 0: no walk cache
+  unsigned walk_cache_entries = 0;                // 0: no walk cache
   AdUpdate ad_update = AdUpdate::Hardware;
+  sv::Extensions extensions;  // Svnapot, Svpbmt (off: their PTE bits are reserved)
   // satp.ASID bits the MMU implements (ASIDLEN, §4.1.11: WARL, the others read as zero
   // and SFENCE.VMA ignores them in rs2).
   unsigned asid_bits = 16;

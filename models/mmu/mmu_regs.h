@@ -30,8 +30,15 @@ enum class FlushKind : std::uint64_t {
   VaAsid = 3  // rs1=va, rs2=asid: that page in that ASID, global entries kept
 };
 constexpr const char* to_string(FlushKind kind) {
-  return kind == FlushKind::All ? "all" : kind == FlushKind::Asid ? "asid"
-         : kind == FlushKind::Va ? "va" : "va_asid";
+  return kind == FlushKind::All    ? "all"
+         : kind == FlushKind::Asid ? "asid"
+         : kind == FlushKind::Va   ? "va"
+                                   : "va_asid";
 }
+// Svinval (priv spec §7): kSinvalVma + a FlushKind is SINVAL.VMA of that form (the same
+// operands); the two fences order such invalidations against the accesses around them.
+constexpr std::uint64_t kSinvalVma = 4;
+constexpr std::uint64_t kSfenceWInval = 8;
+constexpr std::uint64_t kSfenceInvalIr = 9;
 
 }  // namespace mmusim::mmu_regs

@@ -55,7 +55,11 @@ struct AccessPathStats {
     std::uint64_t total_ps = 0;
   };
   std::array<BySource, PteTraffic::kMemory + 1> walks_by_source{};
-  std::array<std::uint64_t, sv::kMaxLevels> tlb_hits_by_level{};  // 4 KiB, 2 MiB, 1 GiB, ...
+  std::array<std::uint64_t, sv::kPageSizeClasses> tlb_hits_by_size{};  // by sv::size_class
+  // Svinval commands (FLUSH_CMD 4..9): SINVAL.VMA of any form, and the two fences.
+  std::uint64_t sinval_vma = 0;
+  std::uint64_t sfence_w_inval = 0;
+  std::uint64_t sfence_inval_ir = 0;
 };
 
 struct MmuStats {

@@ -63,8 +63,9 @@ TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const Translati
     return r;
   }
   TranslationResult r;
-  r.pa = leaf_physical_address(e.pte, e.level, req.va);
+  r.pa = leaf_physical_address(e.pte, e.level, e.napot, req.va);
   r.level = e.level;
+  r.napot = e.napot;
   r.pte = e.pte;
   r.tlb_hit = true;
   return r;
@@ -115,16 +116,18 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   }
 
   TlbEntry entry;
-  entry.vpn = req.va >> sv::page_shift(walked.level);
+  entry.vpn = req.va >> sv::leaf_shift(walked.level, walked.napot);
   entry.pte = walked.pte;
   entry.asid = satp_.asid;
   entry.level = static_cast<std::uint8_t>(walked.level);
+  entry.napot = walked.napot;
   entry.global = walked.global;
   stats_.l1.record_victim(l1.fill(entry), l1.ways());
   if (l2_) stats_.l2.record_victim(l2_->fill(entry), l2_->ways());
   TranslationResult r;
-  r.pa = leaf_physical_address(walked.pte, walked.level, req.va);
+  r.pa = leaf_physical_address(walked.pte, walked.level, walked.napot, req.va);
   r.level = walked.level;
+  r.napot = walked.napot;
   r.pte = walked.pte;
   r.walk_cache_hit = walker_.last_walk_hit_cache();
   return r;

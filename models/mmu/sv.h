@@ -27,8 +27,32 @@ constexpr std::uint64_t kPteA = 1u << 6;
 constexpr std::uint64_t kPteD = 1u << 7;
 constexpr unsigned kPtePpnShift = 10;
 constexpr std::uint64_t kPtePpnMask = (std::uint64_t{1} << 44) - 1;  // PPN is bits 53:10
-// Bits 63:54 (N, PBMT, reserved). Without Svnapot/Svpbmt any set bit is a page fault (§4.4.1).
+// Bits 63:54 (§4.4.1): N (Svnapot, §5), PBMT (Svpbmt, §6) and 60:54, reserved for future
+// use. A bit of an extension the MMU does not implement is reserved too: set, it faults.
 constexpr std::uint64_t kPteReservedMask = std::uint64_t{0x3FF} << 54;
+constexpr std::uint64_t kPteN = std::uint64_t{1} << 63;
+constexpr unsigned kPtePbmtShift = 61;
+constexpr std::uint64_t kPtePbmt = std::uint64_t{3} << kPtePbmtShift;
+
+// The optional translation extensions an MMU implements (Svpbmt as enabled by menvcfg.PBMTE).
+struct Extensions {
+  bool svnapot = false;
+  bool svpbmt = false;
+};
+// The bits of 63:54 that must be zero in every PTE under `ext`.
+constexpr std::uint64_t reserved_bits(Extensions ext) {
+  return (kPteReservedMask & ~(kPteN | kPtePbmt)) | (ext.svnapot ? 0 : kPteN) |
+         (ext.svpbmt ? 0 : kPtePbmt);
+}
+
+// Svpbmt (§6, Table 6.1): the memory type a leaf's PBMT field asks for; 3 is reserved.
+enum class Pbmt : std::uint8_t { Pma = 0, Nc = 1, Io = 2, Reserved = 3 };
+constexpr Pbmt pte_pbmt(std::uint64_t pte) { return static_cast<Pbmt>((pte >> kPtePbmtShift) & 3); }
+const char* to_string(Pbmt pbmt);
+
+// Svnapot (§5, Table 5.1): a level-0 leaf with N = 1 and PPN[3:0] = 1000 maps a naturally
+// aligned 64 KiB page (napot_bits = 4); every other N = 1 encoding is reserved.
+constexpr unsigned kNapotShift = 16;
 
 // Exception codes (§3.1.15, Table 3.6).
 enum class Cause : std::uint8_t {
@@ -53,8 +77,13 @@ constexpr std::uint64_t make_pte(std::uint64_t pa, std::uint64_t flags) {
   return ((pa >> kPageShift) << kPtePpnShift) | flags;
 }
 constexpr std::uint64_t page_round_down(std::uint64_t x) { return x & ~(kPageSize - 1); }
-constexpr std::uint64_t page_round_up(std::uint64_t x) { return page_round_down(x + kPageSize - 1); }
+constexpr std::uint64_t page_round_up(std::uint64_t x) {
+  return page_round_down(x + kPageSize - 1);
+}
 constexpr bool pte_is_leaf(std::uint64_t pte) { return (pte & (kPteR | kPteX)) != 0; }
+constexpr bool napot_encoding_ok(std::uint64_t pte, unsigned level) {
+  return level == 0 && (pte_ppn(pte) & 0xF) == 0x8;
+}
 
 // Virtual page number field `level` of a VA (level 0 = the 4 KiB index).
 constexpr unsigned vpn(std::uint64_t va, unsigned level) {
@@ -62,6 +91,21 @@ constexpr unsigned vpn(std::uint64_t va, unsigned level) {
 }
 // log2 of the bytes one leaf at `level` maps: 12, 21, 30, 39.
 constexpr unsigned page_shift(unsigned level) { return kPageShift + kVpnBits * level; }
+// log2 of the bytes a leaf maps: a NAPOT leaf 64 KiB, any other its level's size.
+constexpr unsigned leaf_shift(unsigned level, bool napot) {
+  return napot ? kNapotShift : page_shift(level);
+}
+// Page sizes, smallest first (what TLBs index by and stats count by): 4 KiB, 64 KiB
+// (NAPOT), then the superpage of each level above 0.
+constexpr unsigned kPageSizeClasses = kMaxLevels + 1;
+constexpr unsigned size_class(unsigned level, bool napot) {
+  return level == 0 ? (napot ? 1 : 0) : level + 1;
+}
+constexpr unsigned size_class_shift(unsigned c) {
+  return c == 0 ? kPageShift : c == 1 ? kNapotShift : page_shift(c - 1);
+}
+// "4KiB", "64KiB", "2MiB", ...: a size class as stats and reports name it.
+const char* size_class_name(unsigned c);
 
 // §4.4.1: bits 63:VA_BITS must all equal bit VA_BITS-1.
 constexpr bool is_canonical(std::uint64_t va, Mode mode) {
@@ -82,8 +126,8 @@ struct Satp {
                 raw & kPtePpnMask};
   }
   constexpr std::uint64_t encode() const {
-    return (std::uint64_t{static_cast<std::uint8_t>(mode)} << 60) |
-           (std::uint64_t{asid} << 44) | (root_ppn & kPtePpnMask);
+    return (std::uint64_t{static_cast<std::uint8_t>(mode)} << 60) | (std::uint64_t{asid} << 44) |
+           (root_ppn & kPtePpnMask);
   }
 };
 
@@ -108,9 +152,9 @@ constexpr Cause access_fault_cause(AccessKind kind) {
 }
 // The access that raised a fault.
 constexpr AccessKind access_of(Cause c) {
-  return c == Cause::InstrPageFault || c == Cause::InstrAccessFault     ? AccessKind::Fetch
+  return c == Cause::InstrPageFault || c == Cause::InstrAccessFault   ? AccessKind::Fetch
          : c == Cause::StorePageFault || c == Cause::StoreAccessFault ? AccessKind::Write
-                                                                        : AccessKind::Read;
+                                                                      : AccessKind::Read;
 }
 constexpr bool is_page_fault(Cause c) {
   return c == Cause::InstrPageFault || c == Cause::LoadPageFault || c == Cause::StorePageFault;
@@ -127,7 +171,10 @@ enum class Rule : std::uint8_t {
   AccessFault,          // step 2: the PTE read hit no memory
   Invalid,              // step 3: V = 0
   WriteWithoutRead,     // step 3: W = 1, R = 0 (reserved)
-  ReservedBits,         // step 3 / §4.4.1: bits 63:54 set
+  ReservedBits,         // step 3 / §4.4.1: a reserved bit of 63:54 set
+  NonLeafNPbmt,         // step 3 / §5, §6: N or PBMT set in a non-leaf PTE (reserved there)
+  PbmtReserved,         // step 3 / §6: PBMT = 3 in a leaf
+  NapotReserved,        // step 3 / §5: N = 1 with a reserved encoding (Table 5.1)
   NonLeafAdu,           // step 4 / §4.3.1: D, A or U set in a non-leaf PTE
   NoLeaf,               // step 4: a pointer at level 0
   SupervisorPageFromU,  // step 5: U-mode access to a page with U = 0
@@ -165,7 +212,7 @@ constexpr Rule permission_rule(std::uint64_t pte, const AccessContext& ctx) {
     case AccessKind::Write: return (pte & kPteW) != 0 ? Rule::Translated : Rule::NoWrite;
     case AccessKind::Read:
       return (pte & kPteR) != 0 || (ctx.mxr && (pte & kPteX) != 0) ? Rule::Translated
-                                                                    : Rule::NoRead;
+                                                                   : Rule::NoRead;
   }
   return Rule::NoRead;
 }

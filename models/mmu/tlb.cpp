@@ -15,12 +15,12 @@ Tlb::Tlb(const TlbGeometry& geometry)
 }
 
 long Tlb::find(std::uint64_t va, std::uint16_t asid) const {
-  for (unsigned level = 0; level < kMaxLevels; ++level) {
-    if (valid_per_level_[level] == 0) continue;
-    const std::size_t base = std::size_t{set_of(va, level)} * ways_;
+  for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
+    if (valid_per_class_[c] == 0) continue;
+    const std::size_t base = std::size_t{set_of(va, c)} * ways_;
     for (unsigned way = 0; way < ways_; ++way) {
       const TlbEntry& e = entries_[base + way];
-      if (e.level == level && e.matches(va, asid)) return static_cast<long>(base + way);
+      if (size_class(e) == c && e.matches(va, asid)) return static_cast<long>(base + way);
     }
   }
   return -1;
@@ -42,38 +42,38 @@ void Tlb::invalidate(std::size_t index) {
   TlbEntry& e = entries_[index];
   if (!e.valid) return;
   e.valid = false;
-  --valid_per_level_[e.level];
+  --valid_per_class_[size_class(e)];
 }
 
 bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
-  const unsigned high = std::max(a.level, b.level);
-  const bool same_page =
-      (a.vpn >> (sv::kVpnBits * (high - a.level))) == (b.vpn >> (sv::kVpnBits * (high - b.level)));
+  const unsigned high = std::max(a.shift(), b.shift());
+  const bool same_page = (a.vpn >> (high - a.shift())) == (b.vpn >> (high - b.shift()));
   return a.valid && b.valid && same_page && (a.global || b.global || a.asid == b.asid);
 }
 
 int Tlb::fill(const TlbEntry& new_entry) {
   TlbEntry entry = new_entry;
   entry.valid = true;
-  assert(entry.level < kMaxLevels);
-  const std::uint64_t va = entry.vpn << sv::page_shift(entry.level);
-  for (unsigned level = 0; level < kMaxLevels; ++level) {
-    if (valid_per_level_[level] == 0) continue;
-    if (level >= entry.level) {
+  assert(entry.level < sv::kMaxLevels && (!entry.napot || entry.level == 0));
+  const unsigned entry_class = size_class(entry);
+  const std::uint64_t va = entry.vpn << entry.shift();
+  for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
+    if (valid_per_class_[c] == 0) continue;
+    if (c >= entry_class) {
       // A page at least as large that overlaps sits in the set of the new page's VA.
-      const std::size_t base = std::size_t{set_of(va, level)} * ways_;
+      const std::size_t base = std::size_t{set_of(va, c)} * ways_;
       for (unsigned way = 0; way < ways_; ++way) {
         const TlbEntry& e = entries_[base + way];
-        if (e.level == level && entries_overlap(e, entry)) invalidate(base + way);
+        if (size_class(e) == c && entries_overlap(e, entry)) invalidate(base + way);
       }
     } else {
-      // Smaller pages inside a new superpage can sit in any set (rare: scan them all).
+      // Smaller pages inside a new large page can sit in any set (rare: scan them all).
       for (std::size_t i = 0; i < entries_.size(); ++i) {
-        if (entries_[i].level == level && entries_overlap(entries_[i], entry)) invalidate(i);
+        if (size_class(entries_[i]) == c && entries_overlap(entries_[i], entry)) invalidate(i);
       }
     }
   }
-  const unsigned set = set_of(va, entry.level);
+  const unsigned set = set_of(va, entry_class);
   const std::size_t base = std::size_t{set} * ways_;
   unsigned way = 0;
   while (way < ways_ && entries_[base + way].valid) ++way;
@@ -85,7 +85,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
   }
   entries_[base + way] = entry;
   entries_[base + way].valid = true;
-  ++valid_per_level_[entry.level];
+  ++valid_per_class_[entry_class];
   policy_->on_fill(set, way);
   return victim;
 }
@@ -94,7 +94,7 @@ bool flush_removes(const TlbEntry& e, const FlushRequest& req) {
   using mmu_regs::FlushKind;
   if (!e.valid) return false;
   const bool asid_hit = !e.global && e.asid == req.asid;
-  const bool va_hit = e.vpn == (req.va >> sv::page_shift(e.level));
+  const bool va_hit = e.vpn == (req.va >> e.shift());
   switch (req.kind) {
     case FlushKind::All: return true;
     case FlushKind::Asid: return asid_hit;
@@ -112,7 +112,7 @@ void Tlb::flush(const FlushRequest& req) {
 
 std::size_t Tlb::valid_entries() const {
   std::size_t n = 0;
-  for (auto count : valid_per_level_) n += count;
+  for (auto count : valid_per_class_) n += count;
   return n;
 }
 

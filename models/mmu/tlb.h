@@ -1,8 +1,9 @@
 #pragma once
-// A set-associative TLB of leaf PTEs tagged with ASID and G. A superpage is held as one
-// entry (never splintered) and indexed by its own VPN: an entry for a level-L leaf sits
-// in set (va >> page_shift(L)) mod sets, so for 4 KiB-only contents the set index is the
-// VPN's low bits. A lookup probes one set per page size present in the TLB.
+// A set-associative TLB of leaf PTEs tagged with ASID and G. A superpage, and a 64 KiB
+// Svnapot page, is held as one entry (never splintered) and indexed by its own VPN: an
+// entry for a page of 2^S bytes sits in set (va >> S) mod sets, so for 4 KiB-only
+// contents the set index is the VPN's low bits. A lookup probes one set per page size
+// present in the TLB.
 
 #include <array>
 #include <cstdint>
@@ -22,16 +23,20 @@ struct TlbGeometry {
 };
 
 struct TlbEntry {
-  std::uint64_t vpn = 0;  // va >> page_shift(level)
-  std::uint64_t pte = 0;  // the leaf PTE: PPN, permissions, A/D as walked
+  std::uint64_t vpn = 0;  // va >> shift()
+  std::uint64_t pte = 0;  // the leaf PTE as stored (a NAPOT leaf's PPN[3:0] = 1000), A/D as walked
   std::uint16_t asid = 0;
   std::uint8_t level = 0;
+  bool napot = false;  // a 64 KiB Svnapot page (level 0)
   bool global = false;
   bool valid = false;
+  unsigned shift() const { return sv::leaf_shift(level, napot); }
   bool matches(std::uint64_t va, std::uint16_t req_asid) const {
-    return valid && vpn == (va >> sv::page_shift(level)) && (global || asid == req_asid);
+    return valid && vpn == (va >> shift()) && (global || asid == req_asid);
   }
 };
+
+constexpr unsigned size_class(const TlbEntry& e) { return sv::size_class(e.level, e.napot); }
 
 // Whether two entries could both hit one lookup: their pages overlap (one contains the
 // other) and some ASID matches both.
@@ -61,9 +66,8 @@ class Tlb {
   std::size_t valid_entries() const;
 
  private:
-  static constexpr unsigned kMaxLevels = sv::kMaxLevels;
-  unsigned set_of(std::uint64_t va, unsigned level) const {
-    return static_cast<unsigned>((va >> sv::page_shift(level)) & (sets_ - 1));
+  unsigned set_of(std::uint64_t va, unsigned size_class) const {
+    return static_cast<unsigned>((va >> sv::size_class_shift(size_class)) & (sets_ - 1));
   }
   // Index into entries_ of the matching entry, or -1.
   long find(std::uint64_t va, std::uint16_t asid) const;
@@ -72,7 +76,7 @@ class Tlb {
   unsigned sets_;
   unsigned ways_;
   std::vector<TlbEntry> entries_;  // set-major: entries_[set * ways_ + way]
-  std::array<std::size_t, kMaxLevels> valid_per_level_{};
+  std::array<std::size_t, sv::kPageSizeClasses> valid_per_class_{};
   std::unique_ptr<ReplacementPolicy> policy_;
 };
 

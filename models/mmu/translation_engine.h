@@ -21,13 +21,17 @@ struct TranslationRequest {
 struct TranslationResult {
   sv::Cause cause = sv::Cause::None;  // None: translated
   std::uint64_t pa = 0;
-  unsigned level = 0;     // 0 = 4 KiB leaf, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB
-  std::uint64_t pte = 0;  // leaf PTE after any A/D update (0 in Bare mode)
+  unsigned level = 0;     // 0 = 4 KiB leaf, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB
+  bool napot = false;     // a 64 KiB Svnapot page (level 0)
+  std::uint64_t pte = 0;  // leaf PTE as stored, after any A/D update (0 in Bare mode)
   bool tlb_hit = false;
   bool walk_cache_hit = false;  // a walk that started from a walk-cache entry
   // The rule that decided (the reference engine's account; an RTL engine leaves it).
   sv::Rule rule = sv::Rule::Translated;
   bool ok() const { return cause == sv::Cause::None; }
+  // The memory type the leaf asks for (Svpbmt, §6; PMA when it is off or in Bare mode).
+  sv::Pbmt pbmt() const { return sv::pte_pbmt(pte); }
+  unsigned page_shift() const { return sv::leaf_shift(level, napot); }
 };
 
 struct FlushRequest {

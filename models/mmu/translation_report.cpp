@@ -16,7 +16,8 @@ std::string describe(const TranslationResult& r) {
   std::ostringstream s;
   s << std::hex;
   if (r.ok()) {
-    s << "pa 0x" << r.pa << " level " << std::dec << r.level << std::hex << " pte 0x" << r.pte;
+    s << "pa 0x" << r.pa << " level " << std::dec << r.level << (r.napot ? " napot" : "")
+      << std::hex << " pte 0x" << r.pte;
   } else {
     s << "fault " << sv::to_string(r.cause);
   }
@@ -38,7 +39,7 @@ std::string describe(const std::vector<PteAccess>& log) {
 
 bool same_answer(const TranslationResult& a, const TranslationResult& b) {
   return a.cause == b.cause && a.tlb_hit == b.tlb_hit &&
-         (!a.ok() || (a.pa == b.pa && a.level == b.level && a.pte == b.pte));
+         (!a.ok() || (a.pa == b.pa && a.level == b.level && a.napot == b.napot && a.pte == b.pte));
 }
 
 }  // namespace mmusim

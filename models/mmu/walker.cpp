@@ -37,13 +37,22 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
     std::uint64_t pte = *read;
     if (steps_ != nullptr) steps_->push_back({static_cast<unsigned>(i), pte_addr, pte, false});
 
-    // Step 3: invalid, W without R, or reserved bits 63:54 set (§4.4.1).
+    // Step 3: invalid, W without R, or a reserved bit or encoding: bits 63:54 (§4.4.1)
+    // but those of the extensions implemented; N and PBMT of a pointer (§5, §6); PBMT = 3
+    // (§6); N = 1 other than on a level-0 leaf with PPN[3:0] = 1000 (§5, Table 5.1).
     if ((pte & kPteV) == 0) return {page_fault, Rule::Invalid};
     if ((pte & kPteR) == 0 && (pte & kPteW) != 0) return {page_fault, Rule::WriteWithoutRead};
-    if ((pte & kPteReservedMask) != 0) return {page_fault, Rule::ReservedBits};
+    if ((pte & reserved_bits(extensions_)) != 0) return {page_fault, Rule::ReservedBits};
+    const bool leaf = pte_is_leaf(pte);
+    if (!leaf && (pte & (kPteN | kPtePbmt)) != 0) return {page_fault, Rule::NonLeafNPbmt};
+    if (pte_pbmt(pte) == Pbmt::Reserved) return {page_fault, Rule::PbmtReserved};
+    const bool napot = (pte & kPteN) != 0;
+    if (napot && !napot_encoding_ok(pte, static_cast<unsigned>(i))) {
+      return {page_fault, Rule::NapotReserved};
+    }
     global = global || (pte & kPteG) != 0;
 
-    if (!pte_is_leaf(pte)) {
+    if (!leaf) {
       // Step 4: a pointer to the next level. §4.3.1: D, A and U of a non-leaf PTE are
       // reserved and must be zero; we fault rather than ignore them.
       if ((pte & (kPteD | kPteA | kPteU)) != 0) return {page_fault, Rule::NonLeafAdu};
@@ -79,7 +88,7 @@ WalkOutcome PageTableWalker::walk(const sv::Satp& satp, const TranslationRequest
       }
       ++stats_.pte_writes;
     }
-    return {Cause::None, Rule::Translated, pte, static_cast<unsigned>(i), global};
+    return {Cause::None, Rule::Translated, pte, static_cast<unsigned>(i), napot, global};
   }
 }
 

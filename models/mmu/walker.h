@@ -14,8 +14,9 @@ namespace mmusim {
 struct WalkOutcome {
   sv::Cause cause = sv::Cause::None;
   sv::Rule rule = sv::Rule::Translated;  // what decided
-  std::uint64_t pte = 0;  // the leaf PTE, after any hardware A/D update
+  std::uint64_t pte = 0;                 // the leaf PTE, after any hardware A/D update
   unsigned level = 0;
+  bool napot = false;   // a 64 KiB Svnapot leaf (level 0)
   bool global = false;  // G set in the leaf or in any non-leaf PTE above it
 };
 
@@ -34,6 +35,7 @@ class PageTableWalker {
   PageTableWalker(PteMemory& memory, const MmuConfig& config, WalkCache* cache, MmuStats& stats)
       : memory_(memory),
         ad_update_(config.ad_update),
+        extensions_(config.extensions),
         cache_latency_(config.walk_cache_latency),
         cache_(cache),
         stats_(stats) {}
@@ -49,16 +51,18 @@ class PageTableWalker {
   bool last_walk_hit_cache_ = false;
   PteMemory& memory_;
   AdUpdate ad_update_;
+  sv::Extensions extensions_;
   sc_core::sc_time cache_latency_;
   WalkCache* cache_;
   MmuStats& stats_;
 };
 
 // The physical address of va under a leaf PTE at `level` (§4.3.2 step 8): the page
-// offset and, for a superpage, the low VPN fields come from the VA.
-constexpr std::uint64_t leaf_physical_address(std::uint64_t pte, unsigned level,
+// offset and, for a superpage, the low VPN fields come from the VA; for a NAPOT leaf,
+// PPN[3:0] too (§5: the walk returns the PTE with them replaced by VPN[0][3:0]).
+constexpr std::uint64_t leaf_physical_address(std::uint64_t pte, unsigned level, bool napot,
                                               std::uint64_t va) {
-  const std::uint64_t offset_mask = (std::uint64_t{1} << sv::page_shift(level)) - 1;
+  const std::uint64_t offset_mask = (std::uint64_t{1} << sv::leaf_shift(level, napot)) - 1;
   return ((sv::pte_ppn(pte) << sv::kPageShift) & ~offset_mask) | (va & offset_mask);
 }
 

@@ -13,7 +13,9 @@ module mmu_synth #(
   parameter int unsigned L2Repl    = 0,
   parameter int unsigned WcEntries = 0,
   parameter int unsigned AdFault   = 0,
-  parameter int unsigned AsidBits  = 16
+  parameter int unsigned AsidBits  = 16,
+  parameter int unsigned Svnapot   = 0,
+  parameter int unsigned Svpbmt    = 0
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -58,6 +60,7 @@ module mmu_synth #(
     .clk_i, .rst_ni,
     .l1_cfg_i(l1_cfg), .split_i(Split != 0), .l2_en_i(L2Entries != 0), .l2_cfg_i(l2_cfg),
     .wc_entries_i(7'(WcEntries)), .ad_fault_i(AdFault != 0),
+    .svnapot_i(Svnapot != 0), .svpbmt_i(Svpbmt != 0),
     .asid_mask_i(16'((32'd1 << AsidBits) - 1)),
     .satp_i, .req_valid_i, .req_i, .rsp_valid_o, .rsp_o, .flush_i, .flush_req_i,
     .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o,

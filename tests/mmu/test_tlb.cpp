@@ -125,6 +125,31 @@ TEST(TlbOrganisation, SuperpageIsOneEntryCoveringItsWholeRange) {
   EXPECT_NE(tlb.probe(va_of(5, 2) + 0x3FFF'F000, 1), nullptr);
 }
 
+// Svnapot (§5): a 64 KiB page is one entry, indexed by VA >> 16, hit for all 16 of its
+// 4 KiB pages; it replaces the 4 KiB pages inside it and is replaced by the 2 MiB page
+// around it; a flush by the VA of any of its pages removes it.
+TEST(TlbOrganisation, NapotPageIsOneEntryBetween4KiBAndSuperpages) {
+  Tlb tlb({16, 4, ReplacementKind::Lru, 1});
+  TlbEntry small = page(0x13, 1, 0);  // a 4 KiB page inside 64 KiB range 1
+  tlb.fill(small);
+  TlbEntry napot = page(1, 1, 0);
+  napot.napot = true;  // vpn = va >> 16
+  tlb.fill(napot);
+  EXPECT_EQ(tlb.valid_entries(), 1u);
+  for (std::uint64_t page4k = 0x10; page4k < 0x20; ++page4k) {
+    const TlbEntry* e = tlb.probe(va_of(page4k), 1);
+    ASSERT_NE(e, nullptr) << page4k;
+    EXPECT_TRUE(e->napot);
+  }
+  EXPECT_EQ(tlb.probe(va_of(0x20), 1), nullptr);
+  tlb.flush({mmu_regs::FlushKind::VaAsid, va_of(0x1F), 1});
+  EXPECT_EQ(tlb.valid_entries(), 0u);
+  tlb.fill(napot);
+  tlb.fill(page(0, 1, 1));  // the 2 MiB page around it
+  EXPECT_EQ(tlb.valid_entries(), 1u);
+  EXPECT_FALSE(tlb.probe(va_of(0x13), 1)->napot);
+}
+
 TEST(TlbOrganisation, RefillKeepsOneHitAtMost) {
   Tlb tlb({16, 16, ReplacementKind::Lru, 1});
   tlb.fill(page(0x200, 1, 0));  // 4 KiB page inside 2 MiB page 1

@@ -201,17 +201,19 @@ const char* const kRequests =
 // Sv57 (§4.6): five levels, and a 256 TiB superpage at level 4 (its PPN aligned to 2^36
 // pages, else it faults as any misaligned superpage).
 TEST(Translate, Sv57WalksFiveLevelsAndMaps256TiBPages) {
-  const auto image = write_temp_file("image57.txt",
-                                     "0x80000000 0x4000000000d7\n"  // VPN[4]=0: a 256 TiB leaf, PA 2^48
-                                     "0x80000008 0x20000401\n"  // VPN[4]=1 -> 0x80001000
-                                     "0x80001000 0x20000801\n"  // VPN[3]=0 -> 0x80002000
-                                     "0x80002000 0x20000c01\n"  // VPN[2]=0 -> 0x80003000
-                                     "0x80003000 0x20001001\n"  // VPN[1]=0 -> 0x80004000
-                                     "0x80004008 0x200014d7\n"  // VPN[0]=1 -> PA 0x80005000
-                                     "0x80000010 0x4000400000d7\n");  // VPN[4]=2: misaligned
-  const auto requests = write_temp_file(
-      "requests57.txt", "0x123456789abc r u\n0x1000000001234 w u\n0x2000000000000 r u\n"
-                        "0x100000000000000 r u\n");
+  const auto image =
+      write_temp_file("image57.txt",
+                      "0x80000000 0x4000000000d7\n"    // VPN[4]=0: a 256 TiB leaf, PA 2^48
+                      "0x80000008 0x20000401\n"        // VPN[4]=1 -> 0x80001000
+                      "0x80001000 0x20000801\n"        // VPN[3]=0 -> 0x80002000
+                      "0x80002000 0x20000c01\n"        // VPN[2]=0 -> 0x80003000
+                      "0x80003000 0x20001001\n"        // VPN[1]=0 -> 0x80004000
+                      "0x80004008 0x200014d7\n"        // VPN[0]=1 -> PA 0x80005000
+                      "0x80000010 0x4000400000d7\n");  // VPN[4]=2: misaligned
+  const auto requests =
+      write_temp_file("requests57.txt",
+                      "0x123456789abc r u\n0x1000000001234 w u\n0x2000000000000 r u\n"
+                      "0x100000000000000 r u\n");
   const Result r =
       mmusim("translate --satp a000000000080000 --image " + image + " --requests " + requests);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -222,6 +224,74 @@ TEST(Translate, Sv57WalksFiveLevelsAndMaps256TiBPages) {
             "\"pte\":\"0x200014d7\"}\n"
             "{\"va\":\"0x2000000000000\",\"cause\":13}\n"
             "{\"va\":\"0x100000000000000\",\"cause\":13}\n");  // bit 56 set: not canonical
+}
+
+// Svnapot (§5) and Svpbmt (§6), in the model and the RTL alike: a 64 KiB NAPOT page held
+// as one TLB entry (the second request hits it although its own PTE is zero), reserved
+// NAPOT encodings, N on a superpage and PBMT on a pointer fault, PBMT carried in the
+// answer and PBMT = 3 faulting. With the extensions off, every one of those bits faults.
+TEST(Translate, SvnapotAndSvpbmtInTheModelAndTheRtl) {
+  const auto image = write_temp_file(
+      "napot.txt",
+      "0x80000000 0x20000401\n"            // VPN[2]=0 -> level-1 table
+      "0x80000008 0x8000000020000401\n"    // VPN[2]=1: a pointer with N: reserved
+      "0x80001000 0x20000801\n"            // VPN[1]=0 -> level-0 table
+      "0x80001008 0x80000000240000cf\n"    // VPN[1]=1: a 2 MiB leaf with N: reserved
+      "0x80002098 0x80000000200060d7\n"    // VA 0x13000: NAPOT, PPN 0x80018: 64 KiB at 0x80010000
+      "0x80002100 0x80000000200050d7\n"    // VA 0x20000: N with PPN[3:0] = 0100: reserved
+      "0x80002018 0x40000000200010d7\n"    // VA 0x3000: PBMT = IO
+      "0x80002020 0x60000000200010d7\n");  // VA 0x4000: PBMT = 3, reserved
+  const auto requests = write_temp_file(
+      "napot_requests.txt",
+      "0x13456 r u\n0x1f008 w u\n0x20000 r u\n0x200010 r s\n0x40000000 r u\n0x3010 r u\n"
+      "0x4000 r u\n");
+  for (const char* impl : {"model", "rtl"}) {
+    const std::string command =
+        "translate --satp 8000000000080000 --set mmu.impl=" + std::string(impl) + " --image " +
+        image + " --requests " + requests;
+    Result r = mmusim(command + " --set mmu.svnapot=true --set mmu.svpbmt=true");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "{\"va\":\"0x13456\",\"pa\":\"0x80013456\",\"level\":0,\"napot\":true,"
+              "\"pte\":\"0x80000000200060d7\"}\n"
+              "{\"va\":\"0x1f008\",\"pa\":\"0x8001f008\",\"level\":0,\"napot\":true,"
+              "\"pte\":\"0x80000000200060d7\"}\n"
+              "{\"va\":\"0x20000\",\"cause\":13}\n"
+              "{\"va\":\"0x200010\",\"cause\":13}\n"
+              "{\"va\":\"0x40000000\",\"cause\":13}\n"
+              "{\"va\":\"0x3010\",\"pa\":\"0x80004010\",\"level\":0,"
+              "\"pte\":\"0x40000000200010d7\",\"pbmt\":\"io\"}\n"
+              "{\"va\":\"0x4000\",\"cause\":13}\n")
+        << impl;
+    r = mmusim(command);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "{\"va\":\"0x13456\",\"cause\":13}\n{\"va\":\"0x1f008\",\"cause\":15}\n"
+              "{\"va\":\"0x20000\",\"cause\":13}\n{\"va\":\"0x200010\",\"cause\":13}\n"
+              "{\"va\":\"0x40000000\",\"cause\":13}\n{\"va\":\"0x3010\",\"cause\":13}\n"
+              "{\"va\":\"0x4000\",\"cause\":13}\n")
+        << impl;
+  }
+}
+
+TEST(Translate, ExplainNamesNapotPagesAndTheExtensionRules) {
+  const auto image = write_temp_file("napot_explain.txt",
+                                     "0x80000000 0x20000401\n0x80001000 0x20000801\n"
+                                     "0x80002098 0x80000000200060d7\n"
+                                     "0x80002100 0x80000000200050d7\n");
+  const auto requests = write_temp_file("napot_explain_req.txt", "0x13456 r u\n0x20000 r u\n");
+  const Result r = mmusim(
+      "translate --satp 8000000000080000 --explain --set mmu.svnapot=true "
+      "--image " +
+      image + " --requests " + requests);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* line :
+       {"  level 0: PTE at 0x80002098 = 0x80000000200060d7  V R W - U - A D ppn 0x80018 N\n",
+        ": pa 0x80013456, a 64KiB NAPOT page\n",
+        "  decided: napot_reserved (§4.3.2 step 3, §5 (Svnapot): N = 1 needs a level-0 leaf with "
+        "PPN[3:0] = 1000 (Table 5.1)): load_page_fault\n"}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n---\n" << r.out;
+  }
 }
 
 TEST(Translate, GoldenAnswersWithHardwareAd) {
@@ -513,9 +583,10 @@ TEST(RtlCosim, LockstepRunsTheDefaultScenarioWithoutAMismatch) {
 // Sv57 in the RTL as in the model: five-level walks, the kernel's tables and huge pages.
 TEST(RtlCosim, LockstepRunsSv57WithoutAMismatch) {
   for (const char* huge : {"never", "always"}) {
-    const Result r = mmusim("run -q --set mmu.impl=lockstep --set mmu.mode=sv57 "
-                            "--set workload.accesses=20000 --set firmware.huge_pages=" +
-                            std::string(huge));
+    const Result r = mmusim(
+        "run -q --set mmu.impl=lockstep --set mmu.mode=sv57 "
+        "--set workload.accesses=20000 --set firmware.huge_pages=" +
+        std::string(huge));
     EXPECT_EQ(r.status, 0) << huge << "\n" << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
   }
@@ -704,8 +775,9 @@ TEST(Cli, ATraceTenTimesLongerReplaysInTheSameMemory) {
     for (std::size_t i = 0; i < lines; ++i) text += std::to_string((i * 7919) % 5000) + "\n";
     const std::string trace = write_temp_file("long_" + std::to_string(lines) + ".txt", text);
     const std::string stats = test::temp_path("long_stats.json");
-    const test::Result r = test::mmusim("run -q --set workload.type=pages --set workload.path=" +
-                                        trace + " --set workload.processes=1 --stats " + stats);
+    const test::Result r =
+        test::mmusim("run -q --set workload.type=pages --set workload.path=" + trace +
+                     " --set workload.processes=1 --stats " + stats);
     EXPECT_EQ(r.status, 0) << r.err;
     const json s = json::parse(test::slurp(stats));
     EXPECT_EQ(s["sim"]["accesses"].get<std::size_t>(), lines);
@@ -761,9 +833,9 @@ void expect_integer_times(const json& j, const std::string& path) {
   } else if (j.is_array()) {
     for (std::size_t i = 0; i < j.size(); ++i) expect_integer_times(j[i], path);
   } else if (j.is_number_float()) {
-    const bool fraction =
-        path.find("rate") != std::string::npos || path.find("mean") != std::string::npos ||
-        path.find("per_1000") != std::string::npos;
+    const bool fraction = path.find("rate") != std::string::npos ||
+                          path.find("mean") != std::string::npos ||
+                          path.find("per_1000") != std::string::npos;
     EXPECT_TRUE(fraction) << path << " = " << j.dump();
   }
 }

@@ -45,6 +45,7 @@ void run_lockstep(const TlbGeometry& geometry, std::uint64_t seed, unsigned oper
         ++hits;
         ASSERT_EQ(got->pte, expected->pte);
         ASSERT_EQ(got->level, expected->level);
+        ASSERT_EQ(got->napot, expected->napot);
         ASSERT_EQ(got->global, expected->global);
       }
     } else if (kind < 70) {
@@ -53,10 +54,12 @@ void run_lockstep(const TlbGeometry& geometry, std::uint64_t seed, unsigned oper
     } else if (kind < 95) {
       TlbEntry e;
       e.level = static_cast<std::uint8_t>(pick(10) == 0 ? 1 + pick(2) : 0);  // some superpages
-      e.vpn = va >> sv::page_shift(e.level);
+      e.napot = e.level == 0 && pick(8) == 0;  // and some 64 KiB NAPOT pages
+      e.vpn = va >> e.shift();
       e.asid = asid;
       e.global = pick(10) == 0;
       e.pte = sv::make_pte(0x8000'0000 + (rng() & 0xFFF'F000), sv::kPteV | sv::kPteR | sv::kPteA);
+      if (e.napot) e.pte |= sv::kPteN;  // the RTL tells a NAPOT entry by its N bit
       model.fill(e);
       rtl.fill(e);
     } else {
