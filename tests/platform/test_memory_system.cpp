@@ -171,6 +171,32 @@ TEST_F(MmuFixture, StaleTranslationStaysUntilTheFlushRegisterIsWritten) {
   EXPECT_EQ(v, 77u);
 }
 
+// Svinval (§7): SFENCE.W.INVAL, SINVAL.VMA by VA and ASID (FLUSH_CMD 4 + 3), then
+// SFENCE.INVAL.IR: the remapped page reads its new frame; the fences alone remove nothing.
+TEST_F(MmuFixture, SinvalVmaBetweenItsFencesRemovesTheStaleTranslation) {
+  std::uint64_t v = 0;
+  ASSERT_EQ(virtual_access(tlm::TLM_READ_COMMAND, 0x1000, v), tlm::TLM_OK_RESPONSE);
+  const std::uint64_t other = kDramBase + 0x20'0000;
+  phys.write(other, 77);
+  map(0x1000, other);
+  phys.write(reg(mmu_regs::kFlushCmd), mmu_regs::kSfenceWInval);
+  phys.write(reg(mmu_regs::kFlushCmd), mmu_regs::kSfenceInvalIr);
+  ASSERT_EQ(virtual_access(tlm::TLM_READ_COMMAND, 0x1000, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 0u);  // still the TLB's old translation
+  phys.write(reg(mmu_regs::kFlushVa), 0x1000);
+  phys.write(reg(mmu_regs::kFlushAsid), 5);
+  phys.write(reg(mmu_regs::kFlushCmd), mmu_regs::kSfenceWInval);
+  phys.write(reg(mmu_regs::kFlushCmd),
+             mmu_regs::kSinvalVma + static_cast<std::uint64_t>(mmu_regs::FlushKind::VaAsid));
+  phys.write(reg(mmu_regs::kFlushCmd), mmu_regs::kSfenceInvalIr);
+  ASSERT_EQ(virtual_access(tlm::TLM_READ_COMMAND, 0x1000, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 77u);
+  EXPECT_EQ(mmu->path_stats().sinval_vma, 1u);
+  EXPECT_EQ(mmu->path_stats().sfence_w_inval, 2u);
+  EXPECT_EQ(mmu->path_stats().sfence_inval_ir, 2u);
+  EXPECT_EQ(mmu->stats().flushes, 1u);
+}
+
 TEST_F(MmuFixture, PhysicalAddressOutsideDramIsAnAccessFault) {
   map(0x3000, 0x4000'0000);  // nothing on the bus there
   std::uint64_t v = 0;

@@ -10,7 +10,8 @@ namespace {
 
 using namespace sv;
 
-constexpr std::uint64_t kLevelBytes[] = {1ull << 12, 1ull << 21, 1ull << 30, 1ull << 39};
+constexpr std::uint64_t kLevelBytes[sv::kMaxLevels] = {1ull << 12, 1ull << 21, 1ull << 30,
+                                                      1ull << 39, 1ull << 48};
 
 // Page tables being built for one case, pages handed out from `base` up.
 class Tables {
@@ -131,8 +132,9 @@ Case accessed_dirty(std::uint64_t base) {
 
 class RandomCase {
  public:
-  RandomCase(std::uint64_t seed, std::uint64_t base)
-      : rng_(seed),
+  RandomCase(std::uint64_t seed, std::uint64_t base, sv::Extensions extensions)
+      : extensions_(extensions),
+        rng_(seed),
         mode_(seed % 3 == 2 ? Mode::Sv57 : seed % 2 ? Mode::Sv39 : Mode::Sv48),
         levels_(levels(mode_)) {
     c_.name = "random seed " + std::to_string(seed);
@@ -164,6 +166,7 @@ class RandomCase {
     if (roll < 6) return kPteV | std::uint64_t{1} << (54 + pick(10));
     if (roll < 8) return 0;
     if (roll < 9) return kPteV | kPteW;  // W without R
+    if (roll < 11 && extensions_.svnapot) return kPteV | (roll == 9 ? kPteN : kPtePbmt);
     return kPteV;
   }
 
@@ -177,6 +180,8 @@ class RandomCase {
     if (chance(70)) flags |= kPteA;
     if (chance(50)) flags |= kPteD;
     if (chance(4)) flags |= std::uint64_t{1} << (54 + pick(10));
+    if (extensions_.svpbmt && chance(25)) flags |= pick(4) << kPtePbmtShift;
+    if (extensions_.svnapot && level > 0 && chance(4)) flags |= kPteN;  // reserved there
     std::uint64_t frame = aligned_frame(level, pick(1u << 20));
     // A misaligned superpage: low PPN bits that, ORed into the page by a walker that
     // ignored them, would still land in the arena.
@@ -184,7 +189,25 @@ class RandomCase {
     return make_pte(frame, flags);
   }
 
+  // A 64 KiB NAPOT leaf (§5) on a 16-page frame of the arena, PPN[3:0] = 1000 (now and
+  // then a reserved encoding), and requests anywhere in its range.
+  void map_napot(Tables& t) {
+    const std::uint64_t napot_bytes = std::uint64_t{1} << kNapotShift;
+    const std::uint64_t va =
+        canonical(rng_() & ((std::uint64_t{1} << va_bits(mode_)) - 1)) & ~(napot_bytes - 1);
+    const std::uint64_t slot = t.slot(va, 0, [this] { return pointer_flags(); });
+    if (slot == 0 || t.word(slot) != 0) return;
+    const std::uint64_t low = chance(85) ? 0x8 : pick(16);
+    const std::uint64_t frame = (aligned_frame(0, pick(1u << 20)) & ~(napot_bytes - 1)) |
+                                low << kPageShift;
+    t.word(slot) = make_pte(frame, (leaf(0) & 0x3FF & ~kPteG) | kPteN) |
+                   (chance(25) ? pick(3) << kPtePbmtShift : 0);
+    pages_.push_back(va);
+    for (int i = 0; i < 4; ++i) add_request(va + pick(napot_bytes) / 8 * 8);
+  }
+
   void map(Tables& t) {
+    if (extensions_.svnapot && chance(20)) return map_napot(t);
     // Mostly 4 KiB pages, the others at every superpage level (the root's too).
     const unsigned level = chance(50) ? 0 : static_cast<unsigned>(pick(levels_));
     std::uint64_t va = canonical(rng_() & ((std::uint64_t{1} << va_bits(mode_)) - 1));
@@ -202,6 +225,7 @@ class RandomCase {
         request(va, static_cast<unsigned>(pick(3)), chance(50), chance(40), chance(40)));
   }
 
+  sv::Extensions extensions_;
   std::mt19937_64 rng_;
   Mode mode_;
   unsigned levels_;
@@ -218,6 +242,8 @@ std::vector<Case> directed_cases(std::uint64_t base) {
   return cases;
 }
 
-Case random_case(std::uint64_t seed, std::uint64_t base) { return RandomCase(seed, base).take(); }
+Case random_case(std::uint64_t seed, std::uint64_t base, sv::Extensions extensions) {
+  return RandomCase(seed, base, extensions).take();
+}
 
 }  // namespace mmusim::verify::qemu

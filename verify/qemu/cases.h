@@ -33,6 +33,7 @@ constexpr std::uint64_t kMaxCaseBytes = 64 * sv::kPageSize;
 
 // Cases whose tables start at `base`.
 std::vector<Case> directed_cases(std::uint64_t base);
-Case random_case(std::uint64_t seed, std::uint64_t base);
+// With Svnapot and Svpbmt on, random cases add NAPOT leaves, N and PBMT everywhere.
+Case random_case(std::uint64_t seed, std::uint64_t base, sv::Extensions extensions);
 
 }  // namespace mmusim::verify::qemu

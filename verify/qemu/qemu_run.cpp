@@ -115,6 +115,10 @@ std::vector<std::vector<Outcome>> run_batch(const std::vector<Case>& cases, cons
   const std::vector<std::string> argv = {setup.qemu,
                                          "-machine",
                                          "virt",
+                                         "-cpu",
+                                         std::string("rv64,svnapot=") +
+                                             (setup.extensions.svnapot ? "on" : "off") +
+                                             ",svpbmt=" + (setup.extensions.svpbmt ? "on" : "off"),
                                          "-bios",
                                          "none",
                                          "-m",

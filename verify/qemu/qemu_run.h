@@ -28,6 +28,7 @@ struct QemuSetup {
   std::string harness = built_harness();  // the harness ELF
   std::string workdir;                    // where the memory images and the UART log go
   unsigned timeout_seconds = 600;
+  sv::Extensions extensions;  // QEMU's CPU gets the same (-cpu rv64,svnapot=...,svpbmt=...)
 };
 
 class QemuError : public std::runtime_error {

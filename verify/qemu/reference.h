@@ -23,9 +23,18 @@ struct Expected {
 
 std::vector<Expected> reference_answers(const Case& c, const MmuConfig& config);
 
+// What Debian's QEMU 7.2 does where it departs from the spec with Svnapot or Svpbmt on
+// (fixed in later releases): the reference's walk on the PTEs as QEMU 7.2 reads them, in
+// the same order, so that the A/D bits it sets where the spec faults carry on to later
+// requests as they do in QEMU. Empty with both extensions off (QEMU then keeps the spec).
+std::vector<Expected> qemu_7_2_answers(const Case& c, const MmuConfig& config);
+// The name of the deviation behind a request the reference decided by `rule`.
+const char* qemu_7_2_deviation(sv::Rule rule);
+
 // Drops the requests that would translate outside the arena (a hole that happens to be
 // mapped at an offset the generator did not choose), so that no store can reach the
-// harness or the tables. Run with the spec's hardware A/D updates.
-void keep_arena_requests(Case& c);
+// harness or the tables (QEMU 7.2's departures included, with `config`'s extensions). Run
+// with the spec's hardware A/D updates.
+void keep_arena_requests(Case& c, const MmuConfig& config);
 
 }  // namespace mmusim::verify::qemu
