@@ -76,6 +76,12 @@ std::optional<KillReport> Kernel::handle_page_fault(Pid pid, sv::Cause cause, st
       ++stats_.huge_fallbacks;
       note(pid, page, [] { return std::string("huge page fallback: no free run of frames"); });
     }
+    if (napot_eligible(region, page) && map_napot(pid, region, page, access)) {
+      ++stats_.page_faults;
+      ++stats_.minor_faults;
+      flush_page(pid, page);
+      return std::nullopt;
+    }
   }
   const auto pte_addr = p.page_table->leaf_slot(page, [this, &p] { return allocate_table(p); });
   if (!pte_addr) {
@@ -107,7 +113,11 @@ void Kernel::resolve_mapped(Pid pid, std::uint64_t va, std::uint64_t page, std::
                             std::uint64_t pte, AccessKind access) {
   const std::uint64_t needed = sv::kPteA | (access == AccessKind::Write ? sv::kPteD : 0);
   if ((pte & needed) != needed) {
-    hal_.store64(pte_addr, pte | needed);
+    if (config_.napot && (pte & sv::kPteN) != 0) {
+      set_napot_bits(pte_addr, needed);  // the range's 16 PTEs stay alike
+    } else {
+      hal_.store64(pte_addr, pte | needed);
+    }
     ++stats_.ad_faults;
     note(pid, va, [&] {
       return std::string("A/D fault: the firmware sets ") +

@@ -14,6 +14,8 @@ std::optional<Pid> Kernel::fork(Pid parent_pid) {
   ++stats_.syscalls;
   // Huge pages are shared copy-on-write as 4 KiB pages (huge.cpp).
   if (huge_pages_on() && !split_all(parent_pid)) return std::nullopt;
+  // And NAPOT ranges as 16 pages (napot.cpp).
+  if (config_.napot) unfold_all_napot(parent_pid);
   const Pid child = new_process(std::make_unique<AddressSpace>(*processes_.at(parent_pid).space));
   Process& parent = processes_.at(parent_pid);
   for (const Region& r : parent.space->regions()) {

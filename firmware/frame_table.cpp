@@ -60,6 +60,22 @@ std::optional<std::uint64_t> FrameTable::allocate_run(unsigned level) {
   return std::nullopt;
 }
 
+std::optional<std::uint64_t> FrameTable::allocate_aligned(std::uint64_t count) {
+  for (std::uint64_t block = 0; block < free_in_block_.size(); ++block) {
+    if (free_in_block_[block] < count) continue;
+    const std::uint64_t end = std::min((block + 1) << kRunShift, free_.size());
+    for (std::uint64_t first = block << kRunShift; first + count <= end; first += count) {
+      const auto run = free_.begin() + static_cast<std::ptrdiff_t>(first);
+      if (!std::all_of(run, run + static_cast<std::ptrdiff_t>(count), [](bool f) { return f; })) {
+        continue;
+      }
+      for (std::uint64_t f = first; f < first + count; ++f) take(f);
+      return first;
+    }
+  }
+  return std::nullopt;
+}
+
 void FrameTable::make_user(std::uint64_t frame, UserPage page) {
   user_frames_ += run_frames(page.level);
   if (page.level > 0) ++huge_pages_;

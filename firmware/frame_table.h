@@ -57,6 +57,9 @@ class FrameTable {
   // The first of `1 << (level * 9)` free frames, aligned to their count (level 1: 2 MiB,
   // 2: 1 GiB), or nullopt when no such run is free.
   std::optional<std::uint64_t> allocate_run(unsigned level);
+  // `count` free frames (a power of two up to 512) aligned to their count, the first
+  // returned, each then made a user page by the caller; nullopt when no such run is free.
+  std::optional<std::uint64_t> allocate_aligned(std::uint64_t count);
   std::uint64_t free_count() const { return free_count_; }
   std::uint64_t count() const { return free_.size(); }
 

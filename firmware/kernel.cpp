@@ -147,14 +147,20 @@ void Kernel::flush_asid(const Process& p) {
 
 std::uint64_t Kernel::mapped_frame(Pid pid, std::uint64_t va, std::uint64_t pte_addr,
                                    std::uint64_t pte) const {
-  const std::uint64_t pa = pte_pa(pte);
+  // A NAPOT PTE names its range (PPN[3:0] = 1000); the page is va's within it (§5).
+  constexpr std::uint64_t kNapotMask = (std::uint64_t{1} << sv::kNapotShift) - 1;
+  const std::uint64_t pa =
+      config_.napot && (pte & sv::kPteN) != 0
+          ? (pte_pa(pte) & ~kNapotMask) | (va & kNapotMask & ~(sv::kPageSize - 1))
+          : pte_pa(pte);
   const std::uint64_t frame = frame_of(pa);
   if (pa >= config_.dram_base && frame < frames_.count() && frames_.maps(frame, pid, va)) {
     return frame;
   }
   throw SimulationFailure("kernel: pid " + std::to_string(pid) + "'s PTE for VA " + hex(va) +
                           " (at PA " + hex(pte_addr) + ") reads " + hex(pte) + ", mapping PA " +
-                          hex(pa) + " where the kernel mapped no page for it: a page table in "
+                          hex(pa) +
+                          " where the kernel mapped no page for it: a page table in "
                           "memory is corrupt");
 }
 
@@ -163,12 +169,17 @@ std::uint64_t Kernel::mapped_frame(Pid pid, std::uint64_t va, std::uint64_t pte_
 std::uint64_t Kernel::pte_of(std::uint64_t frame) {
   const UserPage& page = frames_.page(frame);
   std::uint64_t bits = page.dirty ? sv::kPteD : 0;
-  for (const Mapper& m : page.mappers) bits |= hal_.load64(m.pte_addr) & (sv::kPteA | sv::kPteD);
+  for (const Mapper& m : page.mappers) {
+    const std::uint64_t pte = hal_.load64(m.pte_addr);
+    bits |= config_.napot && (pte & sv::kPteN) != 0 ? napot_accessed_dirty(m.pte_addr)
+                                                    : pte & (sv::kPteA | sv::kPteD);
+  }
   return bits;
 }
 
 void Kernel::clear_accessed(std::uint64_t frame) {
   for (const Mapper& m : frames_.page(frame).mappers) {
+    unfold_napot(m.pid, m.va, m.pte_addr);  // A is per page from here on
     const std::uint64_t pte = hal_.load64(m.pte_addr);
     if ((pte & sv::kPteA) == 0) continue;
     hal_.store64(m.pte_addr, pte & ~sv::kPteA);

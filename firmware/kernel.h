@@ -14,6 +14,7 @@
 //                pages, copy-on-write breaks, Svade A/D
 //   reclaim.cpp  frame allocation and eviction through the reverse map
 //   huge.cpp     huge pages: mapping, fallback, split and collapse
+//   napot.cpp    64 KiB Svnapot ranges: mapping, A/D over the range, unfolding
 //   mmap.cpp     brk, mmap, munmap, shared segments and libraries
 // with their data structures in frame_table.h (frames + reverse map), swap_space.h
 // (swap slots + swap cache), shared_object.h, asid_allocator.h, address_space.h.
@@ -50,6 +51,7 @@ enum class FaultInjection {
   SkipFlush,       // change PTEs without flushing the TLB
   CowNoCopy,       // a store to a copy-on-write page writes the shared page, uncopied
   CorruptPte,      // every kCorruptPteEvery-th PTE mapped has one random bit flipped
+  NapotOwnAd,      // a NAPOT page's A and D read from its own PTE, not over its range
 };
 
 // How fork() gives the child its parent's private writable pages.
@@ -80,6 +82,7 @@ struct KernelConfig {
   HugePages huge_pages = HugePages::Never;
   bool huge_pages_1g = false;  // 1 GiB pages where a region holds an aligned GiB
   bool huge_collapse = false;  // a 2 MiB block whose 512 pages are all mapped becomes one
+  bool napot = false;  // 64 KiB Svnapot ranges for demand-zero faults (napot.cpp)
   // The file store: the last `file_store_blocks` blocks of the swap device hold the
   // library images (their first_block counts from the device's block 0); swap uses
   // the blocks below.
@@ -138,6 +141,9 @@ struct KernelStats {
   std::uint64_t huge_splits = 0;     // a huge page into 512 of the level below
   std::uint64_t huge_collapses = 0;  // 512 pages copied into one 2 MiB page
   std::uint64_t huge_pages_in_use = 0;
+  std::uint64_t napot_mapped = 0;     // 64 KiB NAPOT ranges mapped at a fault
+  std::uint64_t napot_fallbacks = 0;  // eligible faults that got a 4 KiB page: no free run
+  std::uint64_t napot_unfolds = 0;    // ranges turned back into 16 ordinary PTEs
 };
 
 // Why a process was killed: pid, VA, access, cause, and the reason in words.
@@ -285,6 +291,18 @@ class Kernel final : private PteBits {
   // firmware.huge_pages_collapse: the 2 MiB block around va, if all 512 of its pages are
   // private, exclusive and mapped, becomes one huge page.
   void try_collapse(Pid pid, const Region& region, std::uint64_t va);
+  // napot.cpp
+  bool napot_eligible(const Region& region, std::uint64_t page) const;
+  // A demand-zero fault at page served by a 64 KiB NAPOT range, if its 16 PTEs are unused
+  // and 16 aligned frames are free.
+  bool map_napot(Pid pid, const Region& region, std::uint64_t page, AccessKind access);
+  // A and D over the NAPOT range whose PTE is at pte_addr; and set on all 16 of its PTEs.
+  std::uint64_t napot_accessed_dirty(std::uint64_t pte_addr);
+  void set_napot_bits(std::uint64_t pte_addr, std::uint64_t bits);
+  // The range whose PTE (pid's, for va) is at pte_addr becomes 16 ordinary PTEs (nothing
+  // when that PTE is not a NAPOT one).
+  void unfold_napot(Pid pid, std::uint64_t va, std::uint64_t pte_addr);
+  void unfold_all_napot(Pid pid);  // before fork
   // mmap.cpp
   void release_range(Pid pid, std::uint64_t start, std::uint64_t end);
   void detach_object(unsigned object);

@@ -50,6 +50,7 @@ void Kernel::switch_to(Pid pid) {
 
 // Drops one leaf of pid's: the frame's mapper, or the swap entry's reference.
 void Kernel::release_leaf(Pid pid, std::uint64_t va, std::uint64_t pte_addr) {
+  unfold_napot(pid, va, pte_addr);  // the other 15 pages of a NAPOT range stay
   const std::uint64_t pte = hal_.load64(pte_addr);
   if ((pte & sv::kPteV) != 0) {
     remove_mapper(mapped_frame(pid, va, pte_addr, pte), pid, va, pte);

@@ -102,6 +102,10 @@ Kernel::EvictResult Kernel::evict_one() {
 Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
   // A huge page goes 4 KiB at a time (huge.cpp): split, then evict its first page.
   if (frames_.page(frame).level > 0 && !split_to_4k(frame)) return EvictResult::SwapFull;
+  // So does a NAPOT range (napot.cpp): its PTEs become ordinary ones first.
+  for (const Mapper& m : std::vector<Mapper>(frames_.page(frame).mappers)) {
+    unfold_napot(m.pid, m.va, m.pte_addr);
+  }
   UserPage& page = frames_.page(frame);
   const bool dirty = (pte_of(frame) & sv::kPteD) != 0;
   const std::string owners = log_ != nullptr ? mappers_of(frame) : std::string();

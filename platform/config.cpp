@@ -552,6 +552,7 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                              : injection == "skip_flush"     ? fw::FaultInjection::SkipFlush
                              : injection == "cow_no_copy"    ? fw::FaultInjection::CowNoCopy
                              : injection == "corrupt_pte"    ? fw::FaultInjection::CorruptPte
+                             : injection == "napot_own_ad"   ? fw::FaultInjection::NapotOwnAd
                                                              : fw::FaultInjection::None;
   c.kernel.swap_io.retries = static_cast<unsigned>(r.integer("firmware.swap_retries"));
   c.kernel.swap_io.timeout_ps = r.time("firmware.swap_timeout").value();
@@ -564,6 +565,10 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
                                             : fw::HugePages::Never;
   c.kernel.huge_pages_1g = r.flag("firmware.huge_pages_1g");
   c.kernel.huge_collapse = r.flag("firmware.huge_pages_collapse");
+  c.kernel.napot = r.flag("firmware.napot");
+  if (c.kernel.napot && !c.mmu.extensions.svnapot) {
+    r.fail_across({"firmware.napot", "mmu.svnapot"}, "NAPOT pages need an mmu with Svnapot");
+  }
   c.kernel.user_frames = r.integer("firmware.user_frames");
   if (c.kernel.user_frames > dram_frames) {
     r.fail_across({"firmware.user_frames", "dram.size"}, std::to_string(c.kernel.user_frames) +

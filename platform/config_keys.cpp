@@ -179,10 +179,13 @@ std::vector<ConfigKey> declare() {
              "`random` seeded by `sim.seed`; `lru` and `opt` are **simulator oracles** (see "
              "below)"),
       choice("firmware.fault_injection", "none",
-             {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy", "corrupt_pte"},
+             {"none", "lose_dirty_pages", "skip_flush", "cow_no_copy", "corrupt_pte",
+              "napot_own_ad"},
              "firmware bugs put in on purpose, to see the integrity checker catch them "
              "(`cow_no_copy`: a store to a copy-on-write page writes the shared page; "
-             "`corrupt_pte`: every 64th PTE mapped has one random bit flipped)"),
+             "`corrupt_pte`: every 64th PTE mapped has one random bit flipped; "
+             "`napot_own_ad`: a NAPOT page's D is read from its own PTE, which a store through "
+             "the range's one TLB entry may not have set)"),
       integer("firmware.swap_retries", 3, 0, 16, "retries",
               "swap commands that fail (error status, timeout, bad checksum) are tried this "
               "many more times before the process whose page it is gets killed"),
@@ -200,6 +203,10 @@ std::vector<ConfigKey> declare() {
       flag("firmware.huge_pages_collapse", false,
            "promote, as khugepaged does: a fault that leaves every page of an aligned 2 MiB "
            "block mapped, private and exclusive copies the 512 pages into one huge page"),
+      flag("firmware.napot", false,
+           "Svnapot pages (needs `mmu.svnapot`): a demand-zero fault in a private writable "
+           "region maps its aligned 64 KiB range as 16 alike NAPOT PTEs over 16 contiguous "
+           "frames (one TLB entry), unfolded into 4 KiB PTEs before any one of them changes"),
       choice("firmware.fork", "cow", {"cow", "copy"},
              "`cow` (share private pages write-protected, copy on the first store) or `copy` "
              "(copy them all at fork time)"),

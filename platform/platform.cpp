@@ -229,6 +229,12 @@ json Platform::gather_stats(const sc_core::sc_time& now) const {
   }
   s["vm"] = to_json(kernel_.stats());
   s["vm"]["swap_io"] = to_json(kernel_.swap_io_stats());
+  if (config_.kernel.napot) {
+    const fw::KernelStats& k = kernel_.stats();
+    s["vm"]["napot"] = {{"mapped", k.napot_mapped},
+                        {"fallbacks", k.napot_fallbacks},
+                        {"unfolds", k.napot_unfolds}};
+  }
   s["vm"]["replacement"] = std::string(fw::to_string(config_.kernel.replacement)) +
                            (fw::is_oracle(config_.kernel.replacement) ? " (simulator oracle)" : "");
   s["vm"]["resident_frames"] = cpu.resident_frames;

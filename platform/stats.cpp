@@ -315,6 +315,13 @@ void print_summary(std::ostream& out, const json& st) {
     }
     out << '\n';
   }
+  if (vm.contains("napot")) {
+    const json& napot = vm["napot"];
+    out << "  napot    " << napot["mapped"].get<std::uint64_t>() << " 64 KiB ranges mapped, "
+        << napot["fallbacks"].get<std::uint64_t>() << " fallbacks to 4 KiB, "
+        << napot["unfolds"].get<std::uint64_t>() << " unfolded; TLB hits on 64 KiB pages "
+        << st["tlb"]["hits_by_page_size"].value("64KiB", std::uint64_t{0}) << '\n';
+  }
   if (vm["forks"].get<std::uint64_t>() + vm["shared_frames"].get<std::uint64_t>() != 0) {
     out << "  share    " << vm["forks"].get<std::uint64_t>() << " forks ("
         << vm["fork_frames_copied"].get<std::uint64_t>() << " frames copied, "

@@ -11,7 +11,7 @@ namespace {
 using namespace sv;
 
 constexpr std::uint64_t kLevelBytes[sv::kMaxLevels] = {1ull << 12, 1ull << 21, 1ull << 30,
-                                                      1ull << 39, 1ull << 48};
+                                                       1ull << 39, 1ull << 48};
 
 // Page tables being built for one case, pages handed out from `base` up.
 class Tables {
@@ -135,7 +135,9 @@ class RandomCase {
   RandomCase(std::uint64_t seed, std::uint64_t base, sv::Extensions extensions)
       : extensions_(extensions),
         rng_(seed),
-        mode_(seed % 3 == 2 ? Mode::Sv57 : seed % 2 ? Mode::Sv39 : Mode::Sv48),
+        mode_(seed % 3 == 2 ? Mode::Sv57
+              : seed % 2    ? Mode::Sv39
+                            : Mode::Sv48),
         levels_(levels(mode_)) {
     c_.name = "random seed " + std::to_string(seed);
     Tables t(c_, base, mode_);
@@ -198,8 +200,8 @@ class RandomCase {
     const std::uint64_t slot = t.slot(va, 0, [this] { return pointer_flags(); });
     if (slot == 0 || t.word(slot) != 0) return;
     const std::uint64_t low = chance(85) ? 0x8 : pick(16);
-    const std::uint64_t frame = (aligned_frame(0, pick(1u << 20)) & ~(napot_bytes - 1)) |
-                                low << kPageShift;
+    const std::uint64_t frame =
+        (aligned_frame(0, pick(1u << 20)) & ~(napot_bytes - 1)) | low << kPageShift;
     t.word(slot) = make_pte(frame, (leaf(0) & 0x3FF & ~kPteG) | kPteN) |
                    (chance(25) ? pick(3) << kPtePbmtShift : 0);
     pages_.push_back(va);
