@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 
 #include "uniform.h"
 #include "sv.h"
@@ -79,27 +80,28 @@ void OrderedReplacement::on_access(std::uint64_t frame, std::uint64_t, std::uint
 // --- clock family -----------------------------------------------------------------------
 
 void ClockFace::on_load(std::uint64_t frame) {
-  ring_.insert(ring_.begin() + static_cast<std::ptrdiff_t>(hand_), frame);
-  hand_ = (hand_ + 1) % ring_.size();
+  position_[frame] = ring_.insert(hand_, frame);  // just behind the hand
+  if (hand_ == ring_.end()) hand_ = ring_.begin();
 }
 
 void ClockFace::on_free(std::uint64_t frame) {
-  const auto it = std::find(ring_.begin(), ring_.end(), frame);
-  if (it == ring_.end()) return;
-  const auto index = static_cast<std::size_t>(it - ring_.begin());
+  const auto found = position_.find(frame);
+  if (found == position_.end()) return;
+  const auto it = found->second;
+  position_.erase(found);
+  if (it == hand_) ++hand_;
   ring_.erase(it);
-  if (index < hand_) --hand_;
-  if (hand_ >= ring_.size()) hand_ = 0;
+  if (hand_ == ring_.end()) hand_ = ring_.begin();
 }
 
 std::uint64_t ClockFace::take_at_hand() {
-  const std::uint64_t frame = ring_[hand_];
-  hand_ = (hand_ + 1) % ring_.size();
+  const std::uint64_t frame = *hand_;
+  if (++hand_ == ring_.end()) hand_ = ring_.begin();
   return frame;
 }
 
 std::uint64_t ClockReplacement::victim(PteBits& bits) {
-  assert(!ring_.empty());
+  assert(frames() != 0);
   cleared_ = 0;
   for (;;) {  // ends within two turns: the first turn clears every A bit it passes
     const std::uint64_t frame = take_at_hand();
@@ -110,19 +112,24 @@ std::uint64_t ClockReplacement::victim(PteBits& bits) {
 }
 
 std::uint64_t NruReplacement::victim(PteBits& bits) {
-  assert(!ring_.empty());
-  for (;;) {  // ends within four passes: pass 2 clears every A bit
-    dirty_ = false;
-    for (std::size_t i = 0; i < ring_.size(); ++i) {
-      const std::uint64_t frame = take_at_hand();
-      if ((bits.pte_of(frame) & (sv::kPteA | sv::kPteD)) == 0) return frame;
-    }
-    dirty_ = true;
-    for (std::size_t i = 0; i < ring_.size(); ++i) {
+  assert(frames() != 0);
+  for (;;) {  // ends within two turns: the first clears every A bit it passes
+    std::optional<std::uint64_t> dirty_unused;  // the window's first (0,1)
+    for (std::size_t i = 0; i < std::min(kWindow, frames()); ++i) {
       const std::uint64_t frame = take_at_hand();
       const std::uint64_t pte = bits.pte_of(frame);
-      if ((pte & sv::kPteA) == 0) return frame;  // (0,1): (0,0) was ruled out above
-      bits.clear_accessed(frame);
+      if ((pte & sv::kPteA) != 0) {
+        bits.clear_accessed(frame);
+      } else if ((pte & sv::kPteD) == 0) {
+        dirty_ = false;
+        return frame;
+      } else if (!dirty_unused) {
+        dirty_unused = frame;
+      }
+    }
+    if (dirty_unused) {
+      dirty_ = true;
+      return *dirty_unused;
     }
   }
 }

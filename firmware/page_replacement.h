@@ -5,6 +5,7 @@
 // access (and, for opt, when the page is used next), which no real kernel knows.
 
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <random>
@@ -71,16 +72,21 @@ class OrderedReplacement final : public PageReplacement {
 };
 
 // The frames on a clock face; new frames go just behind the hand, so they are looked
-// at last.
+// at last. A linked ring with an index: loading and freeing a frame cost the same
+// whatever the number of frames.
 class ClockFace : public PageReplacement {
  public:
   void on_load(std::uint64_t frame) override;
   void on_free(std::uint64_t frame) override;
 
  protected:
-  std::vector<std::uint64_t> ring_;
-  std::size_t hand_ = 0;
+  std::size_t frames() const { return ring_.size(); }
   std::uint64_t take_at_hand();  // the frame under the hand, and advances past it
+
+ private:
+  std::list<std::uint64_t> ring_;
+  std::list<std::uint64_t>::iterator hand_ = ring_.end();  // end() only when empty
+  std::unordered_map<std::uint64_t, std::list<std::uint64_t>::iterator> position_;
 };
 
 // Second chance: a frame whose A bit is set gets it cleared and is passed over.
@@ -96,16 +102,22 @@ class ClockReplacement final : public ClockFace {
   std::uint64_t cleared_ = 0;
 };
 
-// Enhanced second chance (NRU over A and D): first a frame with (A,D) = (0,0) without
-// touching bits; then one with (0,1), clearing A of every frame passed; repeat.
+// Enhanced second chance (NRU over A and D) with a bounded look-ahead, as kernels bound
+// their reclaim scans (Linux scans in batches of 32): of the next kWindow frames under
+// the hand the first with (A,D) = (0,0) goes at once; passing a frame with A set clears
+// it (second chance, as clock); if the window had no (0,0), its first (0,1) goes; if it
+// had only A set, the next window is looked at. A victim costs O(kWindow) PTE reads, not
+// a pass over every frame.
 class NruReplacement final : public ClockFace {
  public:
   std::uint64_t victim(PteBits& bits) override;
   std::string why() const override {
-    return dirty_ ? "(A,D) = (0,1): no (0,0) page left (nru)" : "(A,D) = (0,0) (nru)";
+    return dirty_ ? "(A,D) = (0,1): no (0,0) in the window under the hand (nru)"
+                  : "(A,D) = (0,0) (nru)";
   }
 
  private:
+  static constexpr std::size_t kWindow = 32;  // Linux's SWAP_CLUSTER_MAX
   bool dirty_ = false;
 };
 

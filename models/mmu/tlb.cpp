@@ -12,11 +12,22 @@ Tlb::Tlb(const TlbGeometry& geometry)
       policy_(make_replacement(geometry.replacement, sets_, ways_, geometry.seed)) {
   assert(geometry.ways != 0 && geometry.entries % geometry.ways == 0);
   assert((sets_ & (sets_ - 1)) == 0);
+  if (indexed()) tags_in_slot_.resize(std::size_t{1} << 16);
 }
 
 long Tlb::find(std::uint64_t va, std::uint16_t asid) const {
   for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
     if (valid_per_class_[c] == 0) continue;
+    if (indexed()) {
+      const std::uint64_t key = tag_key(c, va >> sv::size_class_shift(c));
+      if (tags_in_slot_[filter_slot(key)] == 0) continue;
+      const auto it = by_tag_.find(key);
+      if (it == by_tag_.end()) continue;
+      for (const std::size_t i : it->second) {
+        if (entries_[i].matches(va, asid)) return static_cast<long>(i);
+      }
+      continue;
+    }
     const std::size_t base = std::size_t{set_of(va, c)} * ways_;
     for (unsigned way = 0; way < ways_; ++way) {
       const TlbEntry& e = entries_[base + way];
@@ -43,6 +54,15 @@ void Tlb::invalidate(std::size_t index) {
   if (!e.valid) return;
   e.valid = false;
   --valid_per_class_[size_class(e)];
+  if (!e.global) --non_global_per_asid_[e.asid];
+  if (indexed()) {
+    const std::uint64_t key = tag_key(size_class(e), e.vpn);
+    --tags_in_slot_[filter_slot(key)];
+    const auto it = by_tag_.find(key);
+    std::vector<std::size_t>& held = it->second;
+    held.erase(std::find(held.begin(), held.end(), index));
+    if (held.empty()) by_tag_.erase(it);
+  }
 }
 
 bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
@@ -60,12 +80,10 @@ int Tlb::fill(const TlbEntry& new_entry) {
   for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
     if (valid_per_class_[c] == 0) continue;
     if (c >= entry_class) {
-      // A page at least as large that overlaps sits in the set of the new page's VA.
-      const std::size_t base = std::size_t{set_of(va, c)} * ways_;
-      for (unsigned way = 0; way < ways_; ++way) {
-        const TlbEntry& e = entries_[base + way];
-        if (size_class(e) == c && entries_overlap(e, entry)) invalidate(base + way);
-      }
+      // A page at least as large that overlaps is one that holds the new page's VA.
+      for_each_candidate(va, c, [&](std::size_t i) {
+        if (size_class(entries_[i]) == c && entries_overlap(entries_[i], entry)) invalidate(i);
+      });
     } else {
       // Smaller pages inside a new large page can sit in any set (rare: scan them all).
       for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -86,6 +104,12 @@ int Tlb::fill(const TlbEntry& new_entry) {
   entries_[base + way] = entry;
   entries_[base + way].valid = true;
   ++valid_per_class_[entry_class];
+  if (!entry.global) ++non_global_per_asid_[entry.asid];
+  if (indexed()) {
+    const std::uint64_t key = tag_key(entry_class, entry.vpn);
+    ++tags_in_slot_[filter_slot(key)];
+    by_tag_[key].push_back(base + way);
+  }
   policy_->on_fill(set, way);
   return victim;
 }
@@ -104,11 +128,32 @@ bool flush_removes(const TlbEntry& e, const FlushRequest& req) {
   return false;
 }
 
+// A flush visits only what may hold an entry it removes: for the VA forms, per page size
+// present, the candidates for a page holding the VA (its set, or the tag index's list);
+// for the ASID form, nothing when no entry of that ASID is left; for all, nothing
+// when the TLB is empty.
 void Tlb::flush(const FlushRequest& req) {
+  using mmu_regs::FlushKind;
+  const bool by_va = req.kind == FlushKind::Va || req.kind == FlushKind::VaAsid;
+  const auto sizes = static_cast<std::size_t>(std::count_if(
+      valid_per_class_.begin(), valid_per_class_.end(), [](std::size_t n) { return n != 0; }));
+  // (A small fully associative TLB with pages of several sizes: one pass over it is less.)
+  if (by_va && (indexed() || sizes * ways_ < entries_.size())) {
+    for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
+      if (valid_per_class_[c] == 0) continue;
+      for_each_candidate(req.va, c, [&](std::size_t i) {
+        if (size_class(entries_[i]) == c && flush_removes(entries_[i], req)) invalidate(i);
+      });
+    }
+    return;
+  }
+  if (sizes == 0 || (req.kind == FlushKind::Asid && asid_entries(req.asid) == 0)) return;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (flush_removes(entries_[i], req)) invalidate(i);
   }
 }
+
+std::size_t Tlb::asid_entries(std::uint16_t asid) const { return non_global_per_asid_[asid]; }
 
 std::size_t Tlb::valid_entries() const {
   std::size_t n = 0;

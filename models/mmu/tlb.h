@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "replacement.h"
@@ -69,14 +70,46 @@ class Tlb {
   unsigned set_of(std::uint64_t va, unsigned size_class) const {
     return static_cast<unsigned>((va >> sv::size_class_shift(size_class)) & (sets_ - 1));
   }
+  // The entries_ indices that may hold a page of size class c containing va: the ways of
+  // the set va indexes, or, with many ways (a large fully associative TLB, say), those the
+  // tag index lists for that page: a search costs the same whatever the ways.
+  // visit(index) may invalidate the entry.
+  template <class Visit>
+  void for_each_candidate(std::uint64_t va, unsigned c, Visit visit) const {
+    if (indexed()) {
+      const std::uint64_t key = tag_key(c, va >> sv::size_class_shift(c));
+      if (tags_in_slot_[filter_slot(key)] == 0) return;
+      const auto it = by_tag_.find(key);
+      if (it == by_tag_.end()) return;
+      const std::vector<std::size_t> held = it->second;  // a copy: visit may change it
+      for (const std::size_t i : held) visit(i);
+      return;
+    }
+    const std::size_t base = std::size_t{set_of(va, c)} * ways_;
+    for (unsigned way = 0; way < ways_; ++way) visit(base + way);
+  }
+  static constexpr unsigned kIndexedWays = 16;
+  bool indexed() const { return ways_ > kIndexedWays; }
+  static std::uint64_t tag_key(unsigned c, std::uint64_t vpn) { return vpn << 3 | c; }
+  // A counting filter in front of the tag index: most searches are for pages the TLB does
+  // not hold, and a zero count answers them without a hash-table lookup.
+  static std::size_t filter_slot(std::uint64_t key) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 48);
+  }
   // Index into entries_ of the matching entry, or -1.
   long find(std::uint64_t va, std::uint16_t asid) const;
   void invalidate(std::size_t index);
+  std::size_t asid_entries(std::uint16_t asid) const;  // valid non-global entries of the ASID
 
   unsigned sets_;
   unsigned ways_;
   std::vector<TlbEntry> entries_;  // set-major: entries_[set * ways_ + way]
   std::array<std::size_t, sv::kPageSizeClasses> valid_per_class_{};
+  std::vector<std::uint32_t> non_global_per_asid_ = std::vector<std::uint32_t>(1u << 16);
+  // With indexed(): tag_key(class, vpn) -> the valid entries holding that page (one per
+  // ASID that maps it, at most).
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_tag_;
+  std::vector<std::uint32_t> tags_in_slot_;  // by filter_slot(tag key); sized when indexed()
   std::unique_ptr<ReplacementPolicy> policy_;
 };
 
