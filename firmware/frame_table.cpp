@@ -6,42 +6,50 @@
 namespace mmusim::fw {
 
 FrameTable::FrameTable(std::uint64_t frames)
-    : free_(frames, true),
+    : count_(frames),
+      free_(frames, true),
       stacked_(frames, true),
       free_count_(frames),
-      free_in_block_((frames + run_frames(1) - 1) / run_frames(1), 0) {
-  stack_.reserve(frames);
-  for (std::uint64_t i = frames; i-- > 0;) stack_.push_back(i);
-  for (std::uint64_t f = 0; f < frames; ++f) ++free_in_block_[f >> kRunShift];
+      free_in_block_((frames + run_frames(1) - 1) / run_frames(1),
+                     static_cast<std::uint16_t>(run_frames(1))) {
+  if (frames % run_frames(1) != 0) {
+    free_in_block_.back() = static_cast<std::uint16_t>(frames % run_frames(1));
+  }
   for (const std::uint16_t n : free_in_block_) free_blocks_ += n == run_frames(1) ? 1 : 0;
 }
 
 void FrameTable::take(std::uint64_t frame) {
-  free_[frame] = false;
+  free_.set(frame, false);
   --free_count_;
   if (free_in_block_[frame >> kRunShift]-- == run_frames(1)) --free_blocks_;
 }
 
 void FrameTable::give_back(std::uint64_t frame) {
-  free_[frame] = true;
+  free_.set(frame, true);
   ++free_count_;
   if (++free_in_block_[frame >> kRunShift] == run_frames(1)) ++free_blocks_;
-  if (!stacked_[frame]) {
-    stacked_[frame] = true;
+  if (!stacked_.get(frame)) {
+    stacked_.set(frame, true);
     stack_.push_back(frame);
   }
 }
 
 std::optional<std::uint64_t> FrameTable::allocate() {
-  while (!stack_.empty()) {
-    const std::uint64_t frame = stack_.back();
-    stack_.pop_back();
-    stacked_[frame] = false;
-    if (!free_[frame]) continue;  // taken by a run since it was pushed
+  for (;;) {
+    std::uint64_t frame = 0;
+    if (!stack_.empty()) {
+      frame = stack_.back();
+      stack_.pop_back();
+    } else if (low_ < count_) {
+      frame = low_++;
+    } else {
+      return std::nullopt;
+    }
+    stacked_.set(frame, false);
+    if (!free_.get(frame)) continue;  // taken by a run since it was pushed
     take(frame);
     return frame;
   }
-  return std::nullopt;
 }
 
 std::optional<std::uint64_t> FrameTable::allocate_run(unsigned level) {
@@ -63,12 +71,11 @@ std::optional<std::uint64_t> FrameTable::allocate_run(unsigned level) {
 std::optional<std::uint64_t> FrameTable::allocate_aligned(std::uint64_t count) {
   for (std::uint64_t block = 0; block < free_in_block_.size(); ++block) {
     if (free_in_block_[block] < count) continue;
-    const std::uint64_t end = std::min((block + 1) << kRunShift, free_.size());
+    const std::uint64_t end = std::min((block + 1) << kRunShift, count_);
     for (std::uint64_t first = block << kRunShift; first + count <= end; first += count) {
-      const auto run = free_.begin() + static_cast<std::ptrdiff_t>(first);
-      if (!std::all_of(run, run + static_cast<std::ptrdiff_t>(count), [](bool f) { return f; })) {
-        continue;
-      }
+      bool all_free = true;
+      for (std::uint64_t f = first; f < first + count && all_free; ++f) all_free = free_.get(f);
+      if (!all_free) continue;
       for (std::uint64_t f = first; f < first + count; ++f) take(f);
       return first;
     }

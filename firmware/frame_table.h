@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "address_space.h"
+#include "lazy_bits.h"
 #include "sv.h"
 
 namespace mmusim::fw {
@@ -45,12 +46,15 @@ struct UserPage {
 
 // Frames handed out lowest first (then most recently freed first), and naturally aligned
 // runs of them for huge pages. A run is taken out of the free stack lazily: its entries
-// stay and are skipped when popped, so a run costs nothing to take.
+// stay and are skipped when popped, so a run costs nothing to take. Frames never handed
+// out are not stored, only counted (low_): host memory grows with the frames used.
 class FrameTable {
  public:
   static constexpr unsigned kRunShift = sv::kVpnBits;  // 512 frames: a 2 MiB run
   // Frames in the run of a page at `level` (0: 1, 1: 512, 2: 512 * 512).
-  static std::uint64_t run_frames(unsigned level) { return std::uint64_t{1} << (level * kRunShift); }
+  static std::uint64_t run_frames(unsigned level) {
+    return std::uint64_t{1} << (level * kRunShift);
+  }
   explicit FrameTable(std::uint64_t frames);
 
   std::optional<std::uint64_t> allocate();
@@ -61,7 +65,7 @@ class FrameTable {
   // returned, each then made a user page by the caller; nullopt when no such run is free.
   std::optional<std::uint64_t> allocate_aligned(std::uint64_t count);
   std::uint64_t free_count() const { return free_count_; }
-  std::uint64_t count() const { return free_.size(); }
+  std::uint64_t count() const { return count_; }
 
   // A free frame (or the head of an allocated run, for `page.level` > 0) starts holding
   // `page` (with no mappers yet).
@@ -102,9 +106,13 @@ class FrameTable {
   void take(std::uint64_t frame);
   void give_back(std::uint64_t frame);
 
-  std::vector<bool> free_;     // per frame
-  std::vector<bool> stacked_;  // per frame: an entry for it is in stack_
-  std::vector<std::uint64_t> stack_;  // the lowest on top at first; may hold taken frames
+  std::uint64_t count_;
+  LazyBits free_;     // per frame
+  LazyBits stacked_;  // per frame: the stack holds it (below low_: an entry in stack_)
+  // The free stack: frames freed since, on top (stack_, the last pushed on top); under
+  // them the frames never popped, low_ and up, the lowest first. May hold taken frames.
+  std::vector<std::uint64_t> stack_;
+  std::uint64_t low_ = 0;
   std::uint64_t free_count_ = 0;
   std::vector<std::uint16_t> free_in_block_;  // free frames per aligned 512-frame block
   std::uint64_t free_blocks_ = 0;             // blocks with every frame free

@@ -1,5 +1,7 @@
 #pragma once
-// A pool of numbered resources (frames, swap slots, ASIDs) handed out lowest first.
+// A pool of numbered resources (swap slots, ASIDs) handed out lowest first, then the most
+// recently released first. Ids never handed out are counted, not stored: host memory
+// grows with the ids used, not with the pool's size.
 
 #include <cstdint>
 #include <optional>
@@ -9,22 +11,25 @@ namespace mmusim::fw {
 
 class IdPool {
  public:
-  IdPool(std::uint64_t first, std::uint64_t count) : count_(count) {
-    free_.reserve(count);
-    for (std::uint64_t i = count; i-- > 0;) free_.push_back(first + i);
-  }
+  IdPool(std::uint64_t first, std::uint64_t count)
+      : next_(first), end_(first + count), count_(count) {}
   std::optional<std::uint64_t> allocate() {
-    if (free_.empty()) return std::nullopt;
-    const std::uint64_t id = free_.back();
-    free_.pop_back();
-    return id;
+    if (!released_.empty()) {
+      const std::uint64_t id = released_.back();
+      released_.pop_back();
+      return id;
+    }
+    if (next_ == end_) return std::nullopt;
+    return next_++;
   }
-  void release(std::uint64_t id) { free_.push_back(id); }
-  std::uint64_t free_count() const { return free_.size(); }
+  void release(std::uint64_t id) { released_.push_back(id); }
+  std::uint64_t free_count() const { return released_.size() + (end_ - next_); }
   std::uint64_t count() const { return count_; }
 
  private:
-  std::vector<std::uint64_t> free_;  // a stack: the lowest id on top
+  std::vector<std::uint64_t> released_;  // a stack, the last released on top
+  std::uint64_t next_;                   // the lowest id never handed out
+  std::uint64_t end_;
   std::uint64_t count_;
 };
 

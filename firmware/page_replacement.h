@@ -103,7 +103,7 @@ class ClockReplacement final : public ClockFace {
 };
 
 // Enhanced second chance (NRU over A and D) with a bounded look-ahead, as kernels bound
-// their reclaim scans (Linux scans in batches of 32): of the next kWindow frames under
+// their reclaim scans (Linux reclaims in batches of 32 pages): of the next kWindow frames under
 // the hand the first with (A,D) = (0,0) goes at once; passing a frame with A set clears
 // it (second chance, as clock); if the window had no (0,0), its first (0,1) goes; if it
 // had only A set, the next window is looked at. A victim costs O(kWindow) PTE reads, not
@@ -117,7 +117,7 @@ class NruReplacement final : public ClockFace {
   }
 
  private:
-  static constexpr std::size_t kWindow = 32;  // Linux's SWAP_CLUSTER_MAX
+  static constexpr std::size_t kWindow = 16;
   bool dirty_ = false;
 };
 

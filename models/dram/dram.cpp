@@ -9,7 +9,8 @@ Dram::Dram(const sc_core::sc_module_name& name, const DramConfig& config)
     : sc_core::sc_module(name),
       config_(config),
       row_hit_latency_(config.timing.t_cl + config.timing.t_burst),
-      pages_((config.size + kStoragePage - 1) >> kStorageShift),
+      tables_((((config.size + kStoragePage - 1) >> kStorageShift) + kPagesPerTable - 1) /
+              kPagesPerTable),
       open_row_(config.banks, -1) {
   target.register_b_transport(this, &Dram::b_transport);
   target.register_transport_dbg(this, &Dram::transport_dbg);
@@ -22,7 +23,13 @@ bool Dram::in_range(const tlm::tlm_generic_payload& trans) const {
 }
 
 std::uint8_t* Dram::page(std::uint64_t addr, bool allocate) {
-  auto& p = pages_[addr >> kStorageShift];
+  const std::uint64_t index = addr >> kStorageShift;
+  auto& table = tables_[index / kPagesPerTable];
+  if (!table) {
+    if (!allocate) return nullptr;
+    table = std::make_unique<PageTable>();
+  }
+  auto& p = (*table)[index % kPagesPerTable];
   if (!p && allocate) {
     p = std::make_unique<std::uint8_t[]>(kStoragePage);  // value-initialised: zeros
     ++stats_.pages_allocated;

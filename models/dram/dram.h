@@ -3,6 +3,7 @@
 // configured size) and a per-bank open-row timing model with DDR4-2400-like defaults.
 // Addresses arriving here are offsets from the DRAM's base (the bus subtracts it).
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <systemc>
@@ -14,16 +15,16 @@ namespace mmusim {
 
 // DDR4-2400 CL16-16-16 (tCK = 0.833 ns): 16 tCK = 13.33 ns; a BL8 burst takes 4 tCK.
 struct DramTiming {
-  sc_core::sc_time t_cl = sc_core::sc_time(13.33, sc_core::SC_NS);   // column access
-  sc_core::sc_time t_rcd = sc_core::sc_time(13.33, sc_core::SC_NS);  // activate to column
-  sc_core::sc_time t_rp = sc_core::sc_time(13.33, sc_core::SC_NS);   // precharge
-  sc_core::sc_time t_burst = sc_core::sc_time(3.33, sc_core::SC_NS); // one 64-byte burst
+  sc_core::sc_time t_cl = sc_core::sc_time(13.33, sc_core::SC_NS);    // column access
+  sc_core::sc_time t_rcd = sc_core::sc_time(13.33, sc_core::SC_NS);   // activate to column
+  sc_core::sc_time t_rp = sc_core::sc_time(13.33, sc_core::SC_NS);    // precharge
+  sc_core::sc_time t_burst = sc_core::sc_time(3.33, sc_core::SC_NS);  // one 64-byte burst
 };
 
 struct DramConfig {
   std::uint64_t size = std::uint64_t{256} << 20;
-  unsigned banks = 16;                // 4 bank groups x 4 banks
-  std::uint64_t row_size = 8 << 10;   // bytes of one row across the rank
+  unsigned banks = 16;               // 4 bank groups x 4 banks
+  std::uint64_t row_size = 8 << 10;  // bytes of one row across the rank
   DramTiming timing;
 };
 
@@ -72,8 +73,12 @@ class Dram final : public sc_core::sc_module {
 
   const DramConfig config_;
   const sc_core::sc_time row_hit_latency_;
-  std::vector<std::unique_ptr<std::uint8_t[]>> pages_;  // null: never written, reads zero
-  std::vector<std::int64_t> open_row_;                   // per bank, -1: precharged
+  // Storage in two levels, so that host memory grows with what is written, not with
+  // dram.size: a table per 2 MiB of DRAM (512 page pointers), made at its first write.
+  static constexpr unsigned kPagesPerTable = 512;
+  using PageTable = std::array<std::unique_ptr<std::uint8_t[]>, kPagesPerTable>;
+  std::vector<std::unique_ptr<PageTable>> tables_;  // null: nothing written there, reads zero
+  std::vector<std::int64_t> open_row_;              // per bank, -1: precharged
   DramStats stats_;
 };
 
