@@ -32,9 +32,17 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
 }
 
 long Cache::find(std::uint64_t line_addr) const {
+  // A line sits in one slot at most: the one found last is tried first (consecutive
+  // accesses mostly stay on one line), then its set.
+  if ((state_[recent_] & kValid) != 0 && tags_[recent_] == line_addr) {
+    return static_cast<long>(recent_);
+  }
   const std::size_t first = slot(set_of(line_addr), 0);
   for (std::size_t s = first; s < first + ways_; ++s) {
-    if ((state_[s] & kValid) != 0 && tags_[s] == line_addr) return static_cast<long>(s);
+    if ((state_[s] & kValid) != 0 && tags_[s] == line_addr) {
+      recent_ = s;
+      return static_cast<long>(s);
+    }
   }
   return -1;
 }

@@ -118,6 +118,7 @@ class Cache final : public sc_core::sc_module {
   std::vector<std::uint64_t> tags_;   // line address per slot
   std::vector<std::uint8_t> state_;   // kValid | kDirty per slot
   std::vector<std::uint8_t> data_;    // config_.line bytes per slot
+  mutable std::size_t recent_ = 0;    // the slot find() found last
   std::unique_ptr<ReplacementPolicy> policy_;
   tlm::tlm_generic_payload line_trans_;  // reused for fills and write-backs
   PteTraffic pte_tag_;

@@ -46,7 +46,14 @@ bool ShadowMemory::matches(std::uint64_t va, const std::uint8_t* data, std::uint
     }
     return true;
   }
-  return std::memcmp(page->data() + (va & kMask), data, size) == 0;
+  const std::uint8_t* want = page->data() + (va & kMask);
+  if (size == 8) {  // the synthetic workloads' word: one compare, not a call to memcmp
+    std::uint64_t a = 0, b = 0;
+    std::memcpy(&a, want, 8);
+    std::memcpy(&b, data, 8);
+    return a == b;
+  }
+  return std::memcmp(want, data, size) == 0;
 }
 
 void ShadowMemory::expected(std::uint64_t va, std::uint8_t* out, std::uint32_t size) const {

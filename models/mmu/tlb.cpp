@@ -16,6 +16,15 @@ Tlb::Tlb(const TlbGeometry& geometry)
 }
 
 long Tlb::find(std::uint64_t va, std::uint16_t asid) const {
+  // No two entries match one VA (fill() sees to it): the one found last is tried first,
+  // as consecutive accesses mostly stay on one page.
+  if (entries_[recent_].matches(va, asid)) return static_cast<long>(recent_);
+  const long found = search(va, asid);
+  if (found >= 0) recent_ = static_cast<std::size_t>(found);
+  return found;
+}
+
+long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
   for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
     if (valid_per_class_[c] == 0) continue;
     if (indexed()) {

@@ -98,6 +98,7 @@ class Tlb {
   }
   // Index into entries_ of the matching entry, or -1.
   long find(std::uint64_t va, std::uint16_t asid) const;
+  long search(std::uint64_t va, std::uint16_t asid) const;  // find() without the hint
   void invalidate(std::size_t index);
   std::size_t asid_entries(std::uint16_t asid) const;  // valid non-global entries of the ASID
 
@@ -111,6 +112,7 @@ class Tlb {
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_tag_;
   std::vector<std::uint32_t> tags_in_slot_;  // by filter_slot(tag key); sized when indexed()
   std::unique_ptr<ReplacementPolicy> policy_;
+  mutable std::size_t recent_ = 0;  // the entry find() found last
 };
 
 }  // namespace mmusim

@@ -72,7 +72,12 @@ bool parse_workload_type(const std::string& name, WorkloadType& out) {
 
 SyntheticStream::SyntheticStream(const WorkloadConfig& config, std::uint64_t base,
                                  std::uint64_t seed)
-    : config_(config), base_(base), rng_(seed) {
+    : config_(config),
+      base_(base),
+      span_(config.footprint / kWord * kWord),
+      fetch_below_(unit_threshold(config.fetch_fraction)),
+      write_below_(unit_threshold(config.fetch_fraction + config.write_fraction)),
+      rng_(seed) {
   // Rank 1, the most popular page, is the lowest page of the footprint.
   if (config.type == WorkloadType::Zipf) {
     zipf_cdf_ = zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha);
@@ -80,16 +85,17 @@ SyntheticStream::SyntheticStream(const WorkloadConfig& config, std::uint64_t bas
 }
 
 std::uint64_t SyntheticStream::next_offset() {
-  const std::uint64_t words = config_.footprint / kWord;
+  const std::uint64_t words = span_ / kWord;
   switch (config_.type) {
     case WorkloadType::Sequential: {
       const std::uint64_t offset = cursor_;
-      cursor_ = (cursor_ + kWord) % (words * kWord);
+      cursor_ += kWord;
+      if (cursor_ == span_) cursor_ = 0;  // a division per access showed in profiles
       return offset;
     }
     case WorkloadType::Strided: {
       const std::uint64_t offset = cursor_;
-      cursor_ = (cursor_ + config_.stride) % (words * kWord);
+      cursor_ = (cursor_ + config_.stride) % span_;
       return offset;
     }
     case WorkloadType::Random: return scale_to_range(rng_(), words) * kWord;
@@ -103,9 +109,9 @@ std::uint64_t SyntheticStream::next_offset() {
 }
 
 AccessKind SyntheticStream::next_kind() {
-  const double u = to_unit_interval(rng_());
-  if (u < config_.fetch_fraction) return AccessKind::Fetch;
-  if (u < config_.fetch_fraction + config_.write_fraction) return AccessKind::Write;
+  const std::uint64_t u = rng_() >> 11;
+  if (u < fetch_below_) return AccessKind::Fetch;
+  if (u < write_below_) return AccessKind::Write;
   return AccessKind::Read;
 }
 

@@ -85,6 +85,10 @@ class SyntheticStream final : public AccessStream {
 
   WorkloadConfig config_;
   std::uint64_t base_;
+  std::uint64_t span_;  // bytes of whole words in the footprint
+  // A draw's top 53 bits below these: a fetch, else below the second a write (uniform.h).
+  std::uint64_t fetch_below_;
+  std::uint64_t write_below_;
   std::uint64_t issued_ = 0;
   std::uint64_t cursor_ = 0;
   std::mt19937_64 rng_;

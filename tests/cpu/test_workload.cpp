@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 #include <map>
+#include <random>
 
+#include "uniform.h"
 #include "workload.h"
 
 namespace mmusim {
@@ -54,6 +56,25 @@ TEST(Workload, EveryTypeStaysInsideItsFootprintAligned) {
       ASSERT_LT(a.va, 0x8000'0000u + c.footprint);
       ASSERT_EQ(a.va % 8, 0u);
       ASSERT_EQ(a.size, 8u);
+    }
+  }
+}
+
+// The mix compares integers against unit_threshold(p) instead of converting each draw to
+// a double: the same decision for every draw, so the streams did not change.
+TEST(Uniform, ThresholdDecidesAsTheUnitIntervalDoes) {
+  std::mt19937_64 rng(3);
+  for (const double p : {0.0, 0.1, 0.3, 0.1 + 0.3, 1.0 / 3, 0.5, 0.999999, 1.0}) {
+    const std::uint64_t threshold = unit_threshold(p);
+    // Draws on both sides of the boundary, and random ones.
+    for (std::uint64_t k : {threshold - 1, threshold, threshold + 1}) {
+      const std::uint64_t draw = k << 11;
+      if ((draw >> 11) != k) continue;  // beyond 53 bits
+      EXPECT_EQ(to_unit_interval(draw) < p, k < threshold) << p << " " << k;
+    }
+    for (int i = 0; i < 10000; ++i) {
+      const std::uint64_t draw = rng();
+      ASSERT_EQ(to_unit_interval(draw) < p, (draw >> 11) < threshold) << p;
     }
   }
 }
