@@ -159,7 +159,8 @@ void Cpu::schedule() {
 }
 
 bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
-  while (keeper_.get_current_time() < slice_end && failure_.empty()) {
+  sc_core::sc_time now = keeper_.get_current_time();
+  while (now < slice_end && failure_.empty()) {
     if (!p.spec.stream->next(p.pending)) {
       kernel_->exit(p.pid);
       ++stats_.processes_finished;
@@ -177,7 +178,8 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
       case StreamOp::Fork: fork(p); break;
       default: syscall(p); break;
     }
-    if (keeper_.need_sync()) keeper_.sync();
+    now = keeper_.get_current_time();
+    if (keeper_.need_sync_at(now)) keeper_.sync();
   }
   return !failure_.empty();
 }

@@ -13,13 +13,13 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
 #include "activity_trace.h"
 #include "kernel.h"
 #include "mem_attr.h"
 #include "process_shadow.h"
+#include "quantum_keeper.h"
 #include "scenario.h"
 #include "tlm_hal.h"
 #include "workload.h"
@@ -180,7 +180,7 @@ class Cpu final : public sc_core::sc_module {
   std::map<std::string, unsigned> scenario_segments_;  // scenario name -> kernel segment id
   std::optional<std::uint64_t> store_value_;           // the next store writes this, not its own
   const Process* running_ = nullptr;
-  tlm_utils::tlm_quantumkeeper keeper_;
+  QuantumKeeper keeper_;
   CpuStats stats_;  // before hal_, which adds the firmware's time to it
   TlmHal hal_;
   fw::Kernel* kernel_ = nullptr;

@@ -9,7 +9,9 @@ namespace mmusim {
 
 Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
          const EngineFactory& make_engine)
-    : sc_core::sc_module(name), engine_(make_engine(config, static_cast<PteMemory&>(*this))) {
+    : sc_core::sc_module(name),
+      engine_(make_engine(config, static_cast<PteMemory&>(*this))),
+      walks_(engine_->stats().walk_latency) {
   cpu_target.register_b_transport(this, &Mmu::translate_transport);
   cpu_target.register_transport_dbg(this, &Mmu::translate_debug);
   reg_target.register_b_transport(this, &Mmu::register_transport);
@@ -33,18 +35,17 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   // may end the run there, and the waves must show what it stopped on.
   if (trace_ != nullptr) record_request(issued, req);
   const sc_core::sc_time before = delay;
-  const WalkLatencyStats& walks = engine_->stats().walk_latency;
-  const std::uint64_t walks_before = walks.count, walk_ps_before = walks.total_ps;
+  const std::uint64_t walks_before = walks_.count, walk_ps_before = walks_.total_ps;
   walk_served_by_ = 0;
   const TranslationResult result = engine_->translate(req, delay);
   path_.translation_ps += static_cast<std::uint64_t>((delay - before).value());
   if (result.tlb_hit && result.ok()) {
-    ++path_.tlb_hits_by_size.at(sv::size_class(result.level, result.napot));
+    ++path_.tlb_hits_by_size[sv::size_class(result.level, result.napot)];
   }
-  if (walks.count != walks_before) {
+  if (walks_.count != walks_before) {
     AccessPathStats::BySource& source = path_.walks_by_source[walk_served_by_];
     ++source.walks;
-    source.total_ps += walks.total_ps - walk_ps_before;
+    source.total_ps += walks_.total_ps - walk_ps_before;
   }
   if (trace_ != nullptr) record_result(issued, sc_core::sc_time_stamp() + delay, req, result);
   if (!result.ok()) {

@@ -66,6 +66,7 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
                      sc_core::sc_time& delay);
 
   std::unique_ptr<TranslationEngine> engine_;
+  const WalkLatencyStats& walks_;  // the engine's, read around each translation
   PteTraffic pte_tag_;
   unsigned walk_served_by_ = 0;  // the deepest level this translation's PTE accesses reached
   AccessPathStats path_;

@@ -20,7 +20,11 @@ long Tlb::find(std::uint64_t va, std::uint16_t asid) const {
   // as consecutive accesses mostly stay on one page.
   if (entries_[recent_].matches(va, asid)) return static_cast<long>(recent_);
   const long found = search(va, asid);
-  if (found >= 0) recent_ = static_cast<std::size_t>(found);
+  if (found >= 0) {
+    recent_ = static_cast<std::size_t>(found);
+    recent_set_ = static_cast<unsigned>(recent_ / ways_);
+    recent_way_ = static_cast<unsigned>(recent_ % ways_);
+  }
   return found;
 }
 
@@ -49,7 +53,7 @@ long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
 const TlbEntry* Tlb::lookup(std::uint64_t va, std::uint16_t asid) {
   const long index = find(va, asid);
   if (index < 0) return nullptr;
-  policy_->on_hit(static_cast<unsigned>(index) / ways_, static_cast<unsigned>(index) % ways_);
+  policy_->on_hit(recent_set_, recent_way_);  // find() leaves the hit as the recent entry
   return &entries_[static_cast<std::size_t>(index)];
 }
 

@@ -112,7 +112,9 @@ class Tlb {
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_tag_;
   std::vector<std::uint32_t> tags_in_slot_;  // by filter_slot(tag key); sized when indexed()
   std::unique_ptr<ReplacementPolicy> policy_;
-  mutable std::size_t recent_ = 0;  // the entry find() found last
+  // The entry find() found last, and its set and way (no division per lookup).
+  mutable std::size_t recent_ = 0;
+  mutable unsigned recent_set_ = 0, recent_way_ = 0;
 };
 
 }  // namespace mmusim

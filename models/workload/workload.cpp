@@ -1,7 +1,6 @@
 #include "workload.h"
 
 #include <algorithm>
-#include <cmath>
 #include <unordered_map>
 
 #include "address_space.h"
@@ -16,23 +15,6 @@ constexpr WorkloadType kAllTypes[] = {WorkloadType::Sequential, WorkloadType::St
                                       WorkloadType::Program,    WorkloadType::Lackey,
                                       WorkloadType::Pages,      WorkloadType::Scenario};
 constexpr std::uint64_t kWord = 8;
-
-// P(rank k) ∝ 1 / k^alpha over `pages` pages, as a cumulative table.
-std::vector<double> zipf_cdf(std::uint64_t pages, double alpha) {
-  std::vector<double> cdf(std::max<std::uint64_t>(1, pages));
-  double sum = 0;
-  for (std::uint64_t k = 0; k < cdf.size(); ++k) {
-    sum += 1.0 / std::pow(static_cast<double>(k + 1), alpha);
-    cdf[k] = sum;
-  }
-  for (double& c : cdf) c /= sum;
-  return cdf;
-}
-
-std::uint64_t zipf_rank(const std::vector<double>& cdf, double u) {
-  const auto rank = static_cast<std::uint64_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
-  return std::min<std::uint64_t>(rank, cdf.size() - 1);
-}
 
 }  // namespace
 
@@ -80,7 +62,7 @@ SyntheticStream::SyntheticStream(const WorkloadConfig& config, std::uint64_t bas
       rng_(seed) {
   // Rank 1, the most popular page, is the lowest page of the footprint.
   if (config.type == WorkloadType::Zipf) {
-    zipf_cdf_ = zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha);
+    zipf_.emplace(config.footprint / sv::kPageSize, config.zipf_alpha);
   }
 }
 
@@ -100,7 +82,7 @@ std::uint64_t SyntheticStream::next_offset() {
     }
     case WorkloadType::Random: return scale_to_range(rng_(), words) * kWord;
     case WorkloadType::Zipf: {
-      const std::uint64_t page = zipf_rank(zipf_cdf_, to_unit_interval(rng_()));
+      const std::uint64_t page = (*zipf_)(rng_);
       const std::uint64_t words_per_page = std::min(sv::kPageSize, config_.footprint) / kWord;
       return page * sv::kPageSize + scale_to_range(rng_(), words_per_page) * kWord;
     }
@@ -136,7 +118,7 @@ ProgramStream::ProgramStream(const WorkloadConfig& config, std::uint64_t seed,
                              bool shares_segment)
     : config_(config),
       rng_(seed),
-      heap_cdf_(zipf_cdf(config.footprint / sv::kPageSize, config.zipf_alpha)),
+      heap_pages_(config.footprint / sv::kPageSize, config.zipf_alpha),
       shares_segment_(shares_segment && config.shm_size != 0) {}
 
 std::unique_ptr<AccessStream> ProgramStream::fork_child(std::uint64_t seed) const {
@@ -252,7 +234,7 @@ bool ProgramStream::next(Access& out) {
     out.va = data_address(mmap_start_, kMmapBytes);
   } else {
     const std::uint64_t pages = heap_bytes / sv::kPageSize;
-    const std::uint64_t page = zipf_rank(heap_cdf_, to_unit_interval(rng_())) % pages;
+    const std::uint64_t page = heap_pages_(rng_) % pages;
     out.va = data_address(Layout::kHeapBase + page * sv::kPageSize, sv::kPageSize);
   }
   return true;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "access.h"
+#include "zipf.h"
 
 namespace mmusim {
 
@@ -92,7 +93,7 @@ class SyntheticStream final : public AccessStream {
   std::uint64_t issued_ = 0;
   std::uint64_t cursor_ = 0;
   std::mt19937_64 rng_;
-  std::vector<double> zipf_cdf_;  // over pages, hottest first
+  std::optional<ZipfSampler> zipf_;  // over pages, hottest first
 };
 
 // A program with a realistic address space (fw::standard_layout): instruction fetches
@@ -123,7 +124,7 @@ class ProgramStream final : public AccessStream {
 
   WorkloadConfig config_;
   std::mt19937_64 rng_;
-  std::vector<double> heap_cdf_;  // zipf over the largest heap's pages
+  ZipfSampler heap_pages_;  // zipf over the largest heap's pages
   std::uint64_t issued_ = 0;
   std::uint64_t considered_ = ~std::uint64_t{0};  // the issued_ whose system calls were decided
   std::uint64_t pc_ = 0;

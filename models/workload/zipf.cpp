@@ -1,0 +1,87 @@
+#include "zipf.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "uniform.h"
+
+namespace mmusim {
+
+namespace {
+
+std::shared_ptr<const std::vector<double>> make_cdf(std::uint64_t ranks, double alpha) {
+  auto cdf = std::make_shared<std::vector<double>>(ranks);
+  double sum = 0;
+  for (std::uint64_t k = 0; k < ranks; ++k) {
+    sum += 1.0 / std::pow(static_cast<double>(k + 1), alpha);
+    (*cdf)[k] = sum;
+  }
+  for (double& c : *cdf) c /= sum;
+  return cdf;
+}
+
+// One table per (ranks, alpha), kept while some sampler holds it.
+std::shared_ptr<const std::vector<double>> shared_cdf(std::uint64_t ranks, double alpha) {
+  static std::map<std::pair<std::uint64_t, double>, std::weak_ptr<const std::vector<double>>>
+      tables;
+  auto& slot = tables[{ranks, alpha}];
+  auto table = slot.lock();
+  if (!table) {
+    table = make_cdf(ranks, alpha);
+    slot = table;
+  }
+  return table;
+}
+
+// log(1 + x) / x and (e^x - 1) / x, both 1 at x = 0: they keep H and its inverse exact
+// near alpha = 1, where (x^(1 - alpha) - 1) / (1 - alpha) becomes log(x).
+double log1p_over(double x) { return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1 - x / 2; }
+double expm1_over(double x) { return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1 + x / 2; }
+
+}  // namespace
+
+ZipfSampler::ZipfSampler(std::uint64_t ranks, double alpha, std::uint64_t table_ranks)
+    : ranks_(std::max<std::uint64_t>(1, ranks)), alpha_(alpha) {
+  if (ranks_ <= table_ranks) {
+    cdf_ = shared_cdf(ranks_, alpha_);
+    return;
+  }
+  integral_first_ = integral(1.5) - 1;
+  integral_last_ = integral(static_cast<double>(ranks_) + 0.5);
+  squeeze_ = 2 - integral_inverse(integral(2.5) - density(2));
+}
+
+double ZipfSampler::density(double x) const { return std::exp(-alpha_ * std::log(x)); }
+
+double ZipfSampler::integral(double x) const {
+  const double log_x = std::log(x);
+  return expm1_over((1 - alpha_) * log_x) * log_x;
+}
+
+double ZipfSampler::integral_inverse(double y) const {
+  return std::exp(log1p_over((1 - alpha_) * y) * y);
+}
+
+std::uint64_t ZipfSampler::operator()(std::mt19937_64& rng) const {
+  if (cdf_) {
+    const std::vector<double>& cdf = *cdf_;
+    const double u = to_unit_interval(rng());
+    const auto rank = static_cast<std::uint64_t>(std::upper_bound(cdf.begin(), cdf.end(), u) -
+                                                 cdf.begin());
+    return std::min<std::uint64_t>(rank, cdf.size() - 1);
+  }
+  // Ranks are 1-based here. An x drawn under the hat H' over [0.5, n + 0.5] rounds to
+  // rank k; it is kept when it falls under the histogram of P(k) (Hörmann-Derflinger).
+  for (;;) {
+    const double y =
+        integral_last_ + to_unit_interval(rng()) * (integral_first_ - integral_last_);
+    const double x = integral_inverse(y);
+    const auto k = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(x + 0.5), 1, ranks_);
+    const double kd = static_cast<double>(k);
+    if (kd - x <= squeeze_ || y >= integral(kd + 0.5) - density(kd)) return k - 1;
+  }
+}
+
+}  // namespace mmusim

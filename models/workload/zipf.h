@@ -1,0 +1,42 @@
+#pragma once
+// Ranks drawn with P(rank k) ~ 1 / k^alpha over n ranks (rank 0 the most popular), for
+// the zipf and program workloads. Up to kTableRanks ranks, by inversion of the exact
+// cumulative table, one draw per rank; the table is built once per (n, alpha) and
+// shared by every stream that asks for it (processes, forked children). Beyond that,
+// by rejection-inversion (Hörmann and Derflinger, "Rejection-inversion to generate
+// variates from monotone discrete distributions", 1996): the same distribution in
+// constant memory, a draw or a few per rank. Host memory so stays bounded whatever
+// workload.footprint is.
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace mmusim {
+
+class ZipfSampler {
+ public:
+  // 2^20 ranks: a 4 GiB footprint of 4 KiB pages, an 8 MiB table.
+  static constexpr std::uint64_t kTableRanks = std::uint64_t{1} << 20;
+
+  // table_ranks: the most ranks drawn from a table (tests lower it).
+  ZipfSampler(std::uint64_t ranks, double alpha, std::uint64_t table_ranks = kTableRanks);
+  std::uint64_t operator()(std::mt19937_64& rng) const;
+  std::uint64_t ranks() const { return ranks_; }
+
+ private:
+  double integral(double x) const;          // H(x), the integral of x^-alpha (up to a constant)
+  double integral_inverse(double y) const;  // H^-1
+  double density(double x) const;           // x^-alpha
+
+  std::uint64_t ranks_;
+  double alpha_;
+  std::shared_ptr<const std::vector<double>> cdf_;  // the table, or null beyond kTableRanks
+  // Rejection-inversion's constants.
+  double integral_first_ = 0;  // H(1.5) - 1
+  double integral_last_ = 0;   // H(n + 0.5)
+  double squeeze_ = 0;         // ranks this close below their x are accepted at once
+};
+
+}  // namespace mmusim
