@@ -22,7 +22,7 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
       sets_(config.sets()),
       line_shift_(log2_of(config.line)),
       line_mask_(config.line - 1),
-      tags_(std::size_t{sets_} * ways_, 0),
+      tags_(std::size_t{sets_} * ways_, kNoLine),
       state_(std::size_t{sets_} * ways_, 0),
       data_(std::size_t{sets_} * ways_ * config.line, 0),
       policy_(make_replacement(config.replacement, sets_, ways_, config.seed)) {
@@ -33,13 +33,12 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
 
 long Cache::find(std::uint64_t line_addr) const {
   // A line sits in one slot at most: the one found last is tried first (consecutive
-  // accesses mostly stay on one line), then its set.
-  if ((state_[recent_] & kValid) != 0 && tags_[recent_] == line_addr) {
-    return static_cast<long>(recent_);
-  }
+  // accesses mostly stay on one line), then its set. An invalid slot's tag is kNoLine,
+  // which no line address equals, so one compare per way.
+  if (tags_[recent_] == line_addr) return static_cast<long>(recent_);
   const std::size_t first = slot(set_of(line_addr), 0);
   for (std::size_t s = first; s < first + ways_; ++s) {
-    if ((state_[s] & kValid) != 0 && tags_[s] == line_addr) {
+    if (tags_[s] == line_addr) {
       recent_ = s;
       return static_cast<long>(s);
     }
@@ -90,7 +89,7 @@ std::size_t Cache::make_room(unsigned set) {
     sc_core::sc_time buffered = sc_core::SC_ZERO_TIME;
     write_back(victim, buffered);
   }
-  state_[victim] = 0;
+  drop(victim);
   return victim;
 }
 
@@ -185,7 +184,7 @@ void Cache::snoop(std::uint64_t addr, std::uint64_t length, bool invalidate,
     }
     if (!invalidate) return;
     ++stats_.snoop_invalidations;
-    state_[s] = 0;
+    drop(s);
   });
 }
 

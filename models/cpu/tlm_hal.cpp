@@ -7,12 +7,14 @@ namespace mmusim {
 
 void TlmHal::transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data,
                        unsigned length) {
-  tlm::tlm_generic_payload trans;
+  tlm::tlm_generic_payload& trans = trans_;
   trans.set_command(cmd);
   trans.set_address(pa);
   trans.set_data_ptr(data);
   trans.set_data_length(length);
   trans.set_streaming_width(length);
+  trans.set_byte_enable_ptr(nullptr);
+  trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = keeper_.get_local_time();
   const sc_core::sc_time before = delay;
@@ -39,14 +41,14 @@ void TlmHal::store64(std::uint64_t pa, std::uint64_t value) {
 }
 
 void TlmHal::store_zeros(std::uint64_t pa, std::uint64_t bytes) {
-  std::vector<unsigned char> zeros(bytes, 0);
-  transport(tlm::TLM_WRITE_COMMAND, pa, zeros.data(), static_cast<unsigned>(bytes));
+  if (zeros_.size() < bytes) zeros_.resize(bytes, 0);  // stays zero: only ever written from
+  transport(tlm::TLM_WRITE_COMMAND, pa, zeros_.data(), static_cast<unsigned>(bytes));
 }
 
 void TlmHal::copy(std::uint64_t dst, std::uint64_t src, std::uint64_t bytes) {
-  std::vector<unsigned char> buffer(bytes);
-  transport(tlm::TLM_READ_COMMAND, src, buffer.data(), static_cast<unsigned>(bytes));
-  transport(tlm::TLM_WRITE_COMMAND, dst, buffer.data(), static_cast<unsigned>(bytes));
+  if (copy_buffer_.size() < bytes) copy_buffer_.resize(bytes);
+  transport(tlm::TLM_READ_COMMAND, src, copy_buffer_.data(), static_cast<unsigned>(bytes));
+  transport(tlm::TLM_WRITE_COMMAND, dst, copy_buffer_.data(), static_cast<unsigned>(bytes));
 }
 
 void TlmHal::spend(std::uint64_t picoseconds) {

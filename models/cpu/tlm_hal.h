@@ -7,6 +7,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/tlm_quantumkeeper.h>
+#include <vector>
 
 #include "hal.h"
 #include "simulation_failure.h"
@@ -48,6 +49,10 @@ class TlmHal final : public fw::Hal {
   tlm_utils::tlm_quantumkeeper& keeper_;
   sc_core::sc_in<bool>& irq_;
   FirmwareTime& time_;
+  // Reused across calls (page faults make many): a payload's constructor allocates.
+  tlm::tlm_generic_payload trans_;
+  std::vector<unsigned char> zeros_;
+  std::vector<unsigned char> copy_buffer_;
 };
 
 }  // namespace mmusim

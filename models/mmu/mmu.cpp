@@ -115,12 +115,14 @@ bool Mmu::write_pte(std::uint64_t pa, std::uint64_t pte, sc_core::sc_time& delay
 
 bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& value,
                         sc_core::sc_time& delay) {
-  tlm::tlm_generic_payload trans;
+  tlm::tlm_generic_payload& trans = pte_trans_;
   trans.set_command(cmd);
   trans.set_address(pa);
   trans.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
   trans.set_data_length(sizeof value);
   trans.set_streaming_width(sizeof value);
+  trans.set_byte_enable_ptr(nullptr);
+  trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   pte_tag_.served_by = PteTraffic::kMemory;
   trans.set_extension(&pte_tag_);

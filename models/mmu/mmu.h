@@ -67,6 +67,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
 
   std::unique_ptr<TranslationEngine> engine_;
   const WalkLatencyStats& walks_;  // the engine's, read around each translation
+  // Reused for every PTE access: a payload's constructor allocates its extension array.
+  tlm::tlm_generic_payload pte_trans_;
   PteTraffic pte_tag_;
   unsigned walk_served_by_ = 0;  // the deepest level this translation's PTE accesses reached
   AccessPathStats path_;

@@ -145,15 +145,18 @@ void SwapDevice::worker() {
 // part of the modelled service time, so its annotated delay is not waited for again.
 // `corrupt`: the first block reaches DRAM with one byte changed (what is stored stays).
 Error SwapDevice::transfer(bool corrupt) {
-  std::vector<std::uint8_t> buffer(kBytesPerBlock);
+  std::vector<std::uint8_t>& buffer = dma_buffer_;
+  buffer.resize(kBytesPerBlock);
   const bool to_dram = command_ == Command::Read;
   for (std::uint64_t i = 0; i < count_; ++i) {
     const auto stored = blocks_.find(block_ + i);
-    tlm::tlm_generic_payload t;
+    tlm::tlm_generic_payload& t = dma_trans_;
     t.set_address(dram_addr_ + i * kBytesPerBlock);
     t.set_data_ptr(buffer.data());
     t.set_data_length(kBytesPerBlock);
     t.set_streaming_width(kBytesPerBlock);
+    t.set_byte_enable_ptr(nullptr);
+    t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (to_dram) {
       if (stored != blocks_.end()) {

@@ -101,6 +101,9 @@ class SwapDevice final : public sc_core::sc_module {
   Fault fault_ = Fault::None;    // the one the running command suffers
   std::uint64_t generation_ = 0;  // counts Aborts: a command aborted does not complete
   std::mt19937_64 fault_random_;
+  // Reused for every block a command moves: a payload's constructor allocates.
+  tlm::tlm_generic_payload dma_trans_;
+  std::vector<std::uint8_t> dma_buffer_;
   sc_core::sc_event start_event_;
   SwapStats stats_;
   ActivityTrace* trace_ = nullptr;
