@@ -6,7 +6,7 @@
 // by DMA and the interrupt rises.
 
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <random>
 #include <vector>
@@ -90,7 +90,7 @@ class SwapDevice final : public sc_core::sc_module {
 
   const SwapConfig config_;
   const std::uint64_t capacity_blocks_;
-  std::map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> blocks_;  // sparse storage
+  std::unordered_map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> blocks_;  // sparse storage
   std::uint64_t block_ = 0;
   std::uint64_t dram_addr_ = 0;
   std::uint64_t count_ = 0;
