@@ -9,6 +9,7 @@ Tlb::Tlb(const TlbGeometry& geometry)
     : sets_(geometry.entries / geometry.ways),
       ways_(geometry.ways),
       entries_(geometry.entries),
+      asid_links_(geometry.entries),
       policy_(make_replacement(geometry.replacement, sets_, ways_, geometry.seed)) {
   assert(geometry.ways != 0 && geometry.entries % geometry.ways == 0);
   assert((sets_ & (sets_ - 1)) == 0);
@@ -67,7 +68,7 @@ void Tlb::invalidate(std::size_t index) {
   if (!e.valid) return;
   e.valid = false;
   --valid_per_class_[size_class(e)];
-  if (!e.global) --non_global_per_asid_[e.asid];
+  if (!e.global) unlink_from_asid(index);
   if (indexed()) {
     const std::uint64_t key = tag_key(size_class(e), e.vpn);
     --tags_in_slot_[filter_slot(key)];
@@ -117,7 +118,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
   entries_[base + way] = entry;
   entries_[base + way].valid = true;
   ++valid_per_class_[entry_class];
-  if (!entry.global) ++non_global_per_asid_[entry.asid];
+  if (!entry.global) link_to_asid(base + way);
   if (indexed()) {
     const std::uint64_t key = tag_key(entry_class, entry.vpn);
     ++tags_in_slot_[filter_slot(key)];
@@ -160,13 +161,38 @@ void Tlb::flush(const FlushRequest& req) {
     }
     return;
   }
-  if (sizes == 0 || (req.kind == FlushKind::Asid && asid_entries(req.asid) == 0)) return;
+  if (sizes == 0) return;
+  if (req.kind == FlushKind::Asid) {
+    // The ASID's own list: exactly the entries this flush removes (§4.2.1 keeps globals).
+    for (std::int32_t i = first_of_asid_[req.asid]; i != kNoEntry;) {
+      const std::int32_t next = asid_links_[static_cast<std::size_t>(i)].next;
+      invalidate(static_cast<std::size_t>(i));
+      i = next;
+    }
+    return;
+  }
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (flush_removes(entries_[i], req)) invalidate(i);
   }
 }
 
-std::size_t Tlb::asid_entries(std::uint16_t asid) const { return non_global_per_asid_[asid]; }
+void Tlb::link_to_asid(std::size_t index) {
+  std::int32_t& first = first_of_asid_[entries_[index].asid];
+  const auto i = static_cast<std::int32_t>(index);
+  asid_links_[index] = {kNoEntry, first};
+  if (first != kNoEntry) asid_links_[static_cast<std::size_t>(first)].prev = i;
+  first = i;
+}
+
+void Tlb::unlink_from_asid(std::size_t index) {
+  const AsidLink link = asid_links_[index];
+  if (link.prev == kNoEntry) {
+    first_of_asid_[entries_[index].asid] = link.next;
+  } else {
+    asid_links_[static_cast<std::size_t>(link.prev)].next = link.next;
+  }
+  if (link.next != kNoEntry) asid_links_[static_cast<std::size_t>(link.next)].prev = link.prev;
+}
 
 std::size_t Tlb::valid_entries() const {
   std::size_t n = 0;

@@ -100,13 +100,21 @@ class Tlb {
   long find(std::uint64_t va, std::uint16_t asid) const;
   long search(std::uint64_t va, std::uint16_t asid) const;  // find() without the hint
   void invalidate(std::size_t index);
-  std::size_t asid_entries(std::uint16_t asid) const;  // valid non-global entries of the ASID
+  // Each ASID's valid non-global entries form a list through asid_links_, so a flush by
+  // ASID visits those and nothing else, however large the TLB.
+  void link_to_asid(std::size_t index);
+  void unlink_from_asid(std::size_t index);
 
   unsigned sets_;
   unsigned ways_;
   std::vector<TlbEntry> entries_;  // set-major: entries_[set * ways_ + way]
   std::array<std::size_t, sv::kPageSizeClasses> valid_per_class_{};
-  std::vector<std::uint32_t> non_global_per_asid_ = std::vector<std::uint32_t>(1u << 16);
+  static constexpr std::int32_t kNoEntry = -1;
+  struct AsidLink {
+    std::int32_t prev = kNoEntry, next = kNoEntry;
+  };
+  std::vector<AsidLink> asid_links_;  // per entry
+  std::vector<std::int32_t> first_of_asid_ = std::vector<std::int32_t>(1u << 16, kNoEntry);
   // With indexed(): tag_key(class, vpn) -> the valid entries holding that page (one per
   // ASID that maps it, at most).
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_tag_;
