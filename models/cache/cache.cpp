@@ -80,7 +80,7 @@ void Cache::write_back(std::size_t s, sc_core::sc_time& delay) {
 std::size_t Cache::make_room(unsigned set) {
   const std::size_t first = slot(set, 0);
   for (std::size_t s = first; s < first + ways_; ++s) {
-    if ((state_[s] & kValid) == 0) return s;
+    if (tags_[s] == kNoLine) return s;
   }
   const std::size_t victim = first + policy_->victim(set);
   if ((state_[victim] & kDirty) != 0) {
@@ -147,8 +147,7 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         }
         if (for_walker) served_by = std::max(served_by, pte_tag_.served_by);
       }
-      tags_[s] = line_addr;
-      state_[s] = kValid;
+      tags_[s] = line_addr;  // clean: make_room left its state at 0
       policy_->on_fill(set, static_cast<unsigned>(s - slot(set, 0)));
     }
     if (write) {

@@ -85,7 +85,7 @@ class Cache final : public sc_core::sc_module {
   bool holds_dirty(std::uint64_t addr) const;
 
  private:
-  static constexpr std::uint8_t kValid = 1, kDirty = 2;
+  static constexpr std::uint8_t kDirty = 1;
   static constexpr std::uint64_t kNoLine = ~std::uint64_t{0};  // the tag of an invalid slot
 
   void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -100,7 +100,7 @@ class Cache final : public sc_core::sc_module {
   std::uint8_t* line_data(std::size_t slot) { return data_.data() + slot * config_.line; }
   // Slot holding line_addr, or -1.
   long find(std::uint64_t line_addr) const;
-  void drop(std::size_t slot) {  // invalidates, without a write-back
+  void drop(std::size_t slot) {  // invalidates (and cleans), without a write-back
     state_[slot] = 0;
     tags_[slot] = kNoLine;
   }
@@ -121,7 +121,7 @@ class Cache final : public sc_core::sc_module {
   const unsigned line_shift_;
   const std::uint64_t line_mask_;
   std::vector<std::uint64_t> tags_;   // line address per slot, kNoLine where invalid
-  std::vector<std::uint8_t> state_;   // kValid | kDirty per slot
+  std::vector<std::uint8_t> state_;   // kDirty per slot (a slot is valid by its tag)
   std::vector<std::uint8_t> data_;    // config_.line bytes per slot
   mutable std::size_t recent_ = 0;    // the slot find() found last
   std::unique_ptr<ReplacementPolicy> policy_;
