@@ -114,9 +114,9 @@ void RtlEngine::write_satp(std::uint64_t raw) {
 
 void RtlEngine::flush(const FlushRequest& req) {
   ++stats_.flushes;
-  put_bits(top_->flush_req_i, 80, 2, static_cast<std::uint64_t>(req.kind));
-  put_bits(top_->flush_req_i, 16, 64, req.va);
-  put_bits(top_->flush_req_i, 0, 16, req.asid);
+  put_bits<80, 2>(top_->flush_req_i, static_cast<std::uint64_t>(req.kind));
+  put_bits<16, 64>(top_->flush_req_i, req.va);
+  put_bits<0, 16>(top_->flush_req_i, req.asid);
   settle();
   top_->flush_i = 1;
   tick();
@@ -125,11 +125,11 @@ void RtlEngine::flush(const FlushRequest& req) {
 
 TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::sc_time& delay) {
   ++stats_.translations;
-  put_bits(top_->req_i, 5, 64, req.va);
-  put_bits(top_->req_i, 3, 2, access_code(req.ctx.kind));
-  put_bits(top_->req_i, 2, 1, req.ctx.priv == Privilege::User);
-  put_bits(top_->req_i, 1, 1, req.ctx.sum);
-  put_bits(top_->req_i, 0, 1, req.ctx.mxr);
+  put_bits<5, 64>(top_->req_i, req.va);
+  put_bits<3, 2>(top_->req_i, access_code(req.ctx.kind));
+  put_bits<2, 1>(top_->req_i, req.ctx.priv == Privilege::User);
+  put_bits<1, 1>(top_->req_i, req.ctx.sum);
+  put_bits<0, 1>(top_->req_i, req.ctx.mxr);
   top_->req_valid_i = 1;
   std::uint64_t now_ps = 0;  // only needed for waveforms
   if (waves_) {
@@ -176,19 +176,19 @@ TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::s
 
   const auto& rsp = top_->rsp_o;
   TranslationResult result;
-  result.cause = static_cast<sv::Cause>(get_bits(rsp, 139, 4));
-  result.pa = get_bits(rsp, 75, 64);
-  result.level = static_cast<unsigned>(get_bits(rsp, 72, 3));
-  result.pte = get_bits(rsp, 8, 64);
+  result.cause = static_cast<sv::Cause>(get_bits<139, 4>(rsp));
+  result.pa = get_bits<75, 64>(rsp);
+  result.level = static_cast<unsigned>(get_bits<72, 3>(rsp));
+  result.pte = get_bits<8, 64>(rsp);
   result.napot = result.ok() && (result.pte & sv::kPteN) != 0;  // no other leaf has N set
-  const bool l1_lookup = get_bits(rsp, 7, 1) != 0;
-  const bool l1_hit = get_bits(rsp, 6, 1) != 0;
-  const bool l2_lookup = get_bits(rsp, 5, 1) != 0;
-  const bool l2_hit = get_bits(rsp, 4, 1) != 0;
-  const bool walked = get_bits(rsp, 3, 1) != 0;
-  const bool wc_lookup = get_bits(rsp, 2, 1) != 0;
-  const bool wc_hit = get_bits(rsp, 1, 1) != 0;
-  const bool wrote_pte = get_bits(rsp, 0, 1) != 0;
+  const bool l1_lookup = get_bits<7, 1>(rsp) != 0;
+  const bool l1_hit = get_bits<6, 1>(rsp) != 0;
+  const bool l2_lookup = get_bits<5, 1>(rsp) != 0;
+  const bool l2_hit = get_bits<4, 1>(rsp) != 0;
+  const bool walked = get_bits<3, 1>(rsp) != 0;
+  const bool wc_lookup = get_bits<2, 1>(rsp) != 0;
+  const bool wc_hit = get_bits<1, 1>(rsp) != 0;
+  const bool wrote_pte = get_bits<0, 1>(rsp) != 0;
   result.tlb_hit = l1_hit || l2_hit;
   result.walk_cache_hit = walked && wc_hit;
   // The fill or replacement update this answer decided is written at the next edge,

@@ -50,11 +50,11 @@ std::optional<TlbEntry> RtlTlb::ask(bool lookup, std::uint64_t va, std::uint16_t
   if (top_->hit_o) {
     TlbEntry e;
     e.valid = true;
-    e.level = static_cast<std::uint8_t>(get_bits(top_->entry_o, 133, 3));
-    e.global = get_bits(top_->entry_o, 132, 1) != 0;
-    e.asid = static_cast<std::uint16_t>(get_bits(top_->entry_o, 116, 16));
-    e.vpn = get_bits(top_->entry_o, 64, 52);
-    e.pte = get_bits(top_->entry_o, 0, 64);
+    e.level = static_cast<std::uint8_t>(get_bits<133, 3>(top_->entry_o));
+    e.global = get_bits<132, 1>(top_->entry_o) != 0;
+    e.asid = static_cast<std::uint16_t>(get_bits<116, 16>(top_->entry_o));
+    e.vpn = get_bits<64, 52>(top_->entry_o);
+    e.pte = get_bits<0, 64>(top_->entry_o);
     e.napot = (e.pte & sv::kPteN) != 0;
     hit = e;
   }
@@ -71,21 +71,21 @@ std::optional<TlbEntry> RtlTlb::probe(std::uint64_t va, std::uint16_t asid) {
 }
 
 void RtlTlb::fill(const TlbEntry& entry) {
-  put_bits(top_->fill_entry_i, 136, 1, 1);
-  put_bits(top_->fill_entry_i, 133, 3, entry.level);
-  put_bits(top_->fill_entry_i, 132, 1, entry.global);
-  put_bits(top_->fill_entry_i, 116, 16, entry.asid);
-  put_bits(top_->fill_entry_i, 64, 52, entry.vpn);
-  put_bits(top_->fill_entry_i, 0, 64, entry.pte);
+  put_bits<136, 1>(top_->fill_entry_i, 1);
+  put_bits<133, 3>(top_->fill_entry_i, entry.level);
+  put_bits<132, 1>(top_->fill_entry_i, entry.global);
+  put_bits<116, 16>(top_->fill_entry_i, entry.asid);
+  put_bits<64, 52>(top_->fill_entry_i, entry.vpn);
+  put_bits<0, 64>(top_->fill_entry_i, entry.pte);
   top_->fill_i = 1;
   top_->eval();
   clock();
 }
 
 void RtlTlb::flush(const FlushRequest& req) {
-  put_bits(top_->flush_req_i, 80, 2, static_cast<std::uint64_t>(req.kind));
-  put_bits(top_->flush_req_i, 16, 64, req.va);
-  put_bits(top_->flush_req_i, 0, 16, req.asid);
+  put_bits<80, 2>(top_->flush_req_i, static_cast<std::uint64_t>(req.kind));
+  put_bits<16, 64>(top_->flush_req_i, req.va);
+  put_bits<0, 16>(top_->flush_req_i, req.asid);
   top_->flush_i = 1;
   top_->eval();
   clock();
