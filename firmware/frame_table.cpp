@@ -86,14 +86,14 @@ std::optional<std::uint64_t> FrameTable::allocate_aligned(std::uint64_t count) {
 void FrameTable::make_user(std::uint64_t frame, UserPage page) {
   user_frames_ += run_frames(page.level);
   if (page.level > 0) ++huge_pages_;
-  user_.emplace(frame, std::move(page));
+  user_[frame] = std::move(page);
 }
 
 void FrameTable::release_user(std::uint64_t frame) {
   const unsigned level = page(frame).level;
   user_frames_ -= run_frames(level);
   if (level > 0) --huge_pages_;
-  user_.erase(frame);
+  user_[frame].reset();
   for (std::uint64_t f = frame; f < frame + run_frames(level); ++f) give_back(f);
 }
 
@@ -116,7 +116,7 @@ std::vector<std::uint64_t> FrameTable::split(std::uint64_t head) {
   const std::uint64_t step = run_frames(level);
   for (std::uint64_t f = head + step; f < head + (step << kRunShift); f += step) {
     if (level > 0) ++huge_pages_;
-    user_.emplace(f, like);
+    user_[f] = like;
     heads.push_back(f);
   }
   return heads;
@@ -132,9 +132,9 @@ std::size_t FrameTable::remove_mapper(std::uint64_t frame, Pid pid, std::uint64_
 
 std::vector<std::uint64_t> FrameTable::user_frames() const {
   std::vector<std::uint64_t> frames;
-  frames.reserve(user_.size());
-  for (const auto& entry : user_) frames.push_back(entry.first);
-  std::sort(frames.begin(), frames.end());
+  user_.for_each_stored([&](std::uint64_t frame, const std::optional<UserPage>& page) {
+    if (page) frames.push_back(frame);
+  });
   return frames;
 }
 

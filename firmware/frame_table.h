@@ -9,12 +9,15 @@
 // head, with `level` 1 or 2; the run of 512 or 512 * 512 frames it covers is allocated
 // whole, naturally aligned, and freed whole.
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "address_space.h"
+#include "frame_array.h"
 #include "lazy_bits.h"
 #include "sv.h"
 
@@ -27,6 +30,8 @@ struct Mapper {
   std::uint64_t va = 0;
   std::uint64_t pte_addr = 0;
 };
+// Most pages have one mapper: it is held in place, without a heap allocation of its own.
+using Mappers = boost::container::small_vector<Mapper, 1>;
 
 // What a user frame holds.
 struct UserPage {
@@ -41,7 +46,7 @@ struct UserPage {
   // the page differs from its copy in swap although no PTE says so any more.
   bool dirty = false;
   unsigned level = 0;  // 0: a 4 KiB page; 1, 2: a huge page of 2 MiB, 1 GiB (sv::page_shift)
-  std::vector<Mapper> mappers;  // the reverse map
+  Mappers mappers;  // the reverse map
 };
 
 // Frames handed out lowest first (then most recently freed first), and naturally aligned
@@ -80,15 +85,24 @@ class FrameTable {
 
   // Whether pid maps the frame's user page at va (false for a frame holding none).
   bool maps(std::uint64_t frame, Pid pid, std::uint64_t va) const {
-    const auto it = user_.find(frame);
-    if (it == user_.end()) return false;
-    for (const Mapper& m : it->second.mappers) {
+    const std::optional<UserPage>* slot = user_.find(frame);
+    if (slot == nullptr || !*slot) return false;
+    for (const Mapper& m : (*slot)->mappers) {
       if (m.pid == pid && m.va == va) return true;
     }
     return false;
   }
-  UserPage& page(std::uint64_t frame) { return user_.at(frame); }
-  const UserPage& page(std::uint64_t frame) const { return user_.at(frame); }
+  // The user page the frame holds (a logic error if it holds none).
+  UserPage& page(std::uint64_t frame) {
+    std::optional<UserPage>& slot = user_[frame];
+    if (!slot) throw std::logic_error(no_user_page(frame));
+    return *slot;
+  }
+  const UserPage& page(std::uint64_t frame) const {
+    const std::optional<UserPage>* slot = user_.find(frame);
+    if (slot == nullptr || !*slot) throw std::logic_error(no_user_page(frame));
+    return **slot;
+  }
   // Frames holding user pages (a huge page's every frame counted).
   std::uint64_t user_count() const { return user_frames_; }
   std::uint64_t huge_count() const { return huge_pages_; }
@@ -105,6 +119,9 @@ class FrameTable {
  private:
   void take(std::uint64_t frame);
   void give_back(std::uint64_t frame);
+  static std::string no_user_page(std::uint64_t frame) {
+    return "FrameTable: frame " + std::to_string(frame) + " holds no user page";
+  }
 
   std::uint64_t count_;
   LazyBits free_;     // per frame
@@ -116,7 +133,7 @@ class FrameTable {
   std::uint64_t free_count_ = 0;
   std::vector<std::uint16_t> free_in_block_;  // free frames per aligned 512-frame block
   std::uint64_t free_blocks_ = 0;             // blocks with every frame free
-  std::unordered_map<std::uint64_t, UserPage> user_;
+  FrameArray<std::optional<UserPage>> user_;
   std::uint64_t user_frames_ = 0;
   std::uint64_t huge_pages_ = 0;
 };

@@ -80,23 +80,35 @@ void OrderedReplacement::on_access(std::uint64_t frame, std::uint64_t, std::uint
 // --- clock family -----------------------------------------------------------------------
 
 void ClockFace::on_load(std::uint64_t frame) {
-  position_[frame] = ring_.insert(hand_, frame);  // just behind the hand
-  if (hand_ == ring_.end()) hand_ = ring_.begin();
+  Link& link = links_[frame];
+  assert(!link.on_face);
+  if (count_ == 0) {
+    link.prev = link.next = hand_ = frame;
+  } else {  // just behind the hand
+    Link& hand = links_[hand_];
+    link.prev = hand.prev;
+    link.next = hand_;
+    links_[hand.prev].next = frame;
+    hand.prev = frame;
+  }
+  link.on_face = true;
+  ++count_;
 }
 
 void ClockFace::on_free(std::uint64_t frame) {
-  const auto found = position_.find(frame);
-  if (found == position_.end()) return;
-  const auto it = found->second;
-  position_.erase(found);
-  if (it == hand_) ++hand_;
-  ring_.erase(it);
-  if (hand_ == ring_.end()) hand_ = ring_.begin();
+  const Link* found = links_.find(frame);
+  if (found == nullptr || !found->on_face) return;
+  Link& link = links_[frame];
+  link.on_face = false;
+  if (--count_ == 0) return;
+  if (hand_ == frame) hand_ = link.next;
+  links_[link.prev].next = link.next;
+  links_[link.next].prev = link.prev;
 }
 
 std::uint64_t ClockFace::take_at_hand() {
-  const std::uint64_t frame = *hand_;
-  if (++hand_ == ring_.end()) hand_ = ring_.begin();
+  const std::uint64_t frame = hand_;
+  hand_ = links_[frame].next;
   return frame;
 }
 

@@ -5,13 +5,14 @@
 // access (and, for opt, when the page is used next), which no real kernel knows.
 
 #include <cstdint>
-#include <list>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "frame_array.h"
 
 namespace mmusim::fw {
 
@@ -72,21 +73,26 @@ class OrderedReplacement final : public PageReplacement {
 };
 
 // The frames on a clock face; new frames go just behind the hand, so they are looked
-// at last. A linked ring with an index: loading and freeing a frame cost the same
-// whatever the number of frames.
+// at last. A ring linked through per-frame links: loading and freeing a frame cost the
+// same whatever the number of frames, and the hand's walk reads frame-indexed arrays.
 class ClockFace : public PageReplacement {
  public:
   void on_load(std::uint64_t frame) override;
   void on_free(std::uint64_t frame) override;
 
  protected:
-  std::size_t frames() const { return ring_.size(); }
+  std::size_t frames() const { return count_; }
   std::uint64_t take_at_hand();  // the frame under the hand, and advances past it
 
  private:
-  std::list<std::uint64_t> ring_;
-  std::list<std::uint64_t>::iterator hand_ = ring_.end();  // end() only when empty
-  std::unordered_map<std::uint64_t, std::list<std::uint64_t>::iterator> position_;
+  struct Link {
+    std::uint64_t prev = 0;
+    std::uint64_t next = 0;
+    bool on_face = false;
+  };
+  FrameArray<Link> links_;
+  std::size_t count_ = 0;
+  std::uint64_t hand_ = 0;  // meaningful while count_ != 0
 };
 
 // Second chance: a frame whose A bit is set gets it cleared and is passed over.

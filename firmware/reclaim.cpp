@@ -103,7 +103,7 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
   // A huge page goes 4 KiB at a time (huge.cpp): split, then evict its first page.
   if (frames_.page(frame).level > 0 && !split_to_4k(frame)) return EvictResult::SwapFull;
   // So does a NAPOT range (napot.cpp): its PTEs become ordinary ones first.
-  for (const Mapper& m : std::vector<Mapper>(frames_.page(frame).mappers)) {
+  for (const Mapper& m : Mappers(frames_.page(frame).mappers)) {
     unfold_napot(m.pid, m.va, m.pte_addr);
   }
   UserPage& page = frames_.page(frame);
@@ -137,7 +137,7 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
   });
   // Every PTE that maps the frame: a private page's becomes a swap entry (each holds a
   // reference to the slot); an object page's is cleared, and the object remembers.
-  const std::vector<Mapper> mappers = page.mappers;
+  const Mappers mappers = page.mappers;
   for (const Mapper& m : mappers) {
     std::uint64_t new_pte = 0;
     if (page.backing == Backing::Private && slot) {
