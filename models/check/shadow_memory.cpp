@@ -1,26 +1,44 @@
 #include "shadow_memory.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mmusim {
 
 namespace {
-constexpr unsigned kShift = 12;
-constexpr std::uint64_t kMask = (std::uint64_t{1} << kShift) - 1;
+constexpr std::uint64_t kMask = 4095;  // a byte's offset in its page
 }  // namespace
 
 ShadowMemory::ShadowMemory(const ShadowMemory& other) {
-  for (const auto& [number, page] : other.pages_)
-    pages_.emplace(number, std::make_unique<Page>(*page));
+  for (const auto& [number, chunk] : other.chunks_) {
+    auto copy = std::make_unique<Chunk>();
+    for (std::size_t i = 0; i < chunk->size(); ++i) {
+      if ((*chunk)[i]) (*copy)[i] = std::make_unique<Page>(*(*chunk)[i]);
+    }
+    chunks_.emplace(number, std::move(copy));
+  }
+}
+
+ShadowMemory::Chunk* ShadowMemory::chunk_of(std::uint64_t number) const {
+  const std::uint64_t chunk_number = number >> kChunkShift;
+  if (chunk_number != cached_chunk_number_) {
+    const auto it = chunks_.find(chunk_number);
+    if (it == chunks_.end()) return nullptr;  // not cached: the chunk may be created later
+    cached_chunk_number_ = chunk_number;
+    cached_chunk_ = it->second.get();
+  }
+  return cached_chunk_;
 }
 
 const ShadowMemory::Page* ShadowMemory::find(std::uint64_t va) const {
-  const std::uint64_t number = va >> kShift;
+  const std::uint64_t number = va >> kPageShift;
   if (number != cached_number_) {
-    const auto it = pages_.find(number);
-    if (it == pages_.end()) return nullptr;  // not cached: the page may be created later
+    const Chunk* chunk = chunk_of(number);
+    if (chunk == nullptr) return nullptr;
+    Page* page = (*chunk)[number & ((1u << kChunkShift) - 1)].get();
+    if (page == nullptr) return nullptr;  // not cached: the page may be created later
     cached_number_ = number;
-    cached_ = it->second.get();
+    cached_ = page;
   }
   return cached_;
 }
@@ -28,11 +46,20 @@ const ShadowMemory::Page* ShadowMemory::find(std::uint64_t va) const {
 void ShadowMemory::write(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) {
   Page* page = const_cast<Page*>(find(va));
   if (page == nullptr) {
-    auto& slot = pages_[va >> kShift];
+    const std::uint64_t number = va >> kPageShift;
+    Chunk* chunk = chunk_of(number);
+    if (chunk == nullptr) {
+      auto& slot = chunks_[number >> kChunkShift];
+      slot = std::make_unique<Chunk>();
+      chunk = slot.get();
+      cached_chunk_number_ = number >> kChunkShift;
+      cached_chunk_ = chunk;
+    }
+    auto& slot = (*chunk)[number & ((1u << kChunkShift) - 1)];
     slot = std::make_unique<Page>();
     slot->fill(0);
     page = slot.get();
-    cached_number_ = va >> kShift;
+    cached_number_ = number;
     cached_ = page;
   }
   std::memcpy(page->data() + (va & kMask), data, size);
@@ -66,8 +93,14 @@ void ShadowMemory::expected(std::uint64_t va, std::uint8_t* out, std::uint32_t s
 }
 
 void ShadowMemory::forget(std::uint64_t start, std::uint64_t end) {
-  for (std::uint64_t number = start >> kShift; number < (end >> kShift); ++number) {
-    pages_.erase(number);
+  const std::uint64_t last = end >> kPageShift;
+  for (std::uint64_t number = start >> kPageShift; number < last;) {
+    Chunk* chunk = chunk_of(number);
+    const std::uint64_t stop = std::min(last, ((number >> kChunkShift) + 1) << kChunkShift);
+    for (; chunk != nullptr && number < stop; ++number) {
+      (*chunk)[number & ((1u << kChunkShift) - 1)].reset();
+    }
+    number = stop;
   }
   cached_number_ = ~std::uint64_t{0};
 }

@@ -1,6 +1,8 @@
 #pragma once
 // The integrity checker's reference: what one process last wrote at each byte of its
-// address space (zero where it never wrote), kept in host memory page by page.
+// address space (zero where it never wrote), kept in host memory page by page. Pages are
+// found through a small hash of 2 MiB chunks, each a table of its 512 pages: the checker
+// looks a page up on every access, and a hash node per page made that a host cache miss.
 
 #include <array>
 #include <cstdint>
@@ -27,13 +29,19 @@ class ShadowMemory {
   void forget(std::uint64_t start, std::uint64_t end);
 
  private:
-  using Page = std::array<std::uint8_t, 4096>;
+  static constexpr unsigned kPageShift = 12;
+  static constexpr unsigned kChunkShift = 9;  // pages per chunk: 512
+  using Page = std::array<std::uint8_t, std::size_t{1} << kPageShift>;
+  using Chunk = std::array<std::unique_ptr<Page>, std::size_t{1} << kChunkShift>;
   const Page* find(std::uint64_t va) const;
+  Chunk* chunk_of(std::uint64_t number) const;  // of page `number`; nullptr if none
 
-  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
-  // The last page looked up: consecutive accesses mostly stay on one page.
+  std::unordered_map<std::uint64_t, std::unique_ptr<Chunk>> chunks_;
+  // The last page and chunk looked up: consecutive accesses mostly stay on one page.
   mutable std::uint64_t cached_number_ = ~std::uint64_t{0};
   mutable Page* cached_ = nullptr;
+  mutable std::uint64_t cached_chunk_number_ = ~std::uint64_t{0};
+  mutable Chunk* cached_chunk_ = nullptr;
 };
 
 }  // namespace mmusim
