@@ -89,7 +89,7 @@ bool Kernel::split_huge(std::uint64_t head) {
   const std::uint64_t pte = hal_.load64(m.pte_addr);
   const unsigned level = huge.level - 1;
   frames_.remove_mapper(head, m.pid, m.va);
-  resident_.erase(resident_key(m.pid, m.va));
+  forget_resident(m.pid, m.va);
   const std::vector<std::uint64_t> heads = frames_.split(head);
   for (std::size_t i = 0; i < heads.size(); ++i) {
     const std::uint64_t slot = *table + i * sv::kPteSize;

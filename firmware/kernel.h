@@ -323,6 +323,14 @@ class Kernel final : private PteBits {
   static std::uint64_t resident_key(Pid pid, std::uint64_t va) {
     return (std::uint64_t{pid} << 40) | (va >> sv::kPageShift);
   }
+  // Where pid's page at va is resident, kept only for the oracle policies (the only
+  // readers, through observe_access): every map and unmap pays for the index otherwise.
+  void note_resident(Pid pid, std::uint64_t va, std::uint64_t frame) {
+    if (wants_every_access()) resident_[resident_key(pid, va)] = frame;
+  }
+  void forget_resident(Pid pid, std::uint64_t va) {
+    if (wants_every_access()) resident_.erase(resident_key(pid, va));
+  }
   void note_user_frames();
   // A log event, its text made only when a log is attached.
   template <typename Describe>
@@ -348,7 +356,7 @@ class Kernel final : private PteBits {
   std::uint64_t ptes_mapped_ = 0;
   std::mt19937_64 corruption_random_;
   std::vector<SharedObject> objects_;  // libraries first (by config index), then segments
-  std::unordered_map<std::uint64_t, std::uint64_t> resident_;  // (pid, vpn) -> frame
+  std::unordered_map<std::uint64_t, std::uint64_t> resident_;  // (pid, vpn) -> frame, oracles only
   std::uint64_t access_clock_ = 0;
   std::vector<Process> processes_;
   std::optional<Pid> running_;

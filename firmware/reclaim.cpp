@@ -42,7 +42,7 @@ std::optional<std::uint64_t> Kernel::allocate_table(Process& p) {
 
 void Kernel::add_mapper(std::uint64_t frame, const Mapper& mapper) {
   frames_.add_mapper(frame, mapper);
-  resident_[resident_key(mapper.pid, mapper.va)] = frame;
+  note_resident(mapper.pid, mapper.va, frame);
   if (frames_.page(frame).mappers.size() == 2) {
     ++stats_.shared_frames;
     stats_.shared_frames_peak = std::max(stats_.shared_frames_peak, stats_.shared_frames);
@@ -52,7 +52,7 @@ void Kernel::add_mapper(std::uint64_t frame, const Mapper& mapper) {
 void Kernel::remove_mapper(std::uint64_t frame, Pid pid, std::uint64_t va, std::uint64_t pte) {
   UserPage& page = frames_.page(frame);
   page.dirty |= (pte & sv::kPteD) != 0;
-  resident_.erase(resident_key(pid, va));
+  forget_resident(pid, va);
   const std::size_t left = frames_.remove_mapper(frame, pid, va);
   if (left == 1) --stats_.shared_frames;
   // A private page nobody maps is gone, unless swap entries elsewhere still name its
@@ -146,7 +146,7 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
     }
     hal_.store64(m.pte_addr, new_pte);
     flush_page(m.pid, m.va);
-    resident_.erase(resident_key(m.pid, m.va));
+    forget_resident(m.pid, m.va);
   }
   if (mappers.size() > 1) {
     --stats_.shared_frames;
