@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "address_space.h"
-#include "frame_array.h"
+#include "lazy_array.h"
 #include "lazy_bits.h"
 #include "sv.h"
 
@@ -133,7 +133,7 @@ class FrameTable {
   std::uint64_t free_count_ = 0;
   std::vector<std::uint16_t> free_in_block_;  // free frames per aligned 512-frame block
   std::uint64_t free_blocks_ = 0;             // blocks with every frame free
-  FrameArray<std::optional<UserPage>> user_;
+  LazyArray<std::optional<UserPage>> user_;
   std::uint64_t user_frames_ = 0;
   std::uint64_t huge_pages_ = 0;
 };

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "frame_array.h"
+#include "lazy_array.h"
 
 namespace mmusim::fw {
 
@@ -90,7 +90,7 @@ class ClockFace : public PageReplacement {
     std::uint64_t next = 0;
     bool on_face = false;
   };
-  FrameArray<Link> links_;
+  LazyArray<Link> links_;
   std::size_t count_ = 0;
   std::uint64_t hand_ = 0;  // meaningful while count_ != 0
 };

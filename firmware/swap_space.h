@@ -9,9 +9,10 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
+#include <stdexcept>
 
 #include "id_pool.h"
+#include "lazy_array.h"
 
 namespace mmusim::fw {
 
@@ -22,22 +23,28 @@ class SwapSpace {
 
   // A free slot with one reference (the caller's), or nullopt when swap is full.
   std::optional<std::uint64_t> allocate();
-  void hold(std::uint64_t slot) { ++refs_.at(slot); }
+  void hold(std::uint64_t slot) { ++in_use(slot).refs; }
   // Drops one reference; the last one frees the slot.
   void drop(std::uint64_t slot);
-  std::uint64_t refs(std::uint64_t slot) const { return refs_.at(slot); }
+  std::uint64_t refs(std::uint64_t slot) const;
 
-  void cache(std::uint64_t slot, std::uint64_t frame) { cache_[slot] = frame; }
-  void uncache(std::uint64_t slot) { cache_.erase(slot); }
+  void cache(std::uint64_t slot, std::uint64_t frame) { in_use(slot).cached = frame; }
+  void uncache(std::uint64_t slot) { slots_[slot].cached.reset(); }
   std::optional<std::uint64_t> cached(std::uint64_t slot) const;
 
-  std::uint64_t in_use() const { return refs_.size(); }
+  std::uint64_t in_use() const { return in_use_; }
   std::uint64_t peak() const { return peak_; }
 
  private:
+  struct Slot {
+    std::uint64_t refs = 0;               // 0: free
+    std::optional<std::uint64_t> cached;  // the resident frame holding its page
+  };
+  Slot& in_use(std::uint64_t slot);  // a logic error if the slot is free
+
   IdPool free_;
-  std::unordered_map<std::uint64_t, std::uint64_t> refs_;   // slot -> references
-  std::unordered_map<std::uint64_t, std::uint64_t> cache_;  // slot -> resident frame
+  LazyArray<Slot> slots_;
+  std::uint64_t in_use_ = 0;
   std::uint64_t peak_ = 0;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // The integrity checker's reference: what one process last wrote at each byte of its
 // address space (zero where it never wrote), kept in host memory page by page. Pages are
-// found through a small hash of 2 MiB chunks, each a table of its 512 pages: the checker
+// found through a small hash of 256 KiB chunks, each a table of its 64 pages: the checker
 // looks a page up on every access, and a hash node per page made that a host cache miss.
 
 #include <array>
@@ -30,7 +30,7 @@ class ShadowMemory {
 
  private:
   static constexpr unsigned kPageShift = 12;
-  static constexpr unsigned kChunkShift = 9;  // pages per chunk: 512
+  static constexpr unsigned kChunkShift = 6;  // pages per chunk: 64
   using Page = std::array<std::uint8_t, std::size_t{1} << kPageShift>;
   using Chunk = std::array<std::unique_ptr<Page>, std::size_t{1} << kChunkShift>;
   const Page* find(std::uint64_t va) const;

@@ -11,7 +11,7 @@
 namespace mmusim {
 namespace {
 
-constexpr std::uint64_t kChunk = std::uint64_t{2} << 20;  // the shadow's 2 MiB chunks
+constexpr std::uint64_t kChunk = std::uint64_t{256} << 10;  // the shadow's 256 KiB chunks
 
 void put(ShadowMemory& shadow, std::uint64_t va, std::uint64_t value) {
   shadow.write(va, reinterpret_cast<const std::uint8_t*>(&value), sizeof value);
