@@ -73,6 +73,7 @@ void Cpu::run() {
   }
   if (!failure_.empty()) failure_time_ = keeper_.get_current_time();
   keeper_.sync();
+  hal_.disarm();  // a pending watchdog would keep the simulation going until it is due
   sample_residency();
   if (progress_shown_) std::cerr << '\n';
 }

@@ -42,6 +42,8 @@ class TlmHal final : public fw::Hal {
   }
   void spend(std::uint64_t picoseconds) override;
   bool wait_for_interrupt(std::uint64_t timeout_ps) override;
+  // The firmware is done waiting for good: the watchdog's pending deadline is dropped.
+  void disarm() { watchdog_.cancel(); }
 
  private:
   void transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data, unsigned length);
@@ -53,6 +55,9 @@ class TlmHal final : public fw::Hal {
   tlm::tlm_generic_payload trans_;
   std::vector<unsigned char> zeros_;
   std::vector<unsigned char> copy_buffer_;
+  // Ends a wait for the interrupt at its deadline (see wait_for_interrupt).
+  sc_core::sc_event watchdog_{"firmware_watchdog"};
+  sc_core::sc_time watchdog_due_ = sc_core::SC_ZERO_TIME;
 };
 
 }  // namespace mmusim
