@@ -31,10 +31,12 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
   target.register_get_direct_mem_ptr(this, &Cache::get_direct_mem_ptr);
 }
 
-long Cache::find(std::uint64_t line_addr) const {
+long Cache::probe(std::uint64_t line_addr, long& invalid) const {
   // A line sits in one slot at most: the one found last is tried first (consecutive
   // accesses mostly stay on one line), then its set. An invalid slot's tag is kNoLine,
-  // which no line address equals, so one compare per way.
+  // which no line address equals, so one compare per way; the same pass notes the set's
+  // first invalid way, where a miss puts the line.
+  invalid = -1;
   if (tags_[recent_] == line_addr) return static_cast<long>(recent_);
   const std::size_t first = slot(set_of(line_addr), 0);
   for (std::size_t s = first; s < first + ways_; ++s) {
@@ -42,6 +44,7 @@ long Cache::find(std::uint64_t line_addr) const {
       recent_ = s;
       return static_cast<long>(s);
     }
+    if (tags_[s] == kNoLine && invalid < 0) invalid = static_cast<long>(s);
   }
   return -1;
 }
@@ -77,12 +80,9 @@ void Cache::write_back(std::size_t s, sc_core::sc_time& delay) {
   state_[s] &= static_cast<std::uint8_t>(~kDirty);
 }
 
-std::size_t Cache::make_room(unsigned set) {
-  const std::size_t first = slot(set, 0);
-  for (std::size_t s = first; s < first + ways_; ++s) {
-    if (tags_[s] == kNoLine) return s;
-  }
-  const std::size_t victim = first + policy_->victim(set);
+std::size_t Cache::make_room(unsigned set, long invalid) {
+  if (invalid >= 0) return static_cast<std::size_t>(invalid);
+  const std::size_t victim = slot(set, 0) + policy_->victim(set);
   if ((state_[victim] & kDirty) != 0) {
     ++stats_.write_backs;
     // Drained by a write buffer: the requester does not wait for it.
@@ -126,7 +126,8 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     const auto chunk = static_cast<unsigned>(std::min<std::uint64_t>(config_.line - offset, end - at));
     const unsigned set = set_of(line_addr);
     delay += config_.hit_latency;
-    long found = find(line_addr);
+    long invalid = -1;
+    const long found = probe(line_addr, invalid);
     std::size_t s = 0;
     if (found >= 0) {
       s = static_cast<std::size_t>(found);
@@ -136,7 +137,7 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     } else {
       ++stats_.misses;
       if (for_walker) ++stats_.pte_misses;
-      s = make_room(set);
+      s = make_room(set, invalid);
       // A store that covers the whole line needs nothing of what it held before.
       if (!(write && chunk == config_.line)) {
         const tlm::tlm_response_status status =

@@ -98,14 +98,20 @@ class Cache final : public sc_core::sc_module {
   }
   std::size_t slot(unsigned set, unsigned way) const { return std::size_t{set} * ways_ + way; }
   std::uint8_t* line_data(std::size_t slot) { return data_.data() + slot * config_.line; }
-  // Slot holding line_addr, or -1.
-  long find(std::uint64_t line_addr) const;
+  // Slot holding line_addr, or -1; on a miss `invalid` is the set's first invalid slot
+  // (-1 when the set is full).
+  long probe(std::uint64_t line_addr, long& invalid) const;
+  long find(std::uint64_t line_addr) const {
+    long invalid = -1;
+    return probe(line_addr, invalid);
+  }
   void drop(std::size_t slot) {  // invalidates (and cleans), without a write-back
     state_[slot] = 0;
     tags_[slot] = kNoLine;
   }
-  // A way of the set for a new line (an invalid one first), its dirty victim written back.
-  std::size_t make_room(unsigned set);
+  // A way of the set for a new line: `invalid` (the set's first invalid slot, from probe)
+  // if there is one, else the policy's victim, written back if dirty.
+  std::size_t make_room(unsigned set, long invalid);
   // One line-sized request to the next level.
   tlm::tlm_response_status line_transport(tlm::tlm_command cmd, std::uint64_t line_addr, std::uint8_t* data,
                       bool for_walker, sc_core::sc_time& delay);
@@ -123,7 +129,7 @@ class Cache final : public sc_core::sc_module {
   std::vector<std::uint64_t> tags_;   // line address per slot, kNoLine where invalid
   std::vector<std::uint8_t> state_;   // kDirty per slot (a slot is valid by its tag)
   std::vector<std::uint8_t> data_;    // config_.line bytes per slot
-  mutable std::size_t recent_ = 0;    // the slot find() found last
+  mutable std::size_t recent_ = 0;    // the slot probe() found last
   std::unique_ptr<ReplacementPolicy> policy_;
   tlm::tlm_generic_payload line_trans_;  // reused for fills and write-backs
   PteTraffic pte_tag_;
