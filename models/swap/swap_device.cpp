@@ -144,38 +144,49 @@ void SwapDevice::worker() {
 // Moves the data by DMA, one block per bus transaction. The DMA's bus and DRAM time is
 // part of the modelled service time, so its annotated delay is not waited for again.
 // `corrupt`: the first block reaches DRAM with one byte changed (what is stored stays).
+// The DMA moves each block straight between DRAM and the block's storage; only a read
+// that corrupts on purpose, or a block never written, goes through the buffer.
 Error SwapDevice::transfer(bool corrupt) {
   std::vector<std::uint8_t>& buffer = dma_buffer_;
   buffer.resize(kBytesPerBlock);
   const bool to_dram = command_ == Command::Read;
   for (std::uint64_t i = 0; i < count_; ++i) {
-    const auto stored = blocks_.find(block_ + i);
+    std::uint8_t* data = buffer.data();
+    bool created = false;
+    if (to_dram) {
+      const auto stored = blocks_.find(block_ + i);
+      if (stored == blocks_.end()) {
+        std::memset(data, 0, kBytesPerBlock);
+      } else if (corrupt && i == 0) {
+        std::memcpy(data, stored->second.get(), kBytesPerBlock);
+      } else {
+        data = stored->second.get();  // the DMA only reads it
+      }
+      if (corrupt && i == 0) data[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
+    } else {
+      auto& block = blocks_[block_ + i];
+      if (!block) {
+        block = std::make_unique<std::uint8_t[]>(kBytesPerBlock);
+        created = true;
+      }
+      data = block.get();
+    }
     tlm::tlm_generic_payload& t = dma_trans_;
+    t.set_command(to_dram ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     t.set_address(dram_addr_ + i * kBytesPerBlock);
-    t.set_data_ptr(buffer.data());
+    t.set_data_ptr(data);
     t.set_data_length(kBytesPerBlock);
     t.set_streaming_width(kBytesPerBlock);
     t.set_byte_enable_ptr(nullptr);
     t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    if (to_dram) {
-      if (stored != blocks_.end()) {
-        std::memcpy(buffer.data(), stored->second.get(), kBytesPerBlock);
-      } else {
-        std::memset(buffer.data(), 0, kBytesPerBlock);
-      }
-      if (corrupt && i == 0) buffer[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
-      t.set_command(tlm::TLM_WRITE_COMMAND);
-    } else {
-      t.set_command(tlm::TLM_READ_COMMAND);
-    }
     sc_core::sc_time dma_delay;
     dma->b_transport(t, dma_delay);
-    if (!t.is_response_ok()) return Error::DmaFailed;
-    if (!to_dram) {
-      auto& block = blocks_[block_ + i];
-      if (!block) block = std::make_unique<std::uint8_t[]>(kBytesPerBlock);
-      std::memcpy(block.get(), buffer.data(), kBytesPerBlock);
+    if (!t.is_response_ok()) {
+      // A failed DMA moves nothing (every target on the way checks before it copies): a
+      // block it created holds nothing and goes.
+      if (created) blocks_.erase(block_ + i);
+      return Error::DmaFailed;
     }
   }
   const std::uint64_t bytes = count_ * kBytesPerBlock;

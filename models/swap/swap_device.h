@@ -103,6 +103,8 @@ class SwapDevice final : public sc_core::sc_module {
   std::mt19937_64 fault_random_;
   // Reused for every block a command moves: a payload's constructor allocates.
   tlm::tlm_generic_payload dma_trans_;
+  // What a read delivers when it is not the stored block itself: zeros for a block never
+  // written, a corrupted copy.
   std::vector<std::uint8_t> dma_buffer_;
   sc_core::sc_event start_event_;
   SwapStats stats_;
