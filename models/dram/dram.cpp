@@ -5,10 +5,23 @@
 
 namespace mmusim {
 
+namespace {
+bool is_power_of_two(std::uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
+// log2 of n, rounded up.
+unsigned log2_of(std::uint64_t n) {
+  unsigned shift = 0;
+  while ((std::uint64_t{1} << shift) < n) ++shift;
+  return shift;
+}
+}  // namespace
+
 Dram::Dram(const sc_core::sc_module_name& name, const DramConfig& config)
     : sc_core::sc_module(name),
       config_(config),
       row_hit_latency_(config.timing.t_cl + config.timing.t_burst),
+      split_by_shifts_(is_power_of_two(config.row_size) && is_power_of_two(config.banks)),
+      row_shift_(log2_of(config.row_size)),
+      bank_shift_(log2_of(config.banks)),
       tables_((((config.size + kStoragePage - 1) >> kStorageShift) + kPagesPerTable - 1) /
               kPagesPerTable),
       open_row_(config.banks, -1) {
@@ -63,12 +76,24 @@ void Dram::copy(tlm::tlm_generic_payload& trans) {
 // Row-buffer model: the bank and row come from the address (row-interleaved mapping:
 // | row | bank | column |); each bank keeps its last row open.
 sc_core::sc_time Dram::access_latency(std::uint64_t addr, unsigned length) {
-  const std::uint64_t row_index = addr / config_.row_size;
-  const unsigned bank = static_cast<unsigned>(row_index % config_.banks);
-  const auto row = static_cast<std::int64_t>(row_index / config_.banks);
+  std::uint64_t row_index = 0;
+  unsigned bank = 0;
+  std::int64_t row = 0;
+  if (split_by_shifts_) {
+    row_index = addr >> row_shift_;
+    bank = static_cast<unsigned>(row_index & (config_.banks - 1));
+    row = static_cast<std::int64_t>(row_index >> bank_shift_);
+  } else {
+    row_index = addr / config_.row_size;
+    bank = static_cast<unsigned>(row_index % config_.banks);
+    row = static_cast<std::int64_t>(row_index / config_.banks);
+  }
   const DramTiming& t = config_.timing;
-  const std::uint64_t bursts = std::max<std::uint64_t>(1, (length + kBurstBytes - 1) / kBurstBytes);
-  sc_core::sc_time latency = t.t_cl + t.t_burst * static_cast<double>(bursts);
+  sc_core::sc_time latency = row_hit_latency_;
+  if (length > kBurstBytes) {
+    const std::uint64_t bursts = (length + kBurstBytes - 1) / kBurstBytes;
+    latency = t.t_cl + t.t_burst * static_cast<double>(bursts);
+  }
   if (open_row_[bank] == row) {
     ++stats_.row_hits;
   } else if (open_row_[bank] < 0) {

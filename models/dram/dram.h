@@ -72,7 +72,12 @@ class Dram final : public sc_core::sc_module {
   sc_core::sc_time access_latency(std::uint64_t addr, unsigned length);
 
   const DramConfig config_;
-  const sc_core::sc_time row_hit_latency_;
+  const sc_core::sc_time row_hit_latency_;  // also a one-burst access's latency on a row hit
+  // Whether the row size and the bank count are both powers of two (the usual case: the
+  // address splits by shifts, by these); else access_latency divides.
+  const bool split_by_shifts_;
+  const unsigned row_shift_;
+  const unsigned bank_shift_;
   // Storage in two levels, so that host memory grows with what is written, not with
   // dram.size: a table per 2 MiB of DRAM (512 page pointers), made at its first write.
   static constexpr unsigned kPagesPerTable = 512;
