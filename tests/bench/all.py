@@ -27,6 +27,7 @@ def main():
         ("replacement", rates + ["replacement", mmusim, "--rounds", "2", "--accesses", "100000"]),
         ("host memory", [sys.executable, os.path.join(HERE, "memory_growth.py"), mmusim]),
         ("default scenario", rates + ["scenario", mmusim, "--rounds", "2", "--accesses", "100000"]),
+        ("859a855 scenario", rates + ["paging", mmusim, "--rounds", "2", "--accesses", "300000"]),
     ]
     results = []
     for name, command in benchmarks:

@@ -109,6 +109,8 @@ def main():
     def name(settings):
         if settings is CEILING:
             return "TLM ceiling"
+        if settings == PAGING_ONLY:
+            return "859a855 scenario"
         return settings or "defaults"
     for setting, rate in best.items():
         print(f"  {name(setting):16s} {rate / 1e6:7.2f} M/s")
