@@ -148,7 +148,7 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         }
         if (for_walker) served_by = std::max(served_by, pte_tag_.served_by);
       }
-      tags_[s] = line_addr;  // clean: make_room left its state at 0
+      hold(s, line_addr);  // clean: make_room left its state at 0
       policy_->on_fill(set, static_cast<unsigned>(s - slot(set, 0)));
     }
     if (write) {
@@ -168,10 +168,15 @@ void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
 template <typename Visit>
 void Cache::for_each_held_line(std::uint64_t addr, std::uint64_t length, Visit visit) {
   if (length == 0) return;
-  for (std::uint64_t line_addr = line_of(addr); line_addr < addr + length;
-       line_addr += config_.line) {
+  const std::uint64_t end = addr + length;
+  for (std::uint64_t line_addr = line_of(addr); line_addr < end;) {
+    if (held_in_region_[region_slot(line_addr)] == 0) {  // none of this region's lines
+      line_addr = ((line_addr >> kRegionShift) + 1) << kRegionShift;
+      continue;
+    }
     const long s = find(line_addr);
     if (s >= 0) visit(static_cast<std::size_t>(s));
+    line_addr += config_.line;
   }
 }
 

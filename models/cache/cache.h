@@ -106,8 +106,21 @@ class Cache final : public sc_core::sc_module {
     return probe(line_addr, invalid);
   }
   void drop(std::size_t slot) {  // invalidates (and cleans), without a write-back
+    if (tags_[slot] != kNoLine) --held_in_region_[region_slot(tags_[slot])];
     state_[slot] = 0;
     tags_[slot] = kNoLine;
+  }
+  void hold(std::size_t slot, std::uint64_t line_addr) {  // a clean line fills the slot
+    tags_[slot] = line_addr;
+    ++held_in_region_[region_slot(line_addr)];
+  }
+  // A counting filter over 4 KiB regions (a line, at most 4 KiB, lies in one): how many
+  // lines held here fall in regions hashing to each slot. A snoop of a page (swap DMA)
+  // skips a level holding none of its lines without looking up its 64.
+  static constexpr unsigned kRegionShift = 12;
+  static constexpr std::size_t kRegionSlots = 4096;
+  static std::size_t region_slot(std::uint64_t line_addr) {
+    return (line_addr >> kRegionShift) & (kRegionSlots - 1);
   }
   // A way of the set for a new line: `invalid` (the set's first invalid slot, from probe)
   // if there is one, else the policy's victim, written back if dirty.
@@ -129,6 +142,7 @@ class Cache final : public sc_core::sc_module {
   std::vector<std::uint64_t> tags_;   // line address per slot, kNoLine where invalid
   std::vector<std::uint8_t> state_;   // kDirty per slot (a slot is valid by its tag)
   std::vector<std::uint8_t> data_;    // config_.line bytes per slot
+  std::vector<std::uint32_t> held_in_region_ = std::vector<std::uint32_t>(kRegionSlots, 0);
   mutable std::size_t recent_ = 0;    // the slot probe() found last
   std::unique_ptr<ReplacementPolicy> policy_;
   tlm::tlm_generic_payload line_trans_;  // reused for fills and write-backs
