@@ -14,17 +14,21 @@ std::optional<std::uint64_t> SwapSpace::allocate() {
   return slot;
 }
 
+namespace {
+[[noreturn]] void throw_free(std::uint64_t slot) {
+  throw std::logic_error("SwapSpace: slot " + std::to_string(slot) + " is free");
+}
+}  // namespace
+
 SwapSpace::Slot& SwapSpace::in_use(std::uint64_t slot) {
   Slot& s = slots_[slot];
-  if (s.refs == 0) throw std::logic_error("SwapSpace: slot " + std::to_string(slot) + " is free");
+  if (s.refs == 0) throw_free(slot);
   return s;
 }
 
 std::uint64_t SwapSpace::refs(std::uint64_t slot) const {
   const Slot* s = slots_.find(slot);
-  if (s == nullptr || s->refs == 0) {
-    throw std::logic_error("SwapSpace: slot " + std::to_string(slot) + " is free");
-  }
+  if (s == nullptr || s->refs == 0) throw_free(slot);
   return s->refs;
 }
 

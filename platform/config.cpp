@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bits.h"
 #include "config_keys.h"
 #include "did_you_mean.h"
 #include "input_error.h"
@@ -351,8 +352,6 @@ class Reader {
 
   const ConfigDocument& doc_;
 };
-
-bool is_power_of_two(std::uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
 TlbGeometry read_tlb(const Reader& r, const std::string& path) {
   TlbGeometry g;

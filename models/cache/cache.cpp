@@ -3,15 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-namespace mmusim {
+#include "bits.h"
 
-namespace {
-unsigned log2_of(std::uint64_t power_of_two) {
-  unsigned shift = 0;
-  while ((std::uint64_t{1} << shift) < power_of_two) ++shift;
-  return shift;
-}
-}  // namespace
+namespace mmusim {
 
 Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
              CacheableRange cacheable)
@@ -20,7 +14,7 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
       cacheable_(cacheable),
       ways_(config.ways),
       sets_(config.sets()),
-      line_shift_(log2_of(config.line)),
+      line_shift_(log2_ceil(config.line)),
       line_mask_(config.line - 1),
       tags_(std::size_t{sets_} * ways_, kNoLine),
       state_(std::size_t{sets_} * ways_, 0),

@@ -35,7 +35,7 @@ const ShadowMemory::Page* ShadowMemory::find(std::uint64_t va) const {
   if (number != cached_number_) {
     const Chunk* chunk = chunk_of(number);
     if (chunk == nullptr) return nullptr;
-    Page* page = (*chunk)[number & ((1u << kChunkShift) - 1)].get();
+    Page* page = (*chunk)[in_chunk(number)].get();
     if (page == nullptr) return nullptr;  // not cached: the page may be created later
     cached_number_ = number;
     cached_ = page;
@@ -55,7 +55,7 @@ void ShadowMemory::write(std::uint64_t va, const std::uint8_t* data, std::uint32
       cached_chunk_number_ = number >> kChunkShift;
       cached_chunk_ = chunk;
     }
-    auto& slot = (*chunk)[number & ((1u << kChunkShift) - 1)];
+    auto& slot = (*chunk)[in_chunk(number)];
     slot = std::make_unique<Page>();
     slot->fill(0);
     page = slot.get();
@@ -98,7 +98,7 @@ void ShadowMemory::forget(std::uint64_t start, std::uint64_t end) {
     Chunk* chunk = chunk_of(number);
     const std::uint64_t stop = std::min(last, ((number >> kChunkShift) + 1) << kChunkShift);
     for (; chunk != nullptr && number < stop; ++number) {
-      (*chunk)[number & ((1u << kChunkShift) - 1)].reset();
+      (*chunk)[in_chunk(number)].reset();
     }
     number = stop;
   }

@@ -35,6 +35,9 @@ class ShadowMemory {
   using Chunk = std::array<std::unique_ptr<Page>, std::size_t{1} << kChunkShift>;
   const Page* find(std::uint64_t va) const;
   Chunk* chunk_of(std::uint64_t number) const;  // of page `number`; nullptr if none
+  static std::size_t in_chunk(std::uint64_t number) {  // page `number`'s place in its chunk
+    return number & ((std::uint64_t{1} << kChunkShift) - 1);
+  }
 
   std::unordered_map<std::uint64_t, std::unique_ptr<Chunk>> chunks_;
   // The last page and chunk looked up: consecutive accesses mostly stay on one page.

@@ -3,25 +3,17 @@
 #include <algorithm>
 #include <cstring>
 
-namespace mmusim {
+#include "bits.h"
 
-namespace {
-bool is_power_of_two(std::uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
-// log2 of n, rounded up.
-unsigned log2_of(std::uint64_t n) {
-  unsigned shift = 0;
-  while ((std::uint64_t{1} << shift) < n) ++shift;
-  return shift;
-}
-}  // namespace
+namespace mmusim {
 
 Dram::Dram(const sc_core::sc_module_name& name, const DramConfig& config)
     : sc_core::sc_module(name),
       config_(config),
       row_hit_latency_(config.timing.t_cl + config.timing.t_burst),
       split_by_shifts_(is_power_of_two(config.row_size) && is_power_of_two(config.banks)),
-      row_shift_(log2_of(config.row_size)),
-      bank_shift_(log2_of(config.banks)),
+      row_shift_(log2_ceil(config.row_size)),
+      bank_shift_(log2_ceil(config.banks)),
       tables_((((config.size + kStoragePage - 1) >> kStorageShift) + kPagesPerTable - 1) /
               kPagesPerTable),
       open_row_(config.banks, -1) {
