@@ -20,9 +20,6 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
       state_(std::size_t{sets_} * ways_, 0),
       data_(std::size_t{sets_} * ways_ * config.line, 0),
       policy_(make_replacement(config.replacement, sets_, ways_, config.seed)) {
-  target.register_b_transport(this, &Cache::b_transport);
-  target.register_transport_dbg(this, &Cache::transport_dbg);
-  target.register_get_direct_mem_ptr(this, &Cache::get_direct_mem_ptr);
 }
 
 long Cache::probe(std::uint64_t line_addr, long& invalid) const {
@@ -87,7 +84,7 @@ std::size_t Cache::make_room(unsigned set, long invalid) {
   return victim;
 }
 
-void Cache::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+void Cache::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const std::uint64_t addr = trans.get_address();
   const unsigned length = trans.get_data_length();
   if (!cacheable_.holds(addr, length)) {
@@ -190,7 +187,7 @@ void Cache::snoop(std::uint64_t addr, std::uint64_t length, bool invalidate,
 // Debug access, no time and no state change: a read takes what the levels below hold,
 // then what this level holds on top (it is newer); a write updates the lines held here
 // and goes on down, so every copy agrees.
-unsigned int Cache::transport_dbg(int, tlm::tlm_generic_payload& trans) {
+unsigned int Cache::transport_dbg(tlm::tlm_generic_payload& trans) {
   const std::uint64_t addr = trans.get_address();
   const unsigned length = trans.get_data_length();
   if (trans.is_read()) {

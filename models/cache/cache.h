@@ -13,10 +13,10 @@
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
+#include "direct_target_socket.h"
 #include "pte_traffic.h"
 #include "replacement.h"
 
@@ -57,9 +57,14 @@ struct CacheStats {
 };
 
 class Cache final : public sc_core::sc_module {
+  // (Declared ahead of target, which names them.)
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+
  public:
   // Any number of requesters (the level above, the mmu, the firmware) bind here.
-  tlm_utils::multi_passthrough_target_socket<Cache> target{"target"};
+  DirectTargetSocket<Cache, &Cache::b_transport, &Cache::transport_dbg, 0> target{"target",
+                                                                                    *this};
   tlm_utils::simple_initiator_socket<Cache> next{"next"};  // the next level, or the bus
 
   Cache(const sc_core::sc_module_name& name, const CacheConfig& config, CacheableRange cacheable);
@@ -87,10 +92,6 @@ class Cache final : public sc_core::sc_module {
  private:
   static constexpr std::uint8_t kDirty = 1;
   static constexpr std::uint64_t kNoLine = ~std::uint64_t{0};  // the tag of an invalid slot
-
-  void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
-  bool get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi&) { return false; }
 
   std::uint64_t line_of(std::uint64_t addr) const { return addr & ~line_mask_; }
   unsigned set_of(std::uint64_t line_addr) const {

@@ -12,8 +12,6 @@ Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
     : sc_core::sc_module(name),
       engine_(make_engine(config, static_cast<PteMemory&>(*this))),
       walks_(engine_->stats().walk_latency) {
-  cpu_target.register_b_transport(this, &Mmu::translate_transport);
-  cpu_target.register_transport_dbg(this, &Mmu::translate_debug);
   reg_target.register_b_transport(this, &Mmu::register_transport);
 }
 

@@ -13,6 +13,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "activity_trace.h"
+#include "direct_target_socket.h"
 #include "pte_traffic.h"
 #include "mmu_config.h"
 #include "translation_engine.h"
@@ -24,8 +25,13 @@ using EngineFactory =
     std::function<std::unique_ptr<TranslationEngine>(const MmuConfig&, PteMemory&)>;
 
 class Mmu final : public sc_core::sc_module, private PteMemory {
+  // (Declared ahead of cpu_target, which names them.)
+  void translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int translate_debug(tlm::tlm_generic_payload& trans);
+
  public:
-  tlm_utils::simple_target_socket<Mmu> cpu_target{"cpu_target"};           // virtual accesses
+  DirectTargetSocket<Mmu, &Mmu::translate_transport, &Mmu::translate_debug> cpu_target{
+      "cpu_target", *this};                                                // virtual accesses
   tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};           // MMIO from the bus
   tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // translated accesses
   tlm_utils::simple_initiator_socket<Mmu> walk_initiator{
@@ -48,8 +54,6 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   void finish() { engine_->finish(); }
 
  private:
-  void translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int translate_debug(tlm::tlm_generic_payload& trans);
   void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void raise_fault(sv::Cause cause, std::uint64_t va);
   std::uint64_t read_register(std::uint64_t offset) const;
