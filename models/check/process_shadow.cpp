@@ -27,22 +27,17 @@ void ProcessShadow::library_bytes(const View& v, std::uint64_t va, std::uint8_t*
   }
 }
 
-void ProcessShadow::write(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) {
-  const View* v = views_.empty() ? nullptr : view_of(va);
-  if (v == nullptr) {
-    private_.write(va, data, size);
-  } else if (v->segment) {
-    v->segment->write(va - v->start, data, size);
-  }
+void ProcessShadow::write_view(const View& v, std::uint64_t va, const std::uint8_t* data,
+                               std::uint32_t size) {
   // A store into a library cannot complete (it is mapped read-only): nothing to remember.
+  if (v.segment) v.segment->write(va - v.start, data, size);
 }
 
-bool ProcessShadow::matches(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) const {
-  const View* v = views_.empty() ? nullptr : view_of(va);
-  if (v == nullptr) return private_.matches(va, data, size);
-  if (v->segment) return v->segment->matches(va - v->start, data, size);
+bool ProcessShadow::view_matches(const View& v, std::uint64_t va, const std::uint8_t* data,
+                                 std::uint32_t size) const {
+  if (v.segment) return v.segment->matches(va - v.start, data, size);
   std::uint8_t want[4096];
-  library_bytes(*v, va, want, size);
+  library_bytes(v, va, want, size);
   return std::memcmp(want, data, size) == 0;
 }
 

@@ -15,9 +15,20 @@ namespace mmusim {
 
 class ProcessShadow {
  public:
-  // [va, va + size) lies within one 4 KiB page.
-  void write(std::uint64_t va, const std::uint8_t* data, std::uint32_t size);
-  bool matches(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) const;
+  // [va, va + size) lies within one 4 KiB page. (Inline for private memory: the checker
+  // calls these on every access.)
+  void write(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) {
+    const View* v = views_.empty() ? nullptr : view_of(va);
+    if (v == nullptr) {
+      private_.write(va, data, size);
+    } else {
+      write_view(*v, va, data, size);
+    }
+  }
+  bool matches(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) const {
+    const View* v = views_.empty() ? nullptr : view_of(va);
+    return v == nullptr ? private_.matches(va, data, size) : view_matches(*v, va, data, size);
+  }
   void expected(std::uint64_t va, std::uint8_t* out, std::uint32_t size) const;
   // Private memory [start, end) left the address space: zero if it ever returns.
   void forget(std::uint64_t start, std::uint64_t end) { private_.forget(start, end); }
@@ -37,6 +48,9 @@ class ProcessShadow {
     unsigned library = 0;
   };
   const View* view_of(std::uint64_t va) const;
+  void write_view(const View& v, std::uint64_t va, const std::uint8_t* data, std::uint32_t size);
+  bool view_matches(const View& v, std::uint64_t va, const std::uint8_t* data,
+                    std::uint32_t size) const;
   void library_bytes(const View& v, std::uint64_t va, std::uint8_t* out, std::uint32_t size) const;
 
   ShadowMemory private_;

@@ -5,10 +5,6 @@
 
 namespace mmusim {
 
-namespace {
-constexpr std::uint64_t kMask = 4095;  // a byte's offset in its page
-}  // namespace
-
 ShadowMemory::ShadowMemory(const ShadowMemory& other) {
   for (const auto& [number, chunk] : other.chunks_) {
     auto copy = std::make_unique<Chunk>();
@@ -30,57 +26,35 @@ ShadowMemory::Chunk* ShadowMemory::chunk_of(std::uint64_t number) const {
   return cached_chunk_;
 }
 
-const ShadowMemory::Page* ShadowMemory::find(std::uint64_t va) const {
-  const std::uint64_t number = va >> kPageShift;
-  if (number != cached_number_) {
-    const Chunk* chunk = chunk_of(number);
-    if (chunk == nullptr) return nullptr;
-    Page* page = (*chunk)[in_chunk(number)].get();
-    if (page == nullptr) return nullptr;  // not cached: the page may be created later
-    cached_number_ = number;
-    cached_ = page;
+ShadowMemory::Page* ShadowMemory::find_uncached(std::uint64_t number) const {
+  const Chunk* chunk = chunk_of(number);
+  if (chunk == nullptr) return nullptr;
+  Page* page = (*chunk)[in_chunk(number)].get();
+  if (page == nullptr) return nullptr;  // not cached: the page may be created later
+  cached_number_ = number;
+  cached_ = page;
+  return page;
+}
+
+ShadowMemory::Page* ShadowMemory::create(std::uint64_t number) {
+  Chunk* chunk = chunk_of(number);
+  if (chunk == nullptr) {
+    auto& slot = chunks_[number >> kChunkShift];
+    slot = std::make_unique<Chunk>();
+    chunk = slot.get();
+    cached_chunk_number_ = number >> kChunkShift;
+    cached_chunk_ = chunk;
   }
+  auto& slot = (*chunk)[in_chunk(number)];
+  slot = std::make_unique<Page>();
+  slot->fill(0);
+  cached_number_ = number;
+  cached_ = slot.get();
   return cached_;
 }
 
-void ShadowMemory::write(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) {
-  Page* page = const_cast<Page*>(find(va));
-  if (page == nullptr) {
-    const std::uint64_t number = va >> kPageShift;
-    Chunk* chunk = chunk_of(number);
-    if (chunk == nullptr) {
-      auto& slot = chunks_[number >> kChunkShift];
-      slot = std::make_unique<Chunk>();
-      chunk = slot.get();
-      cached_chunk_number_ = number >> kChunkShift;
-      cached_chunk_ = chunk;
-    }
-    auto& slot = (*chunk)[in_chunk(number)];
-    slot = std::make_unique<Page>();
-    slot->fill(0);
-    page = slot.get();
-    cached_number_ = number;
-    cached_ = page;
-  }
-  std::memcpy(page->data() + (va & kMask), data, size);
-}
-
-bool ShadowMemory::matches(std::uint64_t va, const std::uint8_t* data, std::uint32_t size) const {
-  const Page* page = find(va);
-  if (page == nullptr) {
-    for (std::uint32_t i = 0; i < size; ++i) {
-      if (data[i] != 0) return false;
-    }
-    return true;
-  }
-  const std::uint8_t* want = page->data() + (va & kMask);
-  if (size == 8) {  // the synthetic workloads' word: one compare, not a call to memcmp
-    std::uint64_t a = 0, b = 0;
-    std::memcpy(&a, want, 8);
-    std::memcpy(&b, data, 8);
-    return a == b;
-  }
-  return std::memcmp(want, data, size) == 0;
+bool ShadowMemory::all_zero(const std::uint8_t* data, std::uint32_t size) {
+  return std::all_of(data, data + size, [](std::uint8_t byte) { return byte == 0; });
 }
 
 void ShadowMemory::expected(std::uint64_t va, std::uint8_t* out, std::uint32_t size) const {
@@ -88,7 +62,7 @@ void ShadowMemory::expected(std::uint64_t va, std::uint8_t* out, std::uint32_t s
   if (page == nullptr) {
     std::memset(out, 0, size);
   } else {
-    std::memcpy(out, page->data() + (va & kMask), size);
+    std::memcpy(out, page->data() + (va & kOffsetMask), size);
   }
 }
 

@@ -188,10 +188,12 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
 // A handled trap returns into the access that faulted: nothing else runs between the
 // two, or another process could take the page away again before it is used.
 Cpu::AccessOutcome Cpu::complete(Process& p) {
-  for (unsigned traps = 0;; ++traps) {
-    if (issue(p))
-      return failure_.empty() ? (traps == 0 ? AccessOutcome::Done : AccessOutcome::DoneAfterTraps)
-                              : AccessOutcome::Failed;
+  if (issue(p)) return failure_.empty() ? AccessOutcome::Done : AccessOutcome::Failed;
+  return complete_after_traps(p);
+}
+
+Cpu::AccessOutcome Cpu::complete_after_traps(Process& p) {
+  for (unsigned traps = 0;; ++traps) {  // traps handled before the issue that trapped
     ++stats_.traps;
     if (traps == config_.max_traps_per_access) {
       std::ostringstream msg;
@@ -210,6 +212,7 @@ Cpu::AccessOutcome Cpu::complete(Process& p) {
       return AccessOutcome::Killed;
     }
     if (keeper_.need_sync()) keeper_.sync();
+    if (issue(p)) return failure_.empty() ? AccessOutcome::DoneAfterTraps : AccessOutcome::Failed;
   }
 }
 
@@ -275,7 +278,8 @@ bool Cpu::issue(Process& p) {
     ++p.stores;
     if (config_.check_reads) p.shadow.write(access.va, buffer_.data(), access.size);
   } else if (config_.check_reads) {
-    check_read(p);
+    ++stats_.reads_verified;
+    if (!p.shadow.matches(access.va, buffer_.data(), access.size)) report_mismatch(p);
   }
   if (kernel_->wants_every_access()) kernel_->observe_access(p.pid, access.va, access.next_use);
   if (windows_.active()) measurement_mark();
@@ -318,10 +322,8 @@ void Cpu::measurement_mark() {
   if (due) windows_.snapshot(now);
 }
 
-void Cpu::check_read(Process& p) {
+void Cpu::report_mismatch(Process& p) {
   const Access& access = p.pending;
-  ++stats_.reads_verified;
-  if (p.shadow.matches(access.va, buffer_.data(), access.size)) return;
   ++stats_.mismatches;
   std::vector<unsigned char> expected(access.size);
   p.shadow.expected(access.va, expected.data(), access.size);
@@ -351,7 +353,7 @@ void Cpu::sample_residency() {
   }
 }
 
-bool Cpu::bound_reached() {
+bool Cpu::check_bounds() {
   if (config_.max_accesses != 0 && completed_ >= config_.max_accesses) {
     stats_.cut_short = "max_accesses";
   } else if (config_.max_time != sc_core::SC_ZERO_TIME &&

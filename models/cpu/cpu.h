@@ -160,17 +160,20 @@ class Cpu final : public sc_core::sc_module {
   // Runs p until its slice ends (false) or it finishes or dies (true).
   bool run_slice(Process& p, const sc_core::sc_time& slice_end);
   AccessOutcome complete(Process& p);
+  AccessOutcome complete_after_traps(Process& p);  // the first issue trapped
   void syscall(Process& p);
   bool issue(Process& p);
-  void check_read(Process& p);
+  void report_mismatch(Process& p);  // the read p just made is not what the shadow expects
   void sample_residency();
   // After each access while measurement windows are active: warm-up end, snapshots.
   void measurement_mark();
   // Whether a --max-* bound is reached (then noted in the stats).
-  bool bound_reached();
+  bool bound_reached() { return bounded_ && check_bounds(); }
+  bool check_bounds();
   void report_progress();
 
   const CpuConfig config_;
+  const bool bounded_ = config_.max_accesses != 0 || config_.max_time != sc_core::SC_ZERO_TIME;
   std::vector<Process> processes_;  // the workload's, started at spawn_interval apart
   std::deque<Process> children_;    // forked at run time
   std::deque<Process*> ready_;      // round-robin order
