@@ -7,15 +7,16 @@
 #include <cstdint>
 #include <tlm>
 
-#include "access.h"
+#include "sv.h"
 
 namespace mmusim {
 
 struct MemAttr : tlm::tlm_extension<MemAttr> {
-  Privilege priv = Privilege::User;
-  AccessKind kind = AccessKind::Read;
-  bool sum = false;  // mstatus.SUM: supervisor may touch U pages (priv spec §4.3.1)
-  bool mxr = false;  // mstatus.MXR: loads from executable-only pages succeed
+  // Kind, privilege, mstatus.SUM (supervisor may touch U pages, priv spec §4.3.1) and
+  // mstatus.MXR (loads from executable-only pages succeed). Set and read as a whole: a
+  // wide load of fields written one byte at a time stalls the host's store forwarding
+  // on every access.
+  sv::AccessContext ctx;
 
   tlm::tlm_extension_base* clone() const override { return new MemAttr(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

@@ -25,7 +25,7 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   }
   TranslationRequest req;
   req.va = trans.get_address();
-  req.ctx = {attr->kind, attr->priv, attr->sum, attr->mxr};
+  req.ctx = attr->ctx;
   // Only the activity trace needs the time of issue (sc_time_stamp() is not free).
   const sc_core::sc_time issued =
       trace_ != nullptr ? sc_core::sc_time_stamp() + delay : sc_core::SC_ZERO_TIME;
@@ -55,7 +55,7 @@ void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&
   const sc_core::sc_time translated = delay;
   mem_initiator->b_transport(trans, delay);
   path_.memory_ps += static_cast<std::uint64_t>((delay - translated).value());
-  if (!trans.is_response_ok()) raise_fault(sv::access_fault_cause(attr->kind), req.va);
+  if (!trans.is_response_ok()) raise_fault(sv::access_fault_cause(req.ctx.kind), req.va);
   trans.set_address(req.va);
 }
 

@@ -116,7 +116,7 @@ struct MmuFixture : ::testing::Test {
   tlm::tlm_response_status virtual_access(tlm::tlm_command cmd, std::uint64_t va,
                                           std::uint64_t& value) {
     MemAttr attr;
-    attr.kind = cmd == tlm::TLM_WRITE_COMMAND ? AccessKind::Write : AccessKind::Read;
+    attr.ctx.kind = cmd == tlm::TLM_WRITE_COMMAND ? AccessKind::Write : AccessKind::Read;
     sc_time d;
     return cpu.access(cmd, va, value, d, &attr);
   }
