@@ -61,11 +61,13 @@ void ActivityTrace::change(std::uint64_t time_ps, Signal signal, std::uint64_t v
     if (signal == Signal::SwapBusy) timeline_->swap_busy(time_ps, value != 0);
   }
   if (path_.empty()) return;
+  // The first change at or after the window's start (in it, or past its end when nothing
+  // changed within it): the values before it are those the window starts with.
+  if (!opened_ && window_.reached(time_ps)) {
+    opened_ = true;
+    std::copy(std::begin(current_), std::end(current_), std::begin(initial_));
+  }
   if (window_.open(time_ps)) {
-    if (!opened_) {
-      opened_ = true;
-      std::copy(std::begin(current_), std::end(current_), std::begin(initial_));
-    }
     changes_.push_back({time_ps, signal, value});
     last_ps_ = std::max(last_ps_, time_ps);
   }

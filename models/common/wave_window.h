@@ -16,9 +16,8 @@ struct WaveWindow {
   Trigger trigger = Trigger::None;
   std::uint64_t span_ps = 10'000'000;  // how long a triggered window stays open (10 us)
 
-  bool open(std::uint64_t now_ps) const {
-    return !waiting_ && now_ps >= from_ps && now_ps <= to_ps;
-  }
+  bool reached(std::uint64_t now_ps) const { return !waiting_ && now_ps >= from_ps; }
+  bool open(std::uint64_t now_ps) const { return reached(now_ps) && now_ps <= to_ps; }
   // A fault happened at now_ps: opens a triggered window.
   void fault(std::uint64_t now_ps) {
     if (!waiting_) return;

@@ -1,11 +1,13 @@
 // Waveforms: the RTL's FST and the platform's VCD hold every signal the GTKWave save
 // files in waves/ name; windows and triggers limit what is recorded.
 
+#include <algorithm>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <set>
 #include <sstream>
 
+#include "activity_trace.h"
 #include "run_mmusim.h"
 
 namespace mmusim {
@@ -178,6 +180,25 @@ TEST(Waves, EveryPlatformSignalHasAValueFromTheFirstInstant) {
   ASSERT_FALSE(platform.times.empty());
   EXPECT_EQ(platform.times.front(), 55'000'000u);
   EXPECT_EQ(platform.initial_values, platform.signals.size());
+}
+
+// A window in which nothing changes (the cpu waits on a swap I/O throughout) still
+// starts at its first instant, with the values that hold then.
+TEST(Waves, AWindowWithoutChangesHoldsTheValuesOfItsStart) {
+  const std::string path = temp_path("quiet.vcd");
+  {
+    WaveWindow window;
+    window.from_ps = 100;
+    window.to_ps = 200;
+    ActivityTrace trace(path, window);
+    trace.change(50, ActivityTrace::Signal::SwapBusy, 1);
+    trace.change(300, ActivityTrace::Signal::SwapBusy, 0);
+  }
+  const Vcd vcd = read_vcd(path);
+  EXPECT_EQ(vcd.times, std::vector<std::uint64_t>{100});
+  EXPECT_EQ(vcd.initial_values, ActivityTrace::kSignalCount);
+  EXPECT_NE(std::find(vcd.last_values.begin(), vcd.last_values.end(), "1)"),
+            vcd.last_values.end());  // swap.busy, code ')'
 }
 
 TEST(Waves, BadWaveOptionsAreBadInput) {
