@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "access.h"
+#include "xoshiro.h"
 #include "zipf.h"
 
 namespace mmusim {
@@ -92,7 +92,7 @@ class SyntheticStream final : public AccessStream {
   std::uint64_t write_below_;
   std::uint64_t issued_ = 0;
   std::uint64_t cursor_ = 0;
-  std::mt19937_64 rng_;
+  Xoshiro256 rng_;
   std::optional<ZipfSampler> zipf_;  // over pages, hottest first
 };
 
@@ -123,7 +123,7 @@ class ProgramStream final : public AccessStream {
   AccessKind data_kind();
 
   WorkloadConfig config_;
-  std::mt19937_64 rng_;
+  Xoshiro256 rng_;
   ZipfSampler heap_pages_;  // zipf over the largest heap's pages
   std::uint64_t issued_ = 0;
   std::uint64_t considered_ = ~std::uint64_t{0};  // the issued_ whose system calls were decided

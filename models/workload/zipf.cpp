@@ -64,7 +64,7 @@ double ZipfSampler::integral_inverse(double y) const {
   return std::exp(log1p_over((1 - alpha_) * y) * y);
 }
 
-std::uint64_t ZipfSampler::operator()(std::mt19937_64& rng) const {
+std::uint64_t ZipfSampler::operator()(Xoshiro256& rng) const {
   if (cdf_) {
     const std::vector<double>& cdf = *cdf_;
     const double u = to_unit_interval(rng());

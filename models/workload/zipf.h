@@ -10,8 +10,9 @@
 
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <vector>
+
+#include "xoshiro.h"
 
 namespace mmusim {
 
@@ -22,7 +23,7 @@ class ZipfSampler {
 
   // table_ranks: the most ranks drawn from a table (tests lower it).
   ZipfSampler(std::uint64_t ranks, double alpha, std::uint64_t table_ranks = kTableRanks);
-  std::uint64_t operator()(std::mt19937_64& rng) const;
+  std::uint64_t operator()(Xoshiro256& rng) const;
   std::uint64_t ranks() const { return ranks_; }
 
  private:
