@@ -124,7 +124,7 @@ void Cache::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay
       s = static_cast<std::size_t>(found);
       ++stats_.hits;
       if (for_walker) ++stats_.pte_hits;
-      policy_->on_hit(set, static_cast<unsigned>(s - slot(set, 0)));
+      policy_->hit(set, static_cast<unsigned>(s - slot(set, 0)));
     } else {
       ++stats_.misses;
       if (for_walker) ++stats_.pte_misses;
@@ -140,7 +140,7 @@ void Cache::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay
         if (for_walker) served_by = std::max(served_by, pte_tag_.served_by);
       }
       hold(s, line_addr);  // clean: make_room left its state at 0
-      policy_->on_fill(set, static_cast<unsigned>(s - slot(set, 0)));
+      policy_->fill(set, static_cast<unsigned>(s - slot(set, 0)));
     }
     if (write) {
       std::memcpy(line_data(s) + offset, data, chunk);

@@ -22,9 +22,28 @@ const char* to_string(ReplacementKind kind);
 class ReplacementPolicy {
  public:
   virtual ~ReplacementPolicy() = default;
+  // A hit on (set, way). A hit on the way touched last changes no policy's choice (LRU
+  // and FIFO stamps keep their order, PLRU's path already points away from it), and
+  // consecutive accesses mostly hit one line or one page: those skip the virtual call.
+  void hit(unsigned set, unsigned way) {
+    if (set == last_set_ && way == last_way_) return;
+    last_set_ = set;
+    last_way_ = way;
+    on_hit(set, way);
+  }
+  void fill(unsigned set, unsigned way) {
+    last_set_ = set;
+    last_way_ = way;
+    on_fill(set, way);
+  }
+  virtual unsigned victim(unsigned set) = 0;
+
+ private:
   virtual void on_hit(unsigned set, unsigned way) = 0;
   virtual void on_fill(unsigned set, unsigned way) = 0;
-  virtual unsigned victim(unsigned set) = 0;
+
+  unsigned last_set_ = ~0u;  // the way hit or filled last
+  unsigned last_way_ = ~0u;
 };
 
 // `ways` must be a power of two for Plru (checked by the config, asserted here).
@@ -36,11 +55,11 @@ std::unique_ptr<ReplacementPolicy> make_replacement(ReplacementKind kind, unsign
 class StampPolicy final : public ReplacementPolicy {
  public:
   StampPolicy(unsigned sets, unsigned ways, bool stamp_on_hit);
-  void on_hit(unsigned set, unsigned way) override;
-  void on_fill(unsigned set, unsigned way) override;
   unsigned victim(unsigned set) override;
 
  private:
+  void on_hit(unsigned set, unsigned way) override;
+  void on_fill(unsigned set, unsigned way) override;
   unsigned ways_;
   bool stamp_on_hit_;
   std::uint64_t clock_ = 0;
@@ -61,11 +80,11 @@ class StampPolicy final : public ReplacementPolicy {
 class PlruPolicy final : public ReplacementPolicy {
  public:
   PlruPolicy(unsigned sets, unsigned ways);
-  void on_hit(unsigned set, unsigned way) override { touch(set, way); }
-  void on_fill(unsigned set, unsigned way) override { touch(set, way); }
   unsigned victim(unsigned set) override;
 
  private:
+  void on_hit(unsigned set, unsigned way) override { touch(set, way); }
+  void on_fill(unsigned set, unsigned way) override { touch(set, way); }
   void touch(unsigned set, unsigned way);
   unsigned ways_;
   std::vector<std::uint8_t> bits_;  // (ways - 1) node bits per set
@@ -75,11 +94,11 @@ class PlruPolicy final : public ReplacementPolicy {
 class RandomPolicy final : public ReplacementPolicy {
  public:
   RandomPolicy(unsigned ways, std::uint64_t seed) : ways_(ways), rng_(seed) {}
-  void on_hit(unsigned, unsigned) override {}
-  void on_fill(unsigned, unsigned) override {}
   unsigned victim(unsigned set) override;
 
  private:
+  void on_hit(unsigned, unsigned) override {}
+  void on_fill(unsigned, unsigned) override {}
   unsigned ways_;
   std::mt19937_64 rng_;
 };

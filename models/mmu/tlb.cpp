@@ -54,7 +54,7 @@ long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
 const TlbEntry* Tlb::lookup(std::uint64_t va, std::uint16_t asid) {
   const long index = find(va, asid);
   if (index < 0) return nullptr;
-  policy_->on_hit(recent_set_, recent_way_);  // find() leaves the hit as the recent entry
+  policy_->hit(recent_set_, recent_way_);  // find() leaves the hit as the recent entry
   return &entries_[static_cast<std::size_t>(index)];
 }
 
@@ -124,7 +124,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
     ++tags_in_slot_[filter_slot(key)];
     by_tag_[key].push_back(base + way);
   }
-  policy_->on_fill(set, way);
+  policy_->fill(set, way);
   return victim;
 }
 

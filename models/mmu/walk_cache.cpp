@@ -7,7 +7,7 @@ WalkCache::WalkCache(unsigned entries) : entries_(entries), lru_(1, entries, tru
 const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned level) {
   for (unsigned i = 0; i < entries_.size(); ++i) {
     if (entries_[i].level == level && entries_[i].matches(va, asid)) {
-      lru_.on_hit(0, i);
+      lru_.hit(0, i);
       return &entries_[i];
     }
   }
@@ -20,7 +20,7 @@ void WalkCache::fill(const TlbEntry& entry) {
   if (way == entries_.size()) way = lru_.victim(0);
   entries_[way] = entry;
   entries_[way].valid = true;
-  lru_.on_fill(0, way);
+  lru_.fill(0, way);
 }
 
 void WalkCache::flush(const FlushRequest& req) {

@@ -68,11 +68,11 @@ TEST(TlbReplacement, PlruFollowsTheTreeBits) {
 
 TEST(TlbReplacement, PlruPolicyTreeDirectly) {
   PlruPolicy plru(1, 8);
-  for (unsigned w = 0; w < 8; ++w) plru.on_fill(0, w);
+  for (unsigned w = 0; w < 8; ++w) plru.fill(0, w);
   EXPECT_EQ(plru.victim(0), 0u);
-  plru.on_hit(0, 0);
+  plru.hit(0, 0);
   EXPECT_EQ(plru.victim(0), 4u);  // root points right; right subtree last touched at 7 -> 4
-  plru.on_hit(0, 4);
+  plru.hit(0, 4);
   EXPECT_EQ(plru.victim(0), 2u);
 }
 
