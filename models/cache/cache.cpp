@@ -7,6 +7,17 @@
 
 namespace mmusim {
 
+namespace {
+// The 8-byte word most requests carry is copied inline, not by a call to memcpy.
+void copy_chunk(std::uint8_t* to, const std::uint8_t* from, unsigned bytes) {
+  if (bytes == 8) {
+    std::memcpy(to, from, 8);
+  } else {
+    std::memcpy(to, from, bytes);
+  }
+}
+}  // namespace
+
 Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
              CacheableRange cacheable)
     : sc_core::sc_module(name),
@@ -143,10 +154,10 @@ void Cache::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay
       policy_->fill(set, static_cast<unsigned>(s - slot(set, 0)));
     }
     if (write) {
-      std::memcpy(line_data(s) + offset, data, chunk);
+      copy_chunk(line_data(s) + offset, data, chunk);
       state_[s] |= kDirty;
     } else {
-      std::memcpy(data, line_data(s) + offset, chunk);
+      copy_chunk(data, line_data(s) + offset, chunk);
     }
     data += chunk;
     at += chunk;
