@@ -55,13 +55,17 @@ TranslationResult ReferenceEngine::fault(sv::Cause cause, sv::Rule rule) {
   return r;
 }
 
-TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const TranslationRequest& req) {
+TranslationResult ReferenceEngine::refused_by_entry(const TranslationRequest& req,
+                                                    sv::Rule permission) {
+  auto r = fault(sv::page_fault_cause(req.ctx.kind), permission);
+  r.tlb_hit = true;
+  return r;
+}
+
+// (inline: a TLB hit, what nearly every translation is)
+inline TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const TranslationRequest& req) {
   const sv::Rule permission = sv::permission_rule(e.pte, req.ctx);
-  if (permission != sv::Rule::Translated) {
-    auto r = fault(sv::page_fault_cause(req.ctx.kind), permission);
-    r.tlb_hit = true;
-    return r;
-  }
+  if (permission != sv::Rule::Translated) return refused_by_entry(req, permission);
   TranslationResult r;
   r.pa = leaf_physical_address(e.pte, e.level, e.napot, req.va);
   r.level = e.level;
@@ -92,7 +96,12 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   stats_.l1.record(l1_hit);
   if (l1i_) (fetch ? stats_.l1i : stats_.l1d).record(l1_hit);
   if (l1_hit) return from_entry(*e, req);
+  return translate_l1_miss(req, l1, delay);
+}
 
+// Kept apart from translate(): what every access does stays small enough to inline.
+TranslationResult ReferenceEngine::translate_l1_miss(const TranslationRequest& req, Tlb& l1,
+                                                     sc_core::sc_time& delay) {
   if (l2_) {
     delay += config_.l2_latency;
     const TlbEntry* e2 = l2_->lookup(req.va, satp_.asid);

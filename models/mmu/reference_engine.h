@@ -29,6 +29,11 @@ class ReferenceEngine final : public TranslationEngine {
   // that store must walk so that D gets set in memory (or faults).
   static bool usable(const TlbEntry* e, const TranslationRequest& req);
   TranslationResult from_entry(const TlbEntry& e, const TranslationRequest& req);
+  // A TLB hit whose entry does not allow the access.
+  TranslationResult refused_by_entry(const TranslationRequest& req, sv::Rule permission);
+  // translate() once the first-level TLB has no usable entry: the second level, the walk.
+  TranslationResult translate_l1_miss(const TranslationRequest& req, Tlb& l1,
+                                      sc_core::sc_time& delay);
   TranslationResult fault(sv::Cause cause, sv::Rule rule);
 
   MmuConfig config_;

@@ -16,10 +16,7 @@ Tlb::Tlb(const TlbGeometry& geometry)
   if (indexed()) tags_in_slot_.resize(std::size_t{1} << 16);
 }
 
-long Tlb::find(std::uint64_t va, std::uint16_t asid) const {
-  // No two entries match one VA (fill() sees to it): the one found last is tried first,
-  // as consecutive accesses mostly stay on one page.
-  if (entries_[recent_].matches(va, asid)) return static_cast<long>(recent_);
+long Tlb::search_and_remember(std::uint64_t va, std::uint16_t asid) const {
   const long found = search(va, asid);
   if (found >= 0) {
     recent_ = static_cast<std::size_t>(found);
@@ -49,13 +46,6 @@ long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
     }
   }
   return -1;
-}
-
-const TlbEntry* Tlb::lookup(std::uint64_t va, std::uint16_t asid) {
-  const long index = find(va, asid);
-  if (index < 0) return nullptr;
-  policy_->hit(recent_set_, recent_way_);  // find() leaves the hit as the recent entry
-  return &entries_[static_cast<std::size_t>(index)];
 }
 
 const TlbEntry* Tlb::probe(std::uint64_t va, std::uint16_t asid) const {

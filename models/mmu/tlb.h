@@ -52,7 +52,12 @@ class Tlb {
   explicit Tlb(const TlbGeometry& geometry);
 
   // Finds the entry translating va for asid and updates the replacement state.
-  const TlbEntry* lookup(std::uint64_t va, std::uint16_t asid);
+  const TlbEntry* lookup(std::uint64_t va, std::uint16_t asid) {
+    const long index = find(va, asid);
+    if (index < 0) return nullptr;
+    policy_->hit(recent_set_, recent_way_);  // find() leaves the hit as the recent entry
+    return &entries_[static_cast<std::size_t>(index)];
+  }
   // The same search without touching replacement state (gem5's hidden lookup).
   const TlbEntry* probe(std::uint64_t va, std::uint16_t asid) const;
   // Inserts an entry, first removing every entry that overlaps it (a smaller page inside
@@ -96,8 +101,14 @@ class Tlb {
   static std::size_t filter_slot(std::uint64_t key) {
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 48);
   }
-  // Index into entries_ of the matching entry, or -1.
-  long find(std::uint64_t va, std::uint16_t asid) const;
+  // Index into entries_ of the matching entry, or -1. No two entries match one VA
+  // (fill() sees to it): the one found last is tried first, as consecutive accesses
+  // mostly stay on one page (inline: every translation starts here).
+  long find(std::uint64_t va, std::uint16_t asid) const {
+    if (entries_[recent_].matches(va, asid)) return static_cast<long>(recent_);
+    return search_and_remember(va, asid);
+  }
+  long search_and_remember(std::uint64_t va, std::uint16_t asid) const;
   long search(std::uint64_t va, std::uint16_t asid) const;  // find() without the hint
   void invalidate(std::size_t index);
   // Each ASID's valid non-global entries form a list through asid_links_, so a flush by
