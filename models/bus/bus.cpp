@@ -6,9 +6,6 @@ namespace mmusim {
 
 Bus::Bus(const sc_core::sc_module_name& name, const sc_core::sc_time& latency)
     : sc_core::sc_module(name), latency_(latency) {
-  target.register_b_transport(this, &Bus::b_transport);
-  target.register_transport_dbg(this, &Bus::transport_dbg);
-  target.register_get_direct_mem_ptr(this, &Bus::get_direct_mem_ptr);
   initiator.register_invalidate_direct_mem_ptr(this, &Bus::invalidate_direct_mem_ptr);
 }
 
@@ -29,7 +26,7 @@ int Bus::decode(std::uint64_t& addr) const {
   return -1;
 }
 
-void Bus::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+void Bus::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const std::uint64_t global = trans.get_address();
   std::uint64_t local = global;
   const int port = decode(local);
@@ -43,7 +40,7 @@ void Bus::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& de
   trans.set_address(global);
 }
 
-unsigned int Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
+unsigned int Bus::transport_dbg(tlm::tlm_generic_payload& trans) {
   const std::uint64_t global = trans.get_address();
   std::uint64_t local = global;
   const int port = decode(local);
@@ -57,7 +54,7 @@ unsigned int Bus::transport_dbg(int, tlm::tlm_generic_payload& trans) {
   return n;
 }
 
-bool Bus::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+bool Bus::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
   const std::uint64_t global = trans.get_address();
   std::uint64_t local = global;
   const int port = decode(local);

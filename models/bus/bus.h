@@ -8,14 +8,22 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <vector>
+
+#include "direct_target_socket.h"
 
 namespace mmusim {
 
 class Bus final : public sc_core::sc_module {
+  // (Declared ahead of target, which names them.)
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+
  public:
-  tlm_utils::multi_passthrough_target_socket<Bus> target{"target"};
+  // Any number of requesters bind here.
+  DirectTargetSocket<Bus, &Bus::b_transport, &Bus::transport_dbg, 0, &Bus::get_direct_mem_ptr>
+      target{"target", *this};
   tlm_utils::multi_passthrough_initiator_socket<Bus> initiator{"initiator"};
 
   Bus(const sc_core::sc_module_name& name, const sc_core::sc_time& latency);
@@ -35,9 +43,6 @@ class Bus final : public sc_core::sc_module {
   // Port of the region holding addr, rebasing addr to an offset; -1 if unmapped.
   int decode(std::uint64_t& addr) const;
 
-  void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
-  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
 
   const sc_core::sc_time latency_;

@@ -17,9 +17,6 @@ Dram::Dram(const sc_core::sc_module_name& name, const DramConfig& config)
       tables_((((config.size + kStoragePage - 1) >> kStorageShift) + kPagesPerTable - 1) /
               kPagesPerTable),
       open_row_(config.banks, -1) {
-  target.register_b_transport(this, &Dram::b_transport);
-  target.register_transport_dbg(this, &Dram::transport_dbg);
-  target.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
 }
 
 bool Dram::in_range(const tlm::tlm_generic_payload& trans) const {

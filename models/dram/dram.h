@@ -8,8 +8,9 @@
 #include <memory>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
+
+#include "direct_target_socket.h"
 
 namespace mmusim {
 
@@ -40,8 +41,14 @@ struct DramStats {
 };
 
 class Dram final : public sc_core::sc_module {
+  // (Declared ahead of target, which names them.)
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+
  public:
-  tlm_utils::simple_target_socket<Dram> target{"target"};
+  DirectTargetSocket<Dram, &Dram::b_transport, &Dram::transport_dbg, 1, &Dram::get_direct_mem_ptr>
+      target{"target", *this};
 
   Dram(const sc_core::sc_module_name& name, const DramConfig& config);
   Dram(const Dram&) = delete;
@@ -60,10 +67,6 @@ class Dram final : public sc_core::sc_module {
   static constexpr unsigned kStorageShift = 12;  // storage is allocated in 4 KiB pages
   static constexpr std::uint64_t kStoragePage = std::uint64_t{1} << kStorageShift;
   static constexpr std::uint64_t kBurstBytes = 64;
-
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
 
   bool in_range(const tlm::tlm_generic_payload& trans) const;
   // Copies between the payload and storage; never allocates for a read.
