@@ -69,11 +69,6 @@ void Tlb::invalidate(std::size_t index) {
   }
 }
 
-bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
-  const unsigned high = std::max(a.shift(), b.shift());
-  const bool same_page = (a.vpn >> (high - a.shift())) == (b.vpn >> (high - b.shift()));
-  return a.valid && b.valid && same_page && (a.global || b.global || a.asid == b.asid);
-}
 
 int Tlb::fill(const TlbEntry& new_entry) {
   TlbEntry entry = new_entry;
@@ -118,19 +113,6 @@ int Tlb::fill(const TlbEntry& new_entry) {
   return victim;
 }
 
-bool flush_removes(const TlbEntry& e, const FlushRequest& req) {
-  using mmu_regs::FlushKind;
-  if (!e.valid) return false;
-  const bool asid_hit = !e.global && e.asid == req.asid;
-  const bool va_hit = e.vpn == (req.va >> e.shift());
-  switch (req.kind) {
-    case FlushKind::All: return true;
-    case FlushKind::Asid: return asid_hit;
-    case FlushKind::Va: return va_hit;
-    case FlushKind::VaAsid: return va_hit && asid_hit;
-  }
-  return false;
-}
 
 // A flush visits only what may hold an entry it removes: for the VA forms, per page size
 // present, the candidates for a page holding the VA (its set, or the tag index's list);

@@ -5,6 +5,7 @@
 // contents the set index is the VPN's low bits. A lookup probes one set per page size
 // present in the TLB.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -41,11 +42,27 @@ constexpr unsigned size_class(const TlbEntry& e) { return sv::size_class(e.level
 
 // Whether two entries could both hit one lookup: their pages overlap (one contains the
 // other) and some ASID matches both.
-bool entries_overlap(const TlbEntry& a, const TlbEntry& b);
+inline bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
+  const unsigned high = std::max(a.shift(), b.shift());
+  const bool same_page = (a.vpn >> (high - a.shift())) == (b.vpn >> (high - b.shift()));
+  return a.valid && b.valid && same_page && (a.global || b.global || a.asid == b.asid);
+}
 
 // Whether an SFENCE.VMA of this form removes the entry (§4.2.1): the ASID forms keep
 // global entries; the VA forms remove entries whose page contains the VA.
-bool flush_removes(const TlbEntry& entry, const FlushRequest& req);
+inline bool flush_removes(const TlbEntry& e, const FlushRequest& req) {
+  using mmu_regs::FlushKind;
+  if (!e.valid) return false;
+  const bool asid_hit = !e.global && e.asid == req.asid;
+  const bool va_hit = e.vpn == (req.va >> e.shift());
+  switch (req.kind) {
+    case FlushKind::All: return true;
+    case FlushKind::Asid: return asid_hit;
+    case FlushKind::Va: return va_hit;
+    case FlushKind::VaAsid: return va_hit && asid_hit;
+  }
+  return false;
+}
 
 class Tlb {
  public:
