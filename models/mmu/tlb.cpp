@@ -69,7 +69,6 @@ void Tlb::invalidate(std::size_t index) {
   }
 }
 
-
 int Tlb::fill(const TlbEntry& new_entry) {
   TlbEntry entry = new_entry;
   entry.valid = true;
@@ -112,7 +111,6 @@ int Tlb::fill(const TlbEntry& new_entry) {
   policy_->fill(set, way);
   return victim;
 }
-
 
 // A flush visits only what may hold an entry it removes: for the VA forms, per page size
 // present, the candidates for a page holding the VA (its set, or the tag index's list);
