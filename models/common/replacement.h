@@ -26,7 +26,7 @@ class ReplacementPolicy {
   // and FIFO stamps keep their order, PLRU's path already points away from it), and
   // consecutive accesses mostly hit one line or one page: those skip the virtual call.
   void hit(unsigned set, unsigned way) {
-    if (set == last_set_ && way == last_way_) return;
+    if (touched_last(set, way)) return;
     last_set_ = set;
     last_way_ = way;
     on_hit(set, way);
@@ -37,6 +37,9 @@ class ReplacementPolicy {
     on_fill(set, way);
   }
   virtual unsigned victim(unsigned set) = 0;
+  bool touched_last(unsigned set, unsigned way) const {
+    return set == last_set_ && way == last_way_;
+  }
 
  private:
   virtual void on_hit(unsigned set, unsigned way) = 0;

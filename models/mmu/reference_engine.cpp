@@ -18,6 +18,7 @@ ReferenceEngine::ReferenceEngine(const MmuConfig& config, PteMemory& memory)
       walk_cache_(config.walk_cache_entries != 0
                       ? std::make_unique<WalkCache>(config.walk_cache_entries)
                       : nullptr),
+      l1_for_fetch_{&l1_, l1i_ ? l1i_.get() : &l1_},
       walker_(memory, config, walk_cache_.get(), stats_) {
   stats_.split_l1 = config.split_l1;
   stats_.has_l2 = l2_ != nullptr;
@@ -63,11 +64,10 @@ TranslationResult ReferenceEngine::refused_by_entry(const TranslationRequest& re
 }
 
 // (inline: a TLB hit, what nearly every translation is)
-inline TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const TranslationRequest& req) {
-  const sv::Rule permission = sv::permission_rule(e.pte, req.ctx);
-  if (permission != sv::Rule::Translated) return refused_by_entry(req, permission);
+inline TranslationResult ReferenceEngine::from_permitting_entry(const TlbEntry& e,
+                                                                std::uint64_t va) {
   TranslationResult r;
-  r.pa = leaf_physical_address(e.pte, e.level, e.napot, req.va);
+  r.pa = leaf_physical_address(e.pte, e.level, e.napot, va);
   r.level = e.level;
   r.napot = e.napot;
   r.pte = e.pte;
@@ -75,26 +75,51 @@ inline TranslationResult ReferenceEngine::from_entry(const TlbEntry& e, const Tr
   return r;
 }
 
+inline TranslationResult ReferenceEngine::from_entry(const TlbEntry& e,
+                                                     const TranslationRequest& req) {
+  const sv::Rule permission = sv::permission_rule(e.pte, req.ctx);
+  if (permission != sv::Rule::Translated) return refused_by_entry(req, permission);
+  return from_permitting_entry(e, req.va);
+}
+
+// Most translations repeat the last one's L1 hit, on a page that allows the access:
+// translate() answers those as translate_in_full() would (the hit changes no
+// replacement state, D is set for a store) in a few instructions, and Bare mode too.
 TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
                                              sc_core::sc_time& delay) {
-  ++stats_.translations;
   if (satp_.mode == sv::Mode::Bare) {
+    ++stats_.translations;
     TranslationResult r;
     r.pa = req.va;
     r.rule = sv::Rule::Bare;
     return r;
   }
+  const bool fetch = req.ctx.kind == AccessKind::Fetch;
+  const TlbEntry* e = sv::is_canonical(req.va, satp_.mode)
+                          ? l1_for_fetch_[fetch]->repeat_hit(req.va, satp_.asid)
+                          : nullptr;
+  if (e == nullptr || !sv::leaf_needs(req.ctx).met_by(e->pte)) {
+    return translate_in_full(req, delay);
+  }
+  ++stats_.translations;
+  delay += config_.l1_latency;
+  record_l1(true, fetch);
+  return from_permitting_entry(*e, req.va);
+}
+
+TranslationResult ReferenceEngine::translate_in_full(const TranslationRequest& req,
+                                                     sc_core::sc_time& delay) {
+  ++stats_.translations;
   if (!sv::is_canonical(req.va, satp_.mode)) {
     return fault(sv::page_fault_cause(req.ctx.kind), sv::Rule::NonCanonical);
   }
 
   const bool fetch = req.ctx.kind == AccessKind::Fetch;
-  Tlb& l1 = (l1i_ && fetch) ? *l1i_ : l1_;
+  Tlb& l1 = *l1_for_fetch_[fetch];
   delay += config_.l1_latency;
   const TlbEntry* e = l1.lookup(req.va, satp_.asid);
   const bool l1_hit = usable(e, req);
-  stats_.l1.record(l1_hit);
-  if (l1i_) (fetch ? stats_.l1i : stats_.l1d).record(l1_hit);
+  record_l1(l1_hit, fetch);
   if (l1_hit) return from_entry(*e, req);
   return translate_l1_miss(req, l1, delay);
 }

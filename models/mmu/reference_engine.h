@@ -2,6 +2,7 @@
 // The C++ reference engine: L1 TLB (unified or split), optional L2 TLB, optional walk
 // cache, and the page-table walker.
 
+#include <array>
 #include <memory>
 
 #include "mmu_config.h"
@@ -29,6 +30,14 @@ class ReferenceEngine final : public TranslationEngine {
   // that store must walk so that D gets set in memory (or faults).
   static bool usable(const TlbEntry* e, const TranslationRequest& req);
   TranslationResult from_entry(const TlbEntry& e, const TranslationRequest& req);
+  // The result of a hit on an entry known to allow the access.
+  TranslationResult from_permitting_entry(const TlbEntry& e, std::uint64_t va);
+  void record_l1(bool hit, bool fetch) {
+    stats_.l1.record(hit);
+    if (l1i_) (fetch ? stats_.l1i : stats_.l1d).record(hit);
+  }
+  // The whole algorithm but Bare mode; translate() answers a repeated hit without it.
+  TranslationResult translate_in_full(const TranslationRequest& req, sc_core::sc_time& delay);
   // A TLB hit whose entry does not allow the access.
   TranslationResult refused_by_entry(const TranslationRequest& req, sv::Rule permission);
   // translate() once the first-level TLB has no usable entry: the second level, the walk.
@@ -44,6 +53,7 @@ class ReferenceEngine final : public TranslationEngine {
   std::unique_ptr<Tlb> l1i_;      // instruction side when split
   std::unique_ptr<Tlb> l2_;       // null: no L2
   std::unique_ptr<WalkCache> walk_cache_;
+  const std::array<Tlb*, 2> l1_for_fetch_;  // [fetch]: the L1 a data access, a fetch uses
   PageTableWalker walker_;
 };
 

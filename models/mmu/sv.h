@@ -3,6 +3,7 @@
 // §4.1.11 satp, §4.3 Sv32/Sv39 PTE format, §4.4 Sv39, §4.5 Sv48, §4.6 Sv57). No SystemC here: the
 // firmware builds page tables with the same definitions the walker checks them with.
 
+#include <array>
 #include <cstdint>
 
 #include "access.h"
@@ -218,6 +219,46 @@ constexpr Rule permission_rule(std::uint64_t pte, const AccessContext& ctx) {
 }
 constexpr bool leaf_permits(std::uint64_t pte, const AccessContext& ctx) {
   return permission_rule(pte, ctx) == Rule::Translated;
+}
+
+// A TLB hit's quick test: the leaf bits an access needs set and those it needs clear, so
+// that (pte & (set | clear)) == set implies leaf_permits() and, for a store, D = 1
+// (§4.3.2 step 7: a store to a clean page must walk). It is exact but for MXR's reads of
+// execute-only pages, which it leaves to permission_rule().
+struct LeafNeeds {
+  std::uint64_t set = 0;
+  std::uint64_t clear = 0;
+  constexpr bool met_by(std::uint64_t pte) const { return (pte & (set | clear)) == set; }
+};
+namespace detail {
+constexpr LeafNeeds compute_leaf_needs(AccessKind kind, Privilege priv, bool sum) {
+  LeafNeeds n;
+  n.set = kind == AccessKind::Fetch ? kPteX : kind == AccessKind::Write ? kPteW | kPteD : kPteR;
+  if (priv == Privilege::User) {
+    n.set |= kPteU;
+  } else if (kind == AccessKind::Fetch || !sum) {
+    n.clear = kPteU;
+  }
+  return n;
+}
+constexpr unsigned leaf_needs_index(AccessKind kind, Privilege priv, bool sum) {
+  return static_cast<unsigned>(kind) * 4 + static_cast<unsigned>(priv) * 2 + (sum ? 1 : 0);
+}
+// Every context's needs, looked up rather than worked out on each TLB hit.
+constexpr std::array<LeafNeeds, 12> kLeafNeeds = [] {
+  std::array<LeafNeeds, 12> table{};
+  for (const AccessKind kind : {AccessKind::Read, AccessKind::Write, AccessKind::Fetch}) {
+    for (const Privilege priv : {Privilege::User, Privilege::Supervisor}) {
+      for (const bool sum : {false, true}) {
+        table[leaf_needs_index(kind, priv, sum)] = compute_leaf_needs(kind, priv, sum);
+      }
+    }
+  }
+  return table;
+}();
+}  // namespace detail
+constexpr LeafNeeds leaf_needs(const AccessContext& ctx) {
+  return detail::kLeafNeeds[detail::leaf_needs_index(ctx.kind, ctx.priv, ctx.sum)];
 }
 
 }  // namespace mmusim::sv

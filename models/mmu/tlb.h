@@ -75,6 +75,13 @@ class Tlb {
     policy_->hit(recent_set_, recent_way_);  // find() leaves the hit as the recent entry
     return &entries_[static_cast<std::size_t>(index)];
   }
+  // The entry lookup() found last, if it translates va for asid and the replacement
+  // policy touched it last, so that a hit on it changes no state: lookup()'s result for
+  // the commonest access, in a few instructions. Otherwise nullptr (ask lookup()).
+  const TlbEntry* repeat_hit(std::uint64_t va, std::uint16_t asid) const {
+    const TlbEntry& e = entries_[recent_];
+    return e.matches(va, asid) && policy_->touched_last(recent_set_, recent_way_) ? &e : nullptr;
+  }
   // The same search without touching replacement state (gem5's hidden lookup).
   const TlbEntry* probe(std::uint64_t va, std::uint16_t asid) const;
   // Inserts an entry, first removing every entry that overlaps it (a smaller page inside

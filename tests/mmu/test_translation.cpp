@@ -234,6 +234,35 @@ TEST_F(TranslationTest, TlbServesRepeatedAccessesWithoutWalking) {
   EXPECT_EQ(memory.reads, 3u);  // one PTE per Sv39 level
 }
 
+// The TLB hit's quick test may only accept what the full check accepts (a store also
+// needs D), and must accept all of it but MXR's reads of execute-only pages.
+TEST(LeafNeeds, AcceptWhatThePermissionCheckAcceptsButMxrReads) {
+  const std::uint64_t bits[] = {kPteR, kPteW, kPteX, kPteU, kPteD};
+  for (const AccessKind kind : {AccessKind::Read, AccessKind::Write, AccessKind::Fetch}) {
+    for (const Privilege priv : {Privilege::User, Privilege::Supervisor}) {
+      for (const bool sum : {false, true}) {
+        for (const bool mxr : {false, true}) {
+          const AccessContext ctx{kind, priv, sum, mxr};
+          for (unsigned combo = 0; combo < 32; ++combo) {
+            std::uint64_t pte = kPteV | kPteA;
+            for (unsigned b = 0; b < 5; ++b) {
+              if ((combo >> b & 1) != 0) pte |= bits[b];
+            }
+            const bool allowed =
+                leaf_permits(pte, ctx) && (kind != AccessKind::Write || (pte & kPteD) != 0);
+            const bool mxr_read = mxr && kind == AccessKind::Read && (pte & kPteR) == 0;
+            SCOPED_TRACE("kind " + std::to_string(static_cast<int>(kind)) + " priv " +
+                         std::to_string(static_cast<int>(priv)) + " sum " +
+                         std::to_string(sum) + " mxr " + std::to_string(mxr) + " pte " +
+                         std::to_string(pte));
+            EXPECT_EQ(leaf_needs(ctx).met_by(pte), allowed && !mxr_read);
+          }
+        }
+      }
+    }
+  }
+}
+
 class Sv48TranslationTest : public TranslationTest {
  protected:
   Sv48TranslationTest() : TranslationTest(Mode::Sv48) {}
