@@ -27,8 +27,8 @@ long Tlb::search_and_remember(std::uint64_t va, std::uint16_t asid) const {
 }
 
 long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
-  for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
-    if (valid_per_class_[c] == 0) continue;
+  for (unsigned held = classes_held_; held != 0; held &= held - 1) {
+    const unsigned c = lowest_class(held);
     if (indexed()) {
       const std::uint64_t key = tag_key(c, va >> sv::size_class_shift(c));
       if (tags_in_slot_[filter_slot(key)] == 0) continue;
@@ -40,9 +40,12 @@ long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
       continue;
     }
     const std::size_t base = std::size_t{set_of(va, c)} * ways_;
+    const std::uint64_t vpn = va >> sv::size_class_shift(c);
     for (unsigned way = 0; way < ways_; ++way) {
       const TlbEntry& e = entries_[base + way];
-      if (size_class(e) == c && e.matches(va, asid)) return static_cast<long>(base + way);
+      if (holds(base + way, c, vpn) && (e.global || e.asid == asid)) {
+        return static_cast<long>(base + way);
+      }
     }
   }
   return -1;
@@ -57,13 +60,14 @@ void Tlb::invalidate(std::size_t index) {
   TlbEntry& e = entries_[index];
   if (!e.valid) return;
   e.valid = false;
-  --valid_per_class_[size_class(e)];
+  const unsigned c = size_class(e);
+  if (--valid_per_class_[c] == 0) classes_held_ &= ~(1u << c);
   if (!e.global) unlink_from_asid(index);
   if (indexed()) {
-    const std::uint64_t key = tag_key(size_class(e), e.vpn);
+    const std::uint64_t key = tag_key(c, e.vpn);
     --tags_in_slot_[filter_slot(key)];
     const auto it = by_tag_.find(key);
-    std::vector<std::size_t>& held = it->second;
+    EntryList& held = it->second;
     held.erase(std::find(held.begin(), held.end(), index));
     if (held.empty()) by_tag_.erase(it);
   }
@@ -75,12 +79,13 @@ int Tlb::fill(const TlbEntry& new_entry) {
   assert(entry.level < sv::kMaxLevels && (!entry.napot || entry.level == 0));
   const unsigned entry_class = size_class(entry);
   const std::uint64_t va = entry.vpn << entry.shift();
-  for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
-    if (valid_per_class_[c] == 0) continue;
+  for (unsigned held = classes_held_; held != 0; held &= held - 1) {
+    const unsigned c = lowest_class(held);
     if (c >= entry_class) {
       // A page at least as large that overlaps is one that holds the new page's VA.
+      const std::uint64_t vpn = va >> sv::size_class_shift(c);
       for_each_candidate(va, c, [&](std::size_t i) {
-        if (size_class(entries_[i]) == c && entries_overlap(entries_[i], entry)) invalidate(i);
+        if (holds(i, c, vpn) && entries_overlap(entries_[i], entry)) invalidate(i);
       });
     } else {
       // Smaller pages inside a new large page can sit in any set (rare: scan them all).
@@ -101,7 +106,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
   }
   entries_[base + way] = entry;
   entries_[base + way].valid = true;
-  ++valid_per_class_[entry_class];
+  if (valid_per_class_[entry_class]++ == 0) classes_held_ |= 1u << entry_class;
   if (!entry.global) link_to_asid(base + way);
   if (indexed()) {
     const std::uint64_t key = tag_key(entry_class, entry.vpn);
@@ -119,14 +124,14 @@ int Tlb::fill(const TlbEntry& new_entry) {
 void Tlb::flush(const FlushRequest& req) {
   using mmu_regs::FlushKind;
   const bool by_va = req.kind == FlushKind::Va || req.kind == FlushKind::VaAsid;
-  const auto sizes = static_cast<std::size_t>(std::count_if(
-      valid_per_class_.begin(), valid_per_class_.end(), [](std::size_t n) { return n != 0; }));
+  const auto sizes = static_cast<std::size_t>(__builtin_popcount(classes_held_));
   // (A small fully associative TLB with pages of several sizes: one pass over it is less.)
   if (by_va && (indexed() || sizes * ways_ < entries_.size())) {
-    for (unsigned c = 0; c < sv::kPageSizeClasses; ++c) {
-      if (valid_per_class_[c] == 0) continue;
+    for (unsigned held = classes_held_; held != 0; held &= held - 1) {
+      const unsigned c = lowest_class(held);
+      const std::uint64_t vpn = req.va >> sv::size_class_shift(c);
       for_each_candidate(req.va, c, [&](std::size_t i) {
-        if (size_class(entries_[i]) == c && flush_removes(entries_[i], req)) invalidate(i);
+        if (holds(i, c, vpn) && flush_removes(entries_[i], req)) invalidate(i);
       });
     }
     return;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -53,13 +54,14 @@ inline bool entries_overlap(const TlbEntry& a, const TlbEntry& b) {
 inline bool flush_removes(const TlbEntry& e, const FlushRequest& req) {
   using mmu_regs::FlushKind;
   if (!e.valid) return false;
-  const bool asid_hit = !e.global && e.asid == req.asid;
-  const bool va_hit = e.vpn == (req.va >> e.shift());
+  // (Cheapest test first: every flush of a page tests every walk-cache entry.)
+  const auto asid_hit = [&] { return !e.global && e.asid == req.asid; };
+  const auto va_hit = [&] { return e.vpn == (req.va >> e.shift()); };
   switch (req.kind) {
     case FlushKind::All: return true;
-    case FlushKind::Asid: return asid_hit;
-    case FlushKind::Va: return va_hit;
-    case FlushKind::VaAsid: return va_hit && asid_hit;
+    case FlushKind::Asid: return asid_hit();
+    case FlushKind::Va: return va_hit();
+    case FlushKind::VaAsid: return asid_hit() && va_hit();
   }
   return false;
 }
@@ -99,6 +101,13 @@ class Tlb {
   unsigned set_of(std::uint64_t va, unsigned size_class) const {
     return static_cast<unsigned>((va >> sv::size_class_shift(size_class)) & (sets_ - 1));
   }
+  // Whether entries_[i] holds the page of size class c whose VPN is vpn (va >> that
+  // class's shift), whatever its ASID: the VPN is compared first, as most candidates
+  // a search, fill or flush visits hold another page.
+  bool holds(std::size_t i, unsigned c, std::uint64_t vpn) const {
+    const TlbEntry& e = entries_[i];
+    return e.vpn == vpn && e.valid && size_class(e) == c;
+  }
   // The entries_ indices that may hold a page of size class c containing va: the ways of
   // the set va indexes, or, with many ways (a large fully associative TLB, say), those the
   // tag index lists for that page: a search costs the same whatever the ways.
@@ -110,7 +119,7 @@ class Tlb {
       if (tags_in_slot_[filter_slot(key)] == 0) return;
       const auto it = by_tag_.find(key);
       if (it == by_tag_.end()) return;
-      const std::vector<std::size_t> held = it->second;  // a copy: visit may change it
+      const EntryList held = it->second;  // a copy: visit may change it
       for (const std::size_t i : held) visit(i);
       return;
     }
@@ -144,6 +153,10 @@ class Tlb {
   unsigned ways_;
   std::vector<TlbEntry> entries_;  // set-major: entries_[set * ways_ + way]
   std::array<std::size_t, sv::kPageSizeClasses> valid_per_class_{};
+  // Bit c set: valid_per_class_[c] != 0. Searches, fills and flushes visit those classes
+  // only, as held &= held - 1 walks the bits.
+  unsigned classes_held_ = 0;
+  static unsigned lowest_class(unsigned held) { return static_cast<unsigned>(__builtin_ctz(held)); }
   static constexpr std::int32_t kNoEntry = -1;
   struct AsidLink {
     std::int32_t prev = kNoEntry, next = kNoEntry;
@@ -152,7 +165,9 @@ class Tlb {
   std::vector<std::int32_t> first_of_asid_ = std::vector<std::int32_t>(1u << 16, kNoEntry);
   // With indexed(): tag_key(class, vpn) -> the valid entries holding that page (one per
   // ASID that maps it, at most).
-  std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_tag_;
+  // (Inline storage: most pages are held by one ASID, and fills and flushes copy lists.)
+  using EntryList = boost::container::small_vector<std::size_t, 2>;
+  std::unordered_map<std::uint64_t, EntryList> by_tag_;
   std::vector<std::uint32_t> tags_in_slot_;  // by filter_slot(tag key); sized when indexed()
   std::unique_ptr<ReplacementPolicy> policy_;
   // The entry find() found last, and its set and way (no division per lookup).

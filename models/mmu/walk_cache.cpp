@@ -5,8 +5,10 @@ namespace mmusim {
 WalkCache::WalkCache(unsigned entries) : entries_(entries), lru_(1, entries, true) {}
 
 const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned level) {
+  const std::uint64_t vpn = va >> sv::page_shift(level);  // an entry's region: see walk_cache.h
   for (unsigned i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].level == level && entries_[i].matches(va, asid)) {
+    const TlbEntry& e = entries_[i];
+    if (e.vpn == vpn && e.level == level && e.valid && (e.global || e.asid == asid)) {
       lru_.hit(0, i);
       return &entries_[i];
     }
