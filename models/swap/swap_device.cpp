@@ -24,7 +24,9 @@ SwapDevice::SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& co
       fault_random_(config.faults.seed) {
   regs.register_b_transport(this, &SwapDevice::register_transport);
   SC_HAS_PROCESS(SwapDevice);
-  SC_THREAD(worker);
+  SC_METHOD(worker);
+  sensitive << start_event_;
+  dont_initialize();
 }
 
 void SwapDevice::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -112,32 +114,36 @@ SwapDevice::Fault SwapDevice::draw_fault(Command command) {
   return kinds[scale_to_range(fault_random_(), kinds.size())];
 }
 
+// A method, not a thread (no coroutine switch per command): started by start_event_, it
+// waits out the service time with next_trigger(), which keeps it deaf to start_event_
+// until the service is over, as a thread in wait(service) would be.
 void SwapDevice::worker() {
-  for (;;) {
-    wait(start_event_);
-    const std::uint64_t generation = generation_;
+  if (!in_service_) {
+    in_service_ = true;
+    service_generation_ = generation_;
     record_activity(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 1);
     const std::uint64_t bytes = count_ * kBytesPerBlock;
-    const sc_core::sc_time service =
-        config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
-    wait(service);
-    stats_.busy_ps += service.value();
-    record_activity(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
-    if (generation != generation_) continue;  // aborted while it ran
-    switch (fault_) {
-      case Fault::Timeout:
-        ++stats_.injected_timeouts;  // stays busy with no interrupt until aborted
-        break;
-      case Fault::Error:
-        ++stats_.injected_errors;
-        finish(Error::MediaError, sc_core::sc_time_stamp());
-        break;
-      case Fault::Corrupt:
-        ++stats_.injected_corruptions;
-        finish(transfer(/*corrupt=*/true), sc_core::sc_time_stamp());
-        break;
-      case Fault::None: finish(transfer(/*corrupt=*/false), sc_core::sc_time_stamp()); break;
-    }
+    service_ = config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
+    next_trigger(service_);
+    return;
+  }
+  in_service_ = false;
+  stats_.busy_ps += service_.value();
+  record_activity(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 0);
+  if (service_generation_ != generation_) return;  // aborted while it ran
+  switch (fault_) {
+    case Fault::Timeout:
+      ++stats_.injected_timeouts;  // stays busy with no interrupt until aborted
+      break;
+    case Fault::Error:
+      ++stats_.injected_errors;
+      finish(Error::MediaError, sc_core::sc_time_stamp());
+      break;
+    case Fault::Corrupt:
+      ++stats_.injected_corruptions;
+      finish(transfer(/*corrupt=*/true), sc_core::sc_time_stamp());
+      break;
+    case Fault::None: finish(transfer(/*corrupt=*/false), sc_core::sc_time_stamp()); break;
   }
 }
 

@@ -107,6 +107,10 @@ class SwapDevice final : public sc_core::sc_module {
   // written, a corrupted copy.
   std::vector<std::uint8_t> dma_buffer_;
   sc_core::sc_event start_event_;
+  // The command the worker is serving: whether it is, for how long, and generation_ then.
+  bool in_service_ = false;
+  sc_core::sc_time service_;
+  std::uint64_t service_generation_ = 0;
   SwapStats stats_;
   ActivityTrace* trace_ = nullptr;
 };
