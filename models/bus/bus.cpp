@@ -72,7 +72,7 @@ bool Bus::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi)
 void Bus::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
   const Region& r = regions_[static_cast<std::size_t>(port)];
   const std::uint64_t clipped_end = std::min<std::uint64_t>(end, r.size - 1);
-  for (unsigned i = 0; i < target.size(); ++i) {
+  for (int i = 0; i < target.size(); ++i) {
     target[i]->invalidate_direct_mem_ptr(start + r.base, clipped_end + r.base);
   }
 }

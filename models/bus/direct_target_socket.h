@@ -1,5 +1,6 @@
 #pragma once
-// A TLM-2.0 target socket for the per-access path (cpu -> mmu -> caches -> bus -> DRAM):
+// A TLM-2.0 target socket for the hot paths (cpu -> mmu -> caches -> bus -> DRAM, and the
+// firmware's MMIO to the mmu and the swap device):
 // blocking and debug transport (and DMI, where the module grants it) go straight to a
 // member function of the module, fixed at compile time, so the compiler inlines it
 // behind the socket's single virtual call. tlm_utils' simple and multi-passthrough

@@ -30,4 +30,11 @@ void serve_register_access(tlm::tlm_generic_payload& trans, std::uint64_t block_
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+// Debug transport to a register block moves nothing: reading a register may have side
+// effects, and a debugger inspects memory, not MMIO.
+inline unsigned int refuse_register_debug(tlm::tlm_generic_payload& trans) {
+  trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+  return 0;
+}
+
 }  // namespace mmusim

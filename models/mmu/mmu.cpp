@@ -12,8 +12,12 @@ Mmu::Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
     : sc_core::sc_module(name),
       engine_(make_engine(config, static_cast<PteMemory&>(*this))),
       walks_(engine_->stats().walk_latency) {
-  reg_target.register_b_transport(this, &Mmu::register_transport);
+  // Every PTE access carries the tag: attached once, not per access (two library calls).
+  pte_trans_.set_extension(&pte_tag_);
 }
+
+// A payload's destructor free()s (deletes) what is attached, and the tag is a member.
+Mmu::~Mmu() { pte_trans_.clear_extension(&pte_tag_); }
 
 void Mmu::translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   MemAttr* attr = nullptr;
@@ -123,9 +127,7 @@ bool Mmu::pte_transport(tlm::tlm_command cmd, std::uint64_t pa, std::uint64_t& v
   trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   pte_tag_.served_by = PteTraffic::kMemory;
-  trans.set_extension(&pte_tag_);
   walk_initiator->b_transport(trans, delay);
-  trans.clear_extension(&pte_tag_);
   walk_served_by_ = std::max(walk_served_by_, pte_tag_.served_by);
   return trans.is_response_ok();
 }
@@ -136,6 +138,10 @@ void Mmu::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
       [this, &delay](std::uint64_t offset, std::uint64_t value) {
         write_register(offset, value, delay);
       });
+}
+
+unsigned int Mmu::register_debug(tlm::tlm_generic_payload& trans) {
+  return refuse_register_debug(trans);
 }
 
 std::uint64_t Mmu::read_register(std::uint64_t offset) const {

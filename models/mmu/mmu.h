@@ -10,7 +10,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "activity_trace.h"
 #include "direct_target_socket.h"
@@ -25,14 +24,17 @@ using EngineFactory =
     std::function<std::unique_ptr<TranslationEngine>(const MmuConfig&, PteMemory&)>;
 
 class Mmu final : public sc_core::sc_module, private PteMemory {
-  // (Declared ahead of cpu_target, which names them.)
+  // (Declared ahead of the target sockets, which name them.)
   void translate_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int translate_debug(tlm::tlm_generic_payload& trans);
+  void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int register_debug(tlm::tlm_generic_payload& trans);
 
  public:
   DirectTargetSocket<Mmu, &Mmu::translate_transport, &Mmu::translate_debug> cpu_target{
       "cpu_target", *this};                                                // virtual accesses
-  tlm_utils::simple_target_socket<Mmu> reg_target{"reg_target"};           // MMIO from the bus
+  DirectTargetSocket<Mmu, &Mmu::register_transport, &Mmu::register_debug> reg_target{
+      "reg_target", *this};                                                // MMIO from the bus
   tlm_utils::simple_initiator_socket<Mmu> mem_initiator{"mem_initiator"};  // translated accesses
   tlm_utils::simple_initiator_socket<Mmu> walk_initiator{
       "walk_initiator"};             // PTE reads, A/D writes
@@ -40,6 +42,7 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
 
   Mmu(const sc_core::sc_module_name& name, const MmuConfig& config,
       const EngineFactory& make_engine);
+  ~Mmu() override;
   Mmu(const Mmu&) = delete;
   Mmu& operator=(const Mmu&) = delete;
 
@@ -54,7 +57,6 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
   void finish() { engine_->finish(); }
 
  private:
-  void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void raise_fault(sv::Cause cause, std::uint64_t va);
   std::uint64_t read_register(std::uint64_t offset) const;
   void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
@@ -71,7 +73,8 @@ class Mmu final : public sc_core::sc_module, private PteMemory {
 
   std::unique_ptr<TranslationEngine> engine_;
   const WalkLatencyStats& walks_;  // the engine's, read around each translation
-  // Reused for every PTE access: a payload's constructor allocates its extension array.
+  // Reused for every PTE access (a payload's constructor allocates its extension array),
+  // pte_tag_ attached.
   tlm::tlm_generic_payload pte_trans_;
   PteTraffic pte_tag_;
   unsigned walk_served_by_ = 0;  // the deepest level this translation's PTE accesses reached

@@ -22,7 +22,6 @@ SwapDevice::SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& co
       config_(config),
       capacity_blocks_(config.size / kBytesPerBlock),
       fault_random_(config.faults.seed) {
-  regs.register_b_transport(this, &SwapDevice::register_transport);
   SC_HAS_PROCESS(SwapDevice);
   SC_METHOD(worker);
   sensitive << start_event_;
@@ -35,6 +34,10 @@ void SwapDevice::register_transport(tlm::tlm_generic_payload& trans, sc_core::sc
       [this, &delay](std::uint64_t offset, std::uint64_t value) {
         write_register(offset, value, delay);
       });
+}
+
+unsigned int SwapDevice::register_debug(tlm::tlm_generic_payload& trans) {
+  return refuse_register_debug(trans);
 }
 
 std::uint64_t SwapDevice::read_register(std::uint64_t offset) const {

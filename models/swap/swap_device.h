@@ -13,9 +13,9 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "activity_trace.h"
+#include "direct_target_socket.h"
 #include "swap_regs.h"
 
 namespace mmusim {
@@ -57,8 +57,13 @@ struct SwapStats {
 };
 
 class SwapDevice final : public sc_core::sc_module {
+  // (Declared ahead of regs, which names them.)
+  void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int register_debug(tlm::tlm_generic_payload& trans);
+
  public:
-  tlm_utils::simple_target_socket<SwapDevice> regs{"regs"};    // MMIO from the bus
+  DirectTargetSocket<SwapDevice, &SwapDevice::register_transport, &SwapDevice::register_debug>
+      regs{"regs", *this};                                    // MMIO from the bus
   tlm_utils::simple_initiator_socket<SwapDevice> dma{"dma"};  // to the bus
   sc_core::sc_out<bool> irq{"irq"};
 
@@ -75,7 +80,6 @@ class SwapDevice final : public sc_core::sc_module {
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
 
  private:
-  void register_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   std::uint64_t read_register(std::uint64_t offset) const;
   void write_register(std::uint64_t offset, std::uint64_t value, const sc_core::sc_time& delay);
   enum class Fault { None, Error, Timeout, Corrupt };
