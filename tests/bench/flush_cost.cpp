@@ -5,6 +5,8 @@
 // costs at most 1.5x the small one (a flush probes only what can hold the page). A flush
 // by ASID of an ASID with no entries is reported too, and four fills and a flush of their
 // ASID, against the same target. Exit status 1 if a target is missed.
+//
+//   flush_cost [--target RATIO]   (default 1.5; CTest passes a margin for a noisy machine)
 
 #include <algorithm>
 #include <chrono>
@@ -77,7 +79,14 @@ double ns_per_asid_flush(Tlb& tlb) {
 
 }  // namespace
 
-int sc_main(int, char*[]) {
+int sc_main(int argc, char* argv[]) {
+  double target = 1.5;
+  if (argc == 3 && std::string(argv[1]) == "--target") {
+    target = std::stod(argv[2]);
+  } else if (argc != 1) {
+    std::fprintf(stderr, "usage: %s [--target RATIO]\n", argv[0]);
+    return 2;
+  }
   struct Case {
     const char* name;
     unsigned ways_small, ways_large;
@@ -104,10 +113,11 @@ int sc_main(int, char*[]) {
       best_large = std::min(best_large, ns_per_flush(large, c.kind, c.asid));
     }
     const double ratio = best_large / best_small;
-    const bool ok = !c.target || ratio <= 1.5;
+    const bool ok = !c.target || ratio <= target;
     met = met && ok;
-    std::printf("  %-42s %7.1f ns %7.1f ns  %5.2fx%s\n", c.name, best_small, best_large, ratio,
-                c.target ? (ok ? "  (target <= 1.5x: met)" : "  (target <= 1.5x: MISSED)") : "");
+    std::printf("  %-42s %7.1f ns %7.1f ns  %5.2fx", c.name, best_small, best_large, ratio);
+    if (c.target) std::printf("  (target <= %.1fx: %s)", target, ok ? "met" : "MISSED");
+    std::printf("\n");
   }
   // A flush by ASID visits that ASID's entries only (a list per ASID), not the TLB.
   for (const unsigned ways_large : {4096u, 4u}) {
@@ -119,12 +129,12 @@ int sc_main(int, char*[]) {
       best_large = std::min(best_large, ns_per_asid_flush(large));
     }
     const double ratio = best_large / best_small;
-    const bool ok = ratio <= 1.5;
+    const bool ok = ratio <= target;
     met = met && ok;
-    std::printf("  %-42s %7.1f ns %7.1f ns  %5.2fx  (target <= 1.5x: %s)\n",
+    std::printf("  %-42s %7.1f ns %7.1f ns  %5.2fx  (target <= %.1fx: %s)\n",
                 ways_large == 4 ? "4 fills + flush of their ASID, 4-way"
                                 : "4 fills + flush of their ASID, fully assoc.",
-                best_small, best_large, ratio, ok ? "met" : "MISSED");
+                best_small, best_large, ratio, target, ok ? "met" : "MISSED");
   }
   return met ? 0 : 1;
 }
