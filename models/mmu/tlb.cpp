@@ -42,8 +42,7 @@ long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
     const std::size_t base = std::size_t{set_of(va, c)} * ways_;
     const std::uint64_t vpn = va >> sv::size_class_shift(c);
     for (unsigned way = 0; way < ways_; ++way) {
-      const TlbEntry& e = entries_[base + way];
-      if (holds(base + way, c, vpn) && (e.global || e.asid == asid)) {
+      if (holds(base + way, c, vpn) && entries_[base + way].serves(asid)) {
         return static_cast<long>(base + way);
       }
     }

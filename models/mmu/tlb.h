@@ -34,8 +34,10 @@ struct TlbEntry {
   bool global = false;
   bool valid = false;
   unsigned shift() const { return sv::leaf_shift(level, napot); }
+  // Whether a lookup in address space req_asid may use this entry (whatever its page).
+  bool serves(std::uint16_t req_asid) const { return global || asid == req_asid; }
   bool matches(std::uint64_t va, std::uint16_t req_asid) const {
-    return valid && vpn == (va >> shift()) && (global || asid == req_asid);
+    return valid && vpn == (va >> shift()) && serves(req_asid);
   }
 };
 

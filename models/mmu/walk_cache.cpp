@@ -8,7 +8,7 @@ const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned
   const std::uint64_t vpn = va >> sv::page_shift(level);  // an entry's region: see walk_cache.h
   for (unsigned i = 0; i < entries_.size(); ++i) {
     const TlbEntry& e = entries_[i];
-    if (e.vpn == vpn && e.level == level && e.valid && (e.global || e.asid == asid)) {
+    if (e.vpn == vpn && e.level == level && e.valid && e.serves(asid)) {
       lru_.hit(0, i);
       return &entries_[i];
     }
