@@ -4,19 +4,9 @@
 #include <cstring>
 
 #include "bits.h"
+#include "copy_bytes.h"
 
 namespace mmusim {
-
-namespace {
-// The 8-byte word most requests carry is copied inline, not by a call to memcpy.
-void copy_chunk(std::uint8_t* to, const std::uint8_t* from, unsigned bytes) {
-  if (bytes == 8) {
-    std::memcpy(to, from, 8);
-  } else {
-    std::memcpy(to, from, bytes);
-  }
-}
-}  // namespace
 
 Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
              CacheableRange cacheable)
@@ -154,10 +144,10 @@ void Cache::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay
       policy_->fill(set, static_cast<unsigned>(s - slot(set, 0)));
     }
     if (write) {
-      copy_chunk(line_data(s) + offset, data, chunk);
+      copy_bytes(line_data(s) + offset, data, chunk);
       state_[s] |= kDirty;
     } else {
-      copy_chunk(data, line_data(s) + offset, chunk);
+      copy_bytes(data, line_data(s) + offset, chunk);
     }
     data += chunk;
     at += chunk;

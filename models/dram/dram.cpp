@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "bits.h"
+#include "copy_bytes.h"
 
 namespace mmusim {
 
@@ -38,21 +39,6 @@ std::uint8_t* Dram::page(std::uint64_t addr, bool allocate) {
   }
   return p.get();
 }
-
-namespace {
-// A word (the cpu's accesses) and a cache line are most transfers: copied with a size
-// known at compile time they take a few moves, where a copy of a run-time size started
-// a string instruction for them.
-void copy_bytes(std::uint8_t* to, const std::uint8_t* from, unsigned size) {
-  if (size == 8) {
-    std::memcpy(to, from, 8);
-  } else if (size == 64) {
-    std::memcpy(to, from, 64);
-  } else {
-    std::memcpy(to, from, size);
-  }
-}
-}  // namespace
 
 void Dram::copy(tlm::tlm_generic_payload& trans) {
   std::uint64_t addr = trans.get_address();
