@@ -103,7 +103,9 @@ int Tlb::fill(const TlbEntry& new_entry) {
     invalidate(base + way);
     victim = static_cast<int>(way);
   }
-  entries_[base + way] = entry;
+  // (Copied from new_entry: a wide load of `entry` right after its one-byte `valid`
+  // store could not be forwarded from the store buffer, and stalled every fill.)
+  entries_[base + way] = new_entry;
   entries_[base + way].valid = true;
   if (valid_per_class_[entry_class]++ == 0) classes_held_ |= 1u << entry_class;
   if (!entry.global) link_to_asid(base + way);
