@@ -257,7 +257,7 @@ bool Cpu::issue(Process& p) {
   trans_.set_byte_enable_ptr(nullptr);
   trans_.set_dmi_allowed(false);
   trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  attr_->ctx = sv::AccessContext{access.kind, Privilege::User, false, false};
+  attr_->set_ctx(sv::AccessContext{access.kind, Privilege::User, false, false});
 
   sc_core::sc_time delay = keeper_.get_local_time();
   data->b_transport(trans_, delay);
