@@ -31,6 +31,7 @@ void ReferenceEngine::write_satp(std::uint64_t raw) {
   // only the implemented bits are kept.
   decoded.asid &= asid_mask_;
   if (sv::is_supported(decoded.mode)) satp_ = decoded;
+  forget_repeated_hit();  // it hit in the old address space
 }
 
 void ReferenceEngine::flush(const FlushRequest& request) {
@@ -38,6 +39,7 @@ void ReferenceEngine::flush(const FlushRequest& request) {
   FlushRequest req = request;
   req.asid &= asid_mask_;
   ++stats_.flushes;
+  forget_repeated_hit();
   l1_.flush(req);
   if (l1i_) l1i_->flush(req);
   if (l2_) l2_->flush(req);
@@ -85,6 +87,8 @@ inline TranslationResult ReferenceEngine::from_entry(const TlbEntry& e,
 // Most translations repeat the last one's L1 hit, on a page that allows the access:
 // translate() answers those as translate_in_full() would (the hit changes no
 // replacement state, D is set for a store) in a few instructions, and Bare mode too.
+// The first repeat asks the TLB (Tlb::repeat_hit); the ones after it, while nothing
+// else touches the TLBs, are answered from what that one noted (repeated_).
 TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
                                              sc_core::sc_time& delay) {
   if (satp_.mode == sv::Mode::Bare) {
@@ -95,6 +99,16 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
     return r;
   }
   const bool fetch = req.ctx.kind == AccessKind::Fetch;
+  const unsigned context = sv::leaf_needs_index(req.ctx);
+  if ((repeated_.contexts >> context & 1) != 0 &&
+      (req.va >> repeated_.shift) == repeated_.va_page) {
+    ++stats_.translations;
+    delay += config_.l1_latency;
+    record_l1(true, fetch);
+    TranslationResult r = repeated_.result;
+    r.pa |= req.va & ((std::uint64_t{1} << repeated_.shift) - 1);
+    return r;
+  }
   const TlbEntry* e = sv::is_canonical(req.va, satp_.mode)
                           ? l1_for_fetch_[fetch]->repeat_hit(req.va, satp_.asid)
                           : nullptr;
@@ -104,11 +118,25 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   ++stats_.translations;
   delay += config_.l1_latency;
   record_l1(true, fetch);
+  remember_repeated_hit(*e, req.va, context);
   return from_permitting_entry(*e, req.va);
+}
+
+void ReferenceEngine::remember_repeated_hit(const TlbEntry& e, std::uint64_t va,
+                                            unsigned context) {
+  if (repeated_.contexts == 0 || repeated_.entry != &e) {
+    repeated_.contexts = 0;
+    repeated_.shift = e.shift();
+    repeated_.va_page = va >> repeated_.shift;
+    repeated_.entry = &e;
+    repeated_.result = from_permitting_entry(e, va & ~((std::uint64_t{1} << repeated_.shift) - 1));
+  }
+  repeated_.contexts |= std::uint32_t{1} << context;
 }
 
 TranslationResult ReferenceEngine::translate_in_full(const TranslationRequest& req,
                                                      sc_core::sc_time& delay) {
+  forget_repeated_hit();  // the lookup below, or a fill, changes what it relied on
   ++stats_.translations;
   if (!sv::is_canonical(req.va, satp_.mode)) {
     return fault(sv::page_fault_cause(req.ctx.kind), sv::Rule::NonCanonical);

@@ -38,6 +38,9 @@ class ReferenceEngine final : public TranslationEngine {
   }
   // The whole algorithm but Bare mode; translate() answers a repeated hit without it.
   TranslationResult translate_in_full(const TranslationRequest& req, sc_core::sc_time& delay);
+  // Notes that an access in context `context` hit e again (Tlb::repeat_hit).
+  void remember_repeated_hit(const TlbEntry& e, std::uint64_t va, unsigned context);
+  void forget_repeated_hit() { repeated_.contexts = 0; }
   // A TLB hit whose entry does not allow the access.
   TranslationResult refused_by_entry(const TranslationRequest& req, sv::Rule permission);
   // translate() once the first-level TLB has no usable entry: the second level, the walk.
@@ -45,7 +48,21 @@ class ReferenceEngine final : public TranslationEngine {
                                       sc_core::sc_time& delay);
   TranslationResult fault(sv::Cause cause, sv::Rule rule);
 
+  // The last repeated L1 hit, ready to be answered again: until another translation, a
+  // flush or a satp write touches the TLBs, an access to the same page in a context
+  // that entry was seen to allow is that hit once more (the entry still holds, its
+  // policy still touched it last), and translate() answers it without the TLB.
+  struct RepeatedHit {
+    std::uint32_t contexts = 0;    // bit sv::leaf_needs_index(ctx): allowed; none: no hit kept
+    unsigned shift = 0;            // the page's
+    std::uint64_t va_page = 0;     // va >> shift, the sign bits with it (so a VA that
+                                   // matches is canonical as the remembered one was)
+    const TlbEntry* entry = nullptr;
+    TranslationResult result;      // its answer, but the page offset of the PA
+  };
+
   MmuConfig config_;
+  RepeatedHit repeated_;
   sv::Satp satp_;
   const std::uint16_t asid_mask_;  // satp.ASID is WARL: the implemented bits
   MmuStats stats_;

@@ -257,8 +257,12 @@ constexpr std::array<LeafNeeds, 12> kLeafNeeds = [] {
   return table;
 }();
 }  // namespace detail
+// The access contexts that need different leaf bits, numbered 0-11.
+constexpr unsigned leaf_needs_index(const AccessContext& ctx) {
+  return detail::leaf_needs_index(ctx.kind, ctx.priv, ctx.sum);
+}
 constexpr LeafNeeds leaf_needs(const AccessContext& ctx) {
-  return detail::kLeafNeeds[detail::leaf_needs_index(ctx.kind, ctx.priv, ctx.sum)];
+  return detail::kLeafNeeds[leaf_needs_index(ctx)];
 }
 
 }  // namespace mmusim::sv

@@ -234,6 +234,54 @@ TEST_F(TranslationTest, TlbServesRepeatedAccessesWithoutWalking) {
   EXPECT_EQ(memory.reads, 3u);  // one PTE per Sv39 level
 }
 
+// translate() answers a hit repeated in a context it has seen allowed straight from
+// what it noted; whatever touches the TLBs must make it look again.
+TEST_F(TranslationTest, RepeatedHitIsForgottenWhenAFlushRemovesItsEntry) {
+  tables.map(0x1000, 0x9000'1000, kUserRw);
+  for (int i = 0; i < 3; ++i) go(0x1000 + 8 * i);
+  ASSERT_EQ(engine->stats().l1.hits, 2u);
+  engine->flush({mmu_regs::FlushKind::Va, 0x1000, 0});
+  EXPECT_FALSE(go(0x1018).tlb_hit);
+  EXPECT_EQ(engine->stats().walks, 2u);
+}
+
+TEST_F(TranslationTest, RepeatedHitIsForgottenWhenSatpChangesTheAsid) {
+  tables.map(0x1000, 0x9000'1000, kUserRw);
+  for (int i = 0; i < 3; ++i) go(0x1000);
+  ASSERT_EQ(engine->stats().l1.hits, 2u);
+  engine->write_satp(tables.satp(7));
+  EXPECT_FALSE(go(0x1000).tlb_hit);
+}
+
+TEST_F(TranslationTest, RepeatedHitAnswersOnlyContextsItsEntryAllows) {
+  tables.map(0x1000, 0x9000'1000, kPteR | kPteW | kPteU | kPteA);  // clean: D = 0
+  for (int i = 0; i < 3; ++i) go(0x1000);
+  // A store to the clean page walks to set D (§4.3.2 step 7); S mode without SUM faults.
+  EXPECT_EQ(go(0x1000, AccessKind::Read, Privilege::Supervisor).cause, Cause::LoadPageFault);
+  const auto store = go(0x1008, AccessKind::Write);
+  ASSERT_TRUE(store.ok());
+  EXPECT_FALSE(store.tlb_hit);
+  EXPECT_NE(store.pte & kPteD, 0u);
+  EXPECT_EQ(go(0x1010, AccessKind::Fetch).cause, Cause::InstrPageFault);
+}
+
+TEST_F(TranslationTest, RepeatedHitIsForgottenWhenAnotherLookupTouchesTheReplacement) {
+  config.l1 = {2, 2, ReplacementKind::Lru};  // one set of two ways
+  config.l2.entries = 0;
+  reset_engine();
+  tables.map(0x1000, 0x9000'1000, kUserRw);
+  tables.map(0x2000, 0x9000'2000, kUserRw);
+  tables.map(0x3000, 0x9000'3000, kUserRw);
+  for (int i = 0; i < 3; ++i) go(0x1000);
+  go(0x2000);
+  go(0x1000);  // must touch 0x1000's entry again, so that the next fill evicts 0x2000's
+  go(0x3000);
+  const auto walks = engine->stats().walks;
+  EXPECT_TRUE(go(0x1000).tlb_hit);
+  EXPECT_EQ(engine->stats().walks, walks);
+  EXPECT_FALSE(go(0x2000).tlb_hit);
+}
+
 // The TLB hit's quick test may only accept what the full check accepts (a store also
 // needs D), and must accept all of it but MXR's reads of execute-only pages.
 TEST(LeafNeeds, AcceptWhatThePermissionCheckAcceptsButMxrReads) {
