@@ -10,10 +10,10 @@ Tlb::Tlb(const TlbGeometry& geometry)
       ways_(geometry.ways),
       entries_(geometry.entries),
       asid_links_(geometry.entries),
+      by_tag_(geometry.ways > kIndexedWays ? geometry.entries : 0),
       policy_(make_replacement(geometry.replacement, sets_, ways_, geometry.seed)) {
   assert(geometry.ways != 0 && geometry.entries % geometry.ways == 0);
   assert((sets_ & (sets_ - 1)) == 0);
-  if (indexed()) tags_in_slot_.resize(std::size_t{1} << 16);
 }
 
 long Tlb::search_and_remember(std::uint64_t va, std::uint16_t asid) const {
@@ -30,13 +30,11 @@ long Tlb::search(std::uint64_t va, std::uint16_t asid) const {
   for (unsigned held = classes_held_; held != 0; held &= held - 1) {
     const unsigned c = lowest_class(held);
     if (indexed()) {
-      const std::uint64_t key = tag_key(c, va >> sv::size_class_shift(c));
-      if (tags_in_slot_[filter_slot(key)] == 0) continue;
-      const auto it = by_tag_.find(key);
-      if (it == by_tag_.end()) continue;
-      for (const std::size_t i : it->second) {
-        if (entries_[i].matches(va, asid)) return static_cast<long>(i);
-      }
+      long found = -1;  // (at most one entry matches)
+      by_tag_.for_each(tag_key(c, va >> sv::size_class_shift(c)), [&](std::size_t i) {
+        if (entries_[i].matches(va, asid)) found = static_cast<long>(i);
+      });
+      if (found >= 0) return found;
       continue;
     }
     const std::size_t base = std::size_t{set_of(va, c)} * ways_;
@@ -62,14 +60,7 @@ void Tlb::invalidate(std::size_t index) {
   const unsigned c = size_class(e);
   if (--valid_per_class_[c] == 0) classes_held_ &= ~(1u << c);
   if (!e.global) unlink_from_asid(index);
-  if (indexed()) {
-    const std::uint64_t key = tag_key(c, e.vpn);
-    --tags_in_slot_[filter_slot(key)];
-    const auto it = by_tag_.find(key);
-    EntryList& held = it->second;
-    held.erase(std::find(held.begin(), held.end(), index));
-    if (held.empty()) by_tag_.erase(it);
-  }
+  if (indexed()) by_tag_.erase(index, tag_key(c, e.vpn));
 }
 
 int Tlb::fill(const TlbEntry& new_entry) {
@@ -109,11 +100,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
   entries_[base + way].valid = true;
   if (valid_per_class_[entry_class]++ == 0) classes_held_ |= 1u << entry_class;
   if (!entry.global) link_to_asid(base + way);
-  if (indexed()) {
-    const std::uint64_t key = tag_key(entry_class, entry.vpn);
-    ++tags_in_slot_[filter_slot(key)];
-    by_tag_[key].push_back(base + way);
-  }
+  if (indexed()) by_tag_.insert(base + way, tag_key(entry_class, entry.vpn));
   policy_->fill(set, way);
   return victim;
 }

@@ -7,13 +7,12 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "replacement.h"
+#include "tag_index.h"
 #include "translation_engine.h"
 
 namespace mmusim {
@@ -111,18 +110,13 @@ class Tlb {
     return e.vpn == vpn && e.valid && size_class(e) == c;
   }
   // The entries_ indices that may hold a page of size class c containing va: the ways of
-  // the set va indexes, or, with many ways (a large fully associative TLB, say), those the
-  // tag index lists for that page: a search costs the same whatever the ways.
+  // the set va indexes, or, with many ways (a large fully associative TLB, say), those in
+  // the tag index's bucket for that page: a search costs the same whatever the ways.
   // visit(index) may invalidate the entry.
   template <class Visit>
   void for_each_candidate(std::uint64_t va, unsigned c, Visit visit) const {
     if (indexed()) {
-      const std::uint64_t key = tag_key(c, va >> sv::size_class_shift(c));
-      if (tags_in_slot_[filter_slot(key)] == 0) return;
-      const auto it = by_tag_.find(key);
-      if (it == by_tag_.end()) return;
-      const EntryList held = it->second;  // a copy: visit may change it
-      for (const std::size_t i : held) visit(i);
+      by_tag_.for_each(tag_key(c, va >> sv::size_class_shift(c)), visit);
       return;
     }
     const std::size_t base = std::size_t{set_of(va, c)} * ways_;
@@ -131,11 +125,6 @@ class Tlb {
   static constexpr unsigned kIndexedWays = 16;
   bool indexed() const { return ways_ > kIndexedWays; }
   static std::uint64_t tag_key(unsigned c, std::uint64_t vpn) { return vpn << 3 | c; }
-  // A counting filter in front of the tag index: most searches are for pages the TLB does
-  // not hold, and a zero count answers them without a hash-table lookup.
-  static std::size_t filter_slot(std::uint64_t key) {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 48);
-  }
   // Index into entries_ of the matching entry, or -1. No two entries match one VA
   // (fill() sees to it): the one found last is tried first, as consecutive accesses
   // mostly stay on one page (inline: every translation starts here).
@@ -165,12 +154,9 @@ class Tlb {
   };
   std::vector<AsidLink> asid_links_;  // per entry
   std::vector<std::int32_t> first_of_asid_ = std::vector<std::int32_t>(1u << 16, kNoEntry);
-  // With indexed(): tag_key(class, vpn) -> the valid entries holding that page (one per
-  // ASID that maps it, at most).
-  // (Inline storage: most pages are held by one ASID, and fills and flushes copy lists.)
-  using EntryList = boost::container::small_vector<std::size_t, 2>;
-  std::unordered_map<std::uint64_t, EntryList> by_tag_;
-  std::vector<std::uint32_t> tags_in_slot_;  // by filter_slot(tag key); sized when indexed()
+  // With indexed(): the valid entries by tag_key(class, vpn) (one per ASID that maps
+  // that page, at most); empty otherwise.
+  TagIndex by_tag_;
   std::unique_ptr<ReplacementPolicy> policy_;
   // The entry find() found last, and its set and way (no division per lookup).
   mutable std::size_t recent_ = 0;
