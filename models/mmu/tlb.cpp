@@ -10,10 +10,13 @@ Tlb::Tlb(const TlbGeometry& geometry)
       ways_(geometry.ways),
       entries_(geometry.entries),
       asid_links_(geometry.entries),
+      words_per_set_((geometry.ways + 63) / 64),
+      free_ways_(std::size_t{geometry.entries / geometry.ways} * words_per_set_),
       by_tag_(geometry.ways > kIndexedWays ? geometry.entries : 0),
       policy_(make_replacement(geometry.replacement, sets_, ways_, geometry.seed)) {
   assert(geometry.ways != 0 && geometry.entries % geometry.ways == 0);
   assert((sets_ & (sets_ - 1)) == 0);
+  for (std::size_t i = 0; i < entries_.size(); ++i) mark_free(i, true);
 }
 
 long Tlb::search_and_remember(std::uint64_t va, std::uint16_t asid) const {
@@ -57,6 +60,7 @@ void Tlb::invalidate(std::size_t index) {
   TlbEntry& e = entries_[index];
   if (!e.valid) return;
   e.valid = false;
+  mark_free(index, true);
   const unsigned c = size_class(e);
   if (--valid_per_class_[c] == 0) classes_held_ &= ~(1u << c);
   if (!e.global) unlink_from_asid(index);
@@ -86,8 +90,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
   }
   const unsigned set = set_of(va, entry_class);
   const std::size_t base = std::size_t{set} * ways_;
-  unsigned way = 0;
-  while (way < ways_ && entries_[base + way].valid) ++way;
+  unsigned way = lowest_free_way(set);
   int victim = -1;
   if (way == ways_) {
     way = policy_->victim(set);
@@ -98,11 +101,20 @@ int Tlb::fill(const TlbEntry& new_entry) {
   // store could not be forwarded from the store buffer, and stalled every fill.)
   entries_[base + way] = new_entry;
   entries_[base + way].valid = true;
+  mark_free(base + way, false);
   if (valid_per_class_[entry_class]++ == 0) classes_held_ |= 1u << entry_class;
   if (!entry.global) link_to_asid(base + way);
   if (indexed()) by_tag_.insert(base + way, tag_key(entry_class, entry.vpn));
   policy_->fill(set, way);
   return victim;
+}
+
+unsigned Tlb::lowest_free_way(unsigned set) const {
+  const std::uint64_t* words = &free_ways_[std::size_t{set} * words_per_set_];
+  for (unsigned w = 0; w < words_per_set_; ++w) {
+    if (words[w] != 0) return w * 64 + static_cast<unsigned>(__builtin_ctzll(words[w]));
+  }
+  return ways_;
 }
 
 // A flush visits only what may hold an entry it removes: for the VA forms, per page size

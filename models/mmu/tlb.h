@@ -154,6 +154,18 @@ class Tlb {
   };
   std::vector<AsidLink> asid_links_;  // per entry
   std::vector<std::int32_t> first_of_asid_ = std::vector<std::int32_t>(1u << 16, kNoEntry);
+  // Per set, a bit per way, set while the way is free: a fill takes the lowest free way
+  // without visiting the valid ones (a 4096-way set's fill scanned all of them).
+  unsigned words_per_set_;
+  std::vector<std::uint64_t> free_ways_;
+  void mark_free(std::size_t index, bool free) {
+    const std::size_t set = index / ways_, way = index % ways_;
+    std::uint64_t& word = free_ways_[set * words_per_set_ + way / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (way % 64);
+    word = free ? word | bit : word & ~bit;
+  }
+  // The lowest free way of `set`, or ways_ when every way holds an entry.
+  unsigned lowest_free_way(unsigned set) const;
   // With indexed(): the valid entries by tag_key(class, vpn) (one per ASID that maps
   // that page, at most); empty otherwise.
   TagIndex by_tag_;
