@@ -1,6 +1,5 @@
 #include "tlb.h"
 
-#include <algorithm>
 #include <cassert>
 
 namespace mmusim {
@@ -118,9 +117,9 @@ unsigned Tlb::lowest_free_way(unsigned set) const {
 }
 
 // A flush visits only what may hold an entry it removes: for the VA forms, per page size
-// present, the candidates for a page holding the VA (its set, or the tag index's list);
-// for the ASID form, nothing when no entry of that ASID is left; for all, nothing
-// when the TLB is empty.
+// present, the candidates for a page holding the VA (its set, or the tag index's entries
+// for that page); for the ASID form, nothing when no entry of that ASID is left; for all,
+// nothing when the TLB is empty.
 void Tlb::flush(const FlushRequest& req) {
   using mmu_regs::FlushKind;
   const bool by_va = req.kind == FlushKind::Va || req.kind == FlushKind::VaAsid;
