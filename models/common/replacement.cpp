@@ -4,6 +4,11 @@
 
 namespace mmusim {
 
+namespace {
+// Beyond this many ways, LRU and FIFO keep a recency list instead of scanning stamps.
+constexpr unsigned kStampScanWays = 16;
+}  // namespace
+
 bool parse_replacement(const std::string& name, ReplacementKind& out) {
   for (auto kind : {ReplacementKind::Lru, ReplacementKind::Plru, ReplacementKind::Fifo,
                     ReplacementKind::Random}) {
@@ -28,8 +33,13 @@ const char* to_string(ReplacementKind kind) {
 std::unique_ptr<ReplacementPolicy> make_replacement(ReplacementKind kind, unsigned sets,
                                                     unsigned ways, std::uint64_t seed) {
   switch (kind) {
-    case ReplacementKind::Lru: return std::make_unique<StampPolicy>(sets, ways, true);
-    case ReplacementKind::Fifo: return std::make_unique<StampPolicy>(sets, ways, false);
+    // (A stamp scan visits every way: with many, a list is faster and chooses the same.)
+    case ReplacementKind::Lru:
+      if (ways > kStampScanWays) return std::make_unique<RecencyListPolicy>(sets, ways, true);
+      return std::make_unique<StampPolicy>(sets, ways, true);
+    case ReplacementKind::Fifo:
+      if (ways > kStampScanWays) return std::make_unique<RecencyListPolicy>(sets, ways, false);
+      return std::make_unique<StampPolicy>(sets, ways, false);
     case ReplacementKind::Plru: return std::make_unique<PlruPolicy>(sets, ways);
     case ReplacementKind::Random: return std::make_unique<RandomPolicy>(ways, seed);
   }
@@ -52,6 +62,37 @@ unsigned StampPolicy::victim(unsigned set) {
     if (s[w] < s[oldest]) oldest = w;
   }
   return oldest;
+}
+
+RecencyListPolicy::RecencyListPolicy(unsigned sets, unsigned ways, bool move_on_hit)
+    : ways_(ways),
+      move_on_hit_(move_on_hit),
+      links_(std::size_t{sets} * ways),
+      oldest_(sets, 0),
+      newest_(sets, ways - 1) {
+  for (std::size_t set = 0; set < sets; ++set) {
+    for (std::uint32_t way = 0; way < ways; ++way) {
+      links_[set * ways + way] = {way == 0 ? way : way - 1, way + 1 == ways ? way : way + 1};
+    }
+  }
+}
+
+void RecencyListPolicy::make_newest(unsigned set, unsigned way) {
+  if (newest_[set] == way) return;
+  Link* const links = &links_[std::size_t{set} * ways_];
+  Link& l = links[way];
+  // Unlink (way is not the newest, so it has a newer neighbour).
+  if (oldest_[set] == way) {
+    oldest_[set] = l.newer;
+    links[l.newer].older = l.newer;
+  } else {
+    links[l.older].newer = l.newer;
+    links[l.newer].older = l.older;
+  }
+  links[newest_[set]].newer = way;
+  l.older = newest_[set];
+  l.newer = way;
+  newest_[set] = way;
 }
 
 PlruPolicy::PlruPolicy(unsigned sets, unsigned ways)

@@ -69,6 +69,31 @@ class StampPolicy final : public ReplacementPolicy {
   std::vector<std::uint64_t> stamps_;
 };
 
+// The same choices as StampPolicy in a constant time for sets of many ways (a large
+// fully associative TLB): each set's ways in a list from the oldest to the newest (the
+// lowest way first, as StampPolicy breaks a tie of stamps); a fill, and for LRU a hit,
+// moves the way to the newest end, and the victim is the oldest.
+class RecencyListPolicy final : public ReplacementPolicy {
+ public:
+  RecencyListPolicy(unsigned sets, unsigned ways, bool move_on_hit);
+  unsigned victim(unsigned set) override { return oldest_[set]; }
+
+ private:
+  void on_hit(unsigned set, unsigned way) override {
+    if (move_on_hit_) make_newest(set, way);
+  }
+  void on_fill(unsigned set, unsigned way) override { make_newest(set, way); }
+  void make_newest(unsigned set, unsigned way);
+
+  struct Link {
+    std::uint32_t older, newer;  // ways; the ends point at themselves
+  };
+  unsigned ways_;
+  bool move_on_hit_;
+  std::vector<Link> links_;  // per set and way
+  std::vector<std::uint32_t> oldest_, newest_;  // per set
+};
+
 // Tree pseudo-LRU, one bit per inner node of a binary tree over the ways. A node's bit
 // points at the half to evict from next (0 = left, 1 = right); a hit or fill on a way
 // turns every bit on its path to point away from it. For 4 ways:

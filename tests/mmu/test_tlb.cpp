@@ -76,6 +76,28 @@ TEST(TlbReplacement, PlruPolicyTreeDirectly) {
   EXPECT_EQ(plru.victim(0), 2u);
 }
 
+// The list that serves sets of many ways must choose what the stamp scan chooses.
+TEST(TlbReplacement, RecencyListChoosesWhatStampsChoose) {
+  for (const bool lru : {true, false}) {
+    for (const unsigned ways : {1u, 3u, 32u}) {
+      StampPolicy stamps(2, ways, lru);
+      RecencyListPolicy list(2, ways, lru);
+      std::mt19937_64 rng(ways);
+      for (unsigned op = 0; op < 20000; ++op) {
+        const auto set = static_cast<unsigned>(rng() % 2);
+        const auto way = static_cast<unsigned>(rng() % ways);
+        SCOPED_TRACE("lru " + std::to_string(lru) + ", ways " + std::to_string(ways) +
+                     ", operation " + std::to_string(op));
+        switch (rng() % 3) {
+          case 0: stamps.hit(set, way), list.hit(set, way); break;
+          case 1: stamps.fill(set, way), list.fill(set, way); break;
+          default: ASSERT_EQ(list.victim(set), stamps.victim(set));
+        }
+      }
+    }
+  }
+}
+
 TEST(TlbReplacement, RandomIsReproducibleForASeedAndVariesAcrossSeeds) {
   std::vector<std::uint64_t> a;
   std::vector<std::uint64_t> b;
