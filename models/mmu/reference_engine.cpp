@@ -100,26 +100,22 @@ TranslationResult ReferenceEngine::translate(const TranslationRequest& req,
   }
   const bool fetch = req.ctx.kind == AccessKind::Fetch;
   const unsigned context = sv::leaf_needs_index(req.ctx);
-  if ((repeated_.contexts >> context & 1) != 0 &&
-      (req.va >> repeated_.shift) == repeated_.va_page) {
-    ++stats_.translations;
-    delay += config_.l1_latency;
-    record_l1(true, fetch);
-    TranslationResult r = repeated_.result;
-    r.pa |= req.va & ((std::uint64_t{1} << repeated_.shift) - 1);
-    return r;
-  }
-  const TlbEntry* e = sv::is_canonical(req.va, satp_.mode)
-                          ? l1_for_fetch_[fetch]->repeat_hit(req.va, satp_.asid)
-                          : nullptr;
-  if (e == nullptr || !sv::leaf_needs(req.ctx).met_by(e->pte)) {
-    return translate_in_full(req, delay);
+  if ((repeated_.contexts >> context & 1) == 0 ||
+      (req.va >> repeated_.shift) != repeated_.va_page) {
+    const TlbEntry* e = sv::is_canonical(req.va, satp_.mode)
+                            ? l1_for_fetch_[fetch]->repeat_hit(req.va, satp_.asid)
+                            : nullptr;
+    if (e == nullptr || !sv::leaf_needs(req.ctx).met_by(e->pte)) {
+      return translate_in_full(req, delay);
+    }
+    remember_repeated_hit(*e, req.va, context);
   }
   ++stats_.translations;
   delay += config_.l1_latency;
   record_l1(true, fetch);
-  remember_repeated_hit(*e, req.va, context);
-  return from_permitting_entry(*e, req.va);
+  TranslationResult r = repeated_.result;
+  r.pa |= req.va & ((std::uint64_t{1} << repeated_.shift) - 1);
+  return r;
 }
 
 void ReferenceEngine::remember_repeated_hit(const TlbEntry& e, std::uint64_t va,
