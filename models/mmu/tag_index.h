@@ -54,7 +54,9 @@ class TagIndex {
   unsigned shift_ = 63;
   std::vector<std::int32_t> head_;   // per bucket: its first entry, or kNone
   std::vector<std::int32_t> next_;   // per entry: the next in its bucket, or kNone
-  std::vector<std::uint64_t> keys_;  // per entry: the key it was inserted under
+  // per entry: the key it was inserted under (the entry holds it too; a walk of a chain
+  // reads it here, next to the links, rather than from each entry)
+  std::vector<std::uint64_t> keys_;
 };
 
 }  // namespace mmusim

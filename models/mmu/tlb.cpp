@@ -15,7 +15,9 @@ Tlb::Tlb(const TlbGeometry& geometry)
       policy_(make_replacement(geometry.replacement, sets_, ways_, geometry.seed)) {
   assert(geometry.ways != 0 && geometry.entries % geometry.ways == 0);
   assert((sets_ & (sets_ - 1)) == 0);
-  for (std::size_t i = 0; i < entries_.size(); ++i) mark_free(i, true);
+  for (std::size_t set = 0; set < sets_; ++set) {
+    for (unsigned way = 0; way < ways_; ++way) mark_free(set, way, true);
+  }
 }
 
 long Tlb::search_and_remember(std::uint64_t va, std::uint16_t asid) const {
@@ -59,7 +61,7 @@ void Tlb::invalidate(std::size_t index) {
   TlbEntry& e = entries_[index];
   if (!e.valid) return;
   e.valid = false;
-  mark_free(index, true);
+  mark_free(index / ways_, static_cast<unsigned>(index % ways_), true);
   const unsigned c = size_class(e);
   if (--valid_per_class_[c] == 0) classes_held_ &= ~(1u << c);
   if (!e.global) unlink_from_asid(index);
@@ -100,7 +102,7 @@ int Tlb::fill(const TlbEntry& new_entry) {
   // store could not be forwarded from the store buffer, and stalled every fill.)
   entries_[base + way] = new_entry;
   entries_[base + way].valid = true;
-  mark_free(base + way, false);
+  mark_free(set, way, false);
   if (valid_per_class_[entry_class]++ == 0) classes_held_ |= 1u << entry_class;
   if (!entry.global) link_to_asid(base + way);
   if (indexed()) by_tag_.insert(base + way, tag_key(entry_class, entry.vpn));

@@ -158,8 +158,7 @@ class Tlb {
   // without visiting the valid ones (a 4096-way set's fill scanned all of them).
   unsigned words_per_set_;
   std::vector<std::uint64_t> free_ways_;
-  void mark_free(std::size_t index, bool free) {
-    const std::size_t set = index / ways_, way = index % ways_;
+  void mark_free(std::size_t set, unsigned way, bool free) {
     std::uint64_t& word = free_ways_[set * words_per_set_ + way / 64];
     const std::uint64_t bit = std::uint64_t{1} << (way % 64);
     word = free ? word | bit : word & ~bit;
