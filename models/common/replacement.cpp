@@ -33,13 +33,13 @@ const char* to_string(ReplacementKind kind) {
 std::unique_ptr<ReplacementPolicy> make_replacement(ReplacementKind kind, unsigned sets,
                                                     unsigned ways, std::uint64_t seed) {
   switch (kind) {
-    // (A stamp scan visits every way: with many, a list is faster and chooses the same.)
     case ReplacementKind::Lru:
-      if (ways > kStampScanWays) return std::make_unique<RecencyListPolicy>(sets, ways, true);
-      return std::make_unique<StampPolicy>(sets, ways, true);
-    case ReplacementKind::Fifo:
-      if (ways > kStampScanWays) return std::make_unique<RecencyListPolicy>(sets, ways, false);
-      return std::make_unique<StampPolicy>(sets, ways, false);
+    case ReplacementKind::Fifo: {
+      const bool on_hit = kind == ReplacementKind::Lru;  // FIFO orders by fill alone
+      // (A stamp scan visits every way: with many, a list is faster and chooses the same.)
+      if (ways > kStampScanWays) return std::make_unique<RecencyListPolicy>(sets, ways, on_hit);
+      return std::make_unique<StampPolicy>(sets, ways, on_hit);
+    }
     case ReplacementKind::Plru: return std::make_unique<PlruPolicy>(sets, ways);
     case ReplacementKind::Random: return std::make_unique<RandomPolicy>(ways, seed);
   }
