@@ -23,7 +23,20 @@ class WalkCache {
   void flush(const FlushRequest& req);
 
  private:
+  // An entry's region and level in one word: its VPN (below 2^52) above three bits of
+  // level. A lookup, and a flush of a page (after every eviction and every cleared A
+  // bit), compare these words instead of whole entries.
+  static constexpr unsigned kLevelBits = 3;
+  // (One value of the level bits stays unused: kNoEntry's.)
+  static_assert(sv::kMaxLevels < 1u << kLevelBits, "a level must fit a tag's level bits");
+  static constexpr std::uint64_t kNoEntry = ~std::uint64_t{0};  // no region's tag
+  static std::uint64_t tag(std::uint64_t vpn, unsigned level) {
+    return vpn << kLevelBits | level;
+  }
+  void invalidate(unsigned way);
+
   std::vector<TlbEntry> entries_;
+  std::vector<std::uint64_t> tags_;  // per entry; kNoEntry when it is invalid
   StampPolicy lru_;
 };
 

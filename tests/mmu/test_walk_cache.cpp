@@ -4,6 +4,7 @@
 
 #include "fake_memory.h"
 #include "reference_engine.h"
+#include "walk_cache.h"
 
 namespace mmusim {
 namespace {
@@ -70,6 +71,39 @@ TEST_F(WalkCacheTest, WithoutAWalkCacheEveryWalkReadsEveryLevel) {
   ASSERT_TRUE(load(0x1000));
   ASSERT_TRUE(load(0x2000));
   EXPECT_EQ(memory.reads, 6u);
+}
+
+TEST(WalkCacheFlush, AFlushOfAPageDropsTheEntriesOfEveryLevelWhoseRegionHoldsIt) {
+  constexpr std::uint64_t kVa = 0x12'3456'7000;
+  const auto entry = [](std::uint64_t va, unsigned level, std::uint16_t asid, bool global) {
+    TlbEntry e;
+    e.vpn = va >> page_shift(level);
+    e.pte = kPteV | (std::uint64_t{level} << 10);  // told apart by their PPN
+    e.level = static_cast<std::uint8_t>(level);
+    e.asid = asid;
+    e.global = global;
+    return e;
+  };
+  WalkCache cache(8);
+  for (unsigned level = 1; level <= 3; ++level) cache.fill(entry(kVa, level, 1, false));
+  cache.fill(entry(kVa + (1u << 21), 1, 1, false));    // the next 2 MiB region
+  cache.fill(entry(kVa, 1, 2, false));                 // another address space
+  cache.fill(entry(kVa + (1ull << 30), 2, 0, true));   // global, the next 1 GiB region
+
+  cache.flush({mmu_regs::FlushKind::VaAsid, kVa + 0x800, 1});
+  for (unsigned level = 1; level <= 3; ++level) {
+    EXPECT_EQ(cache.lookup(kVa, 1, level), nullptr) << "level " << level;
+  }
+  EXPECT_NE(cache.lookup(kVa + (1u << 21), 1, 1), nullptr);
+  EXPECT_NE(cache.lookup(kVa, 2, 1), nullptr);
+
+  cache.flush({mmu_regs::FlushKind::VaAsid, kVa + (1ull << 30), 1});  // keeps global entries
+  EXPECT_NE(cache.lookup(kVa + (1ull << 30), 1, 2), nullptr);
+  cache.flush({mmu_regs::FlushKind::Va, kVa + (1ull << 30) + (5u << 21), 0});
+  EXPECT_EQ(cache.lookup(kVa + (1ull << 30), 1, 2), nullptr);
+  cache.flush({mmu_regs::FlushKind::Va, kVa, 0});
+  EXPECT_EQ(cache.lookup(kVa, 2, 1), nullptr);
+  EXPECT_NE(cache.lookup(kVa + (1u << 21), 1, 1), nullptr);
 }
 
 TEST(SplitAndTwoLevelTlbs, FetchesAndDataUseSeparateL1sAndShareTheL2) {
