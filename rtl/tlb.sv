@@ -258,18 +258,30 @@ module tlb #(
   end
 
   // The new PLRU bits of the touched set: the bits on the way's path point away from it.
+  // Only a PLRU touch writes them (replacement_ram). The verilated model computes them
+  // only for one; hardware computes them every cycle (there the condition is constant:
+  // gating a value nothing reads would only add cells).
+`ifdef SYNTHESIS
+  localparam bit plru_touch_used = 1'b1;
+`else
+  logic plru_touch_used;
+  assign plru_touch_used = touch && cfg_i.replacement == mmu_pkg::ReplPlru;
+`endif
   tree_t plru_touched;
   always_comb begin : plru_touch
     int unsigned node;
     int unsigned parent;
-    plru_touched = plru_q[touch_set];
+    plru_touched = '0;
     node         = 32'(touch_way) + 32'(ways) - 1;
     parent       = 0;
-    for (int unsigned d = 0; d < TreeDepth; d++) begin
-      if (node != 0) begin
-        parent = (node - 1) / 2;
-        plru_touched[parent] = (node == 2 * parent + 1);
-        node = parent;
+    if (plru_touch_used) begin
+      plru_touched = plru_q[touch_set];
+      for (int unsigned d = 0; d < TreeDepth; d++) begin
+        if (node != 0) begin
+          parent = (node - 1) / 2;
+          plru_touched[parent] = (node == 2 * parent + 1);
+          node = parent;
+        end
       end
     end
   end
