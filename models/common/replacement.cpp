@@ -4,11 +4,6 @@
 
 namespace mmusim {
 
-namespace {
-// Beyond this many ways, LRU and FIFO keep a recency list instead of scanning stamps.
-constexpr unsigned kStampScanWays = 16;
-}  // namespace
-
 bool parse_replacement(const std::string& name, ReplacementKind& out) {
   for (auto kind : {ReplacementKind::Lru, ReplacementKind::Plru, ReplacementKind::Fifo,
                     ReplacementKind::Random}) {
@@ -36,9 +31,10 @@ std::unique_ptr<ReplacementPolicy> make_replacement(ReplacementKind kind, unsign
     case ReplacementKind::Lru:
     case ReplacementKind::Fifo: {
       const bool on_hit = kind == ReplacementKind::Lru;  // FIFO orders by fill alone
-      // (A stamp scan visits every way: with many, a list is faster and chooses the same.)
-      if (ways > kStampScanWays) return std::make_unique<RecencyListPolicy>(sets, ways, on_hit);
-      return std::make_unique<StampPolicy>(sets, ways, on_hit);
+      if (ways > PackedRecencyPolicy::kMaxWays) {
+        return std::make_unique<RecencyListPolicy>(sets, ways, on_hit);
+      }
+      return std::make_unique<PackedRecencyPolicy>(sets, ways, on_hit);
     }
     case ReplacementKind::Plru: return std::make_unique<PlruPolicy>(sets, ways);
     case ReplacementKind::Random: return std::make_unique<RandomPolicy>(ways, seed);
@@ -46,22 +42,32 @@ std::unique_ptr<ReplacementPolicy> make_replacement(ReplacementKind kind, unsign
   return nullptr;
 }
 
-StampPolicy::StampPolicy(unsigned sets, unsigned ways, bool stamp_on_hit)
-    : ways_(ways), stamp_on_hit_(stamp_on_hit), stamps_(std::size_t{sets} * ways, 0) {}
-
-void StampPolicy::on_hit(unsigned set, unsigned way) {
-  if (stamp_on_hit_) stamps_[set * ways_ + way] = ++clock_;
+PackedRecencyPolicy::PackedRecencyPolicy(unsigned sets, unsigned ways, bool move_on_hit)
+    : newest_shift_(4 * (ways - 1)), move_on_hit_(move_on_hit) {
+  assert(ways != 0 && ways <= kMaxWays);
+  std::uint64_t identity = 0;  // way w at position w: untouched, the lowest oldest
+  for (unsigned way = 0; way < ways; ++way) identity |= std::uint64_t{way} << (4 * way);
+  order_.assign(sets, identity);
 }
 
-void StampPolicy::on_fill(unsigned set, unsigned way) { stamps_[set * ways_ + way] = ++clock_; }
-
-unsigned StampPolicy::victim(unsigned set) {
-  const std::uint64_t* s = &stamps_[set * ways_];
-  unsigned oldest = 0;
-  for (unsigned w = 1; w < ways_; ++w) {
-    if (s[w] < s[oldest]) oldest = w;
+void PackedRecencyPolicy::make_newest(unsigned set, unsigned way) {
+  std::uint64_t& order = order_[set];
+  if (((order >> newest_shift_) & 0xF) == way) return;
+  if ((order & 0xF) == way) {  // the victim being filled: the common case on a miss
+    order = order >> 4 | std::uint64_t{way} << newest_shift_;
+    return;
   }
-  return oldest;
+  // The way's position: the lowest four bits that are zero once every group is XORed
+  // with the way (SWAR: the lowest set bit of this mask is exact; a borrow may only set
+  // bits above it).
+  constexpr std::uint64_t kLowBits = 0x1111'1111'1111'1111;
+  const std::uint64_t x = order ^ (kLowBits * way);
+  const std::uint64_t zero_groups = (x - kLowBits) & ~x & (kLowBits << 3);
+  const unsigned shift = static_cast<unsigned>(__builtin_ctzll(zero_groups)) & ~3u;
+  // Not the newest, so shift + 4 < 64: the newer ways move down one place, the way on top.
+  const std::uint64_t older = order & ((std::uint64_t{1} << shift) - 1);
+  const std::uint64_t newer = order >> (shift + 4) << shift;
+  order = older | newer | std::uint64_t{way} << newest_shift_;
 }
 
 RecencyListPolicy::RecencyListPolicy(unsigned sets, unsigned ways, bool move_on_hit)

@@ -5,13 +5,13 @@
 namespace mmusim {
 
 WalkCache::WalkCache(unsigned entries)
-    : entries_(entries), tags_(entries, kNoEntry), lru_(1, entries, true) {}
+    : entries_(entries), tags_(entries, kNoEntry), lru_(make_replacement(ReplacementKind::Lru, 1, entries, 0)) {}
 
 const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned level) {
   const std::uint64_t wanted = tag(va >> sv::page_shift(level), level);  // see walk_cache.h
   for (unsigned i = 0; i < tags_.size(); ++i) {
     if (tags_[i] == wanted && entries_[i].serves(asid)) {
-      lru_.hit(0, i);
+      lru_->hit(0, i);
       return &entries_[i];
     }
   }
@@ -21,11 +21,11 @@ const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned
 void WalkCache::fill(const TlbEntry& entry) {
   unsigned way = 0;
   while (way < tags_.size() && tags_[way] != kNoEntry) ++way;
-  if (way == tags_.size()) way = lru_.victim(0);
+  if (way == tags_.size()) way = lru_->victim(0);
   entries_[way] = entry;
   entries_[way].valid = true;
   tags_[way] = tag(entry.vpn, entry.level);
-  lru_.fill(0, way);
+  lru_->fill(0, way);
 }
 
 void WalkCache::invalidate(unsigned way) {

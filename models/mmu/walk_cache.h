@@ -37,7 +37,7 @@ class WalkCache {
 
   std::vector<TlbEntry> entries_;
   std::vector<std::uint64_t> tags_;  // per entry; kNoEntry when it is invalid
-  StampPolicy lru_;
+  std::unique_ptr<ReplacementPolicy> lru_;
 };
 
 }  // namespace mmusim

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "tlb.h"
 
 namespace mmusim {
@@ -76,22 +79,43 @@ TEST(TlbReplacement, PlruPolicyTreeDirectly) {
   EXPECT_EQ(plru.victim(0), 2u);
 }
 
-// The list that serves sets of many ways must choose what the stamp scan chooses.
-TEST(TlbReplacement, RecencyListChoosesWhatStampsChoose) {
-  for (const bool lru : {true, false}) {
-    for (const unsigned ways : {1u, 3u, 32u}) {
-      StampPolicy stamps(2, ways, lru);
-      RecencyListPolicy list(2, ways, lru);
+// What LRU and FIFO mean, in the plainest form: a stamp per way from a counter, set by a
+// fill (and for LRU a hit); the victim is the way with the oldest stamp, the lowest on a
+// tie (ways never touched).
+class Stamps {
+ public:
+  Stamps(unsigned ways, bool stamp_on_hit) : stamps_(ways, 0), stamp_on_hit_(stamp_on_hit) {}
+  void hit(unsigned way) {
+    if (stamp_on_hit_) stamps_[way] = ++clock_;
+  }
+  void fill(unsigned way) { stamps_[way] = ++clock_; }
+  unsigned victim() const {
+    return static_cast<unsigned>(std::min_element(stamps_.begin(), stamps_.end()) -
+                                 stamps_.begin());
+  }
+
+ private:
+  std::vector<std::uint64_t> stamps_;
+  bool stamp_on_hit_;
+  std::uint64_t clock_ = 0;
+};
+
+// Both implementations (packed order up to 16 ways, a list above) choose what stamps do.
+TEST(TlbReplacement, LruAndFifoChooseWhatStampsChoose) {
+  for (const auto kind : {ReplacementKind::Lru, ReplacementKind::Fifo}) {
+    for (const unsigned ways : {1u, 3u, 8u, 16u, 17u, 32u}) {
+      const auto policy = make_replacement(kind, 2, ways, 0);
+      std::vector<Stamps> stamps(2, Stamps(ways, kind == ReplacementKind::Lru));
       std::mt19937_64 rng(ways);
       for (unsigned op = 0; op < 20000; ++op) {
         const auto set = static_cast<unsigned>(rng() % 2);
         const auto way = static_cast<unsigned>(rng() % ways);
-        SCOPED_TRACE("lru " + std::to_string(lru) + ", ways " + std::to_string(ways) +
+        SCOPED_TRACE(std::string(to_string(kind)) + ", ways " + std::to_string(ways) +
                      ", operation " + std::to_string(op));
         switch (rng() % 3) {
-          case 0: stamps.hit(set, way), list.hit(set, way); break;
-          case 1: stamps.fill(set, way), list.fill(set, way); break;
-          default: ASSERT_EQ(list.victim(set), stamps.victim(set));
+          case 0: policy->hit(set, way), stamps[set].hit(way); break;
+          case 1: policy->fill(set, way), stamps[set].fill(way); break;
+          default: ASSERT_EQ(policy->victim(set), stamps[set].victim());
         }
       }
     }
