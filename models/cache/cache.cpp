@@ -18,6 +18,7 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
       line_shift_(log2_ceil(config.line)),
       line_mask_(config.line - 1),
       tags_(std::size_t{sets_} * ways_, kNoLine),
+      invalid_ways_(sets_, ways_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << ways_) - 1),
       state_(std::size_t{sets_} * ways_, 0),
       data_(std::size_t{sets_} * ways_ * config.line, 0),
       policy_(make_replacement(config.replacement, sets_, ways_, config.seed)) {
@@ -26,17 +27,20 @@ Cache::Cache(const sc_core::sc_module_name& name, const CacheConfig& config,
 long Cache::probe(std::uint64_t line_addr, long& invalid) const {
   // A line sits in one slot at most: the one found last is tried first (consecutive
   // accesses mostly stay on one line), then its set. An invalid slot's tag is kNoLine,
-  // which no line address equals, so one compare per way; the same pass notes the set's
-  // first invalid way, where a miss puts the line.
+  // which no line address equals, so one compare per way; a miss puts the line in the
+  // set's first invalid way.
   invalid = -1;
   if (tags_[recent_] == line_addr) return static_cast<long>(recent_);
-  const std::size_t first = slot(set_of(line_addr), 0);
+  const unsigned set = set_of(line_addr);
+  const std::size_t first = slot(set, 0);
   for (std::size_t s = first; s < first + ways_; ++s) {
     if (tags_[s] == line_addr) {
       recent_ = s;
       return static_cast<long>(s);
     }
-    if (tags_[s] == kNoLine && invalid < 0) invalid = static_cast<long>(s);
+  }
+  if (invalid_ways_[set] != 0) {
+    invalid = static_cast<long>(first + static_cast<unsigned>(__builtin_ctzll(invalid_ways_[set])));
   }
   return -1;
 }
@@ -74,14 +78,15 @@ void Cache::write_back(std::size_t s, sc_core::sc_time& delay) {
 
 std::size_t Cache::make_room(unsigned set, long invalid) {
   if (invalid >= 0) return static_cast<std::size_t>(invalid);
-  const std::size_t victim = slot(set, 0) + policy_->victim(set);
+  const unsigned way = policy_->victim(set);
+  const std::size_t victim = slot(set, 0) + way;
   if ((state_[victim] & kDirty) != 0) {
     ++stats_.write_backs;
     // Drained by a write buffer: the requester does not wait for it.
     sc_core::sc_time buffered = sc_core::SC_ZERO_TIME;
     write_back(victim, buffered);
   }
-  drop(victim);
+  drop(victim, set, way);
   return victim;
 }
 
@@ -140,8 +145,9 @@ void Cache::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay
         }
         if (for_walker) served_by = std::max(served_by, pte_tag_.served_by);
       }
-      hold(s, line_addr);  // clean: make_room left its state at 0
-      policy_->fill(set, static_cast<unsigned>(s - slot(set, 0)));
+      const auto way = static_cast<unsigned>(s - slot(set, 0));
+      hold(s, set, way, line_addr);  // clean: make_room left its state at 0
+      policy_->fill(set, way);
     }
     if (write) {
       copy_bytes(line_data(s) + offset, data, chunk);
@@ -181,7 +187,8 @@ void Cache::snoop(std::uint64_t addr, std::uint64_t length, bool invalidate,
     }
     if (!invalidate) return;
     ++stats_.snoop_invalidations;
-    drop(s);
+    const unsigned set = set_of(tags_[s]);
+    drop(s, set, static_cast<unsigned>(s - slot(set, 0)));
   });
 }
 

@@ -106,14 +106,19 @@ class Cache final : public sc_core::sc_module {
     long invalid = -1;
     return probe(line_addr, invalid);
   }
-  void drop(std::size_t slot) {  // invalidates (and cleans), without a write-back
-    if (tags_[slot] != kNoLine) --held_in_region_[region_slot(tags_[slot])];
+  // (way: slot - slot(set, 0); both callers have it.)
+  void drop(std::size_t slot, unsigned set, unsigned way) {  // invalidates (and cleans), no write-back
+    if (tags_[slot] != kNoLine) {
+      --held_in_region_[region_slot(tags_[slot])];
+      invalid_ways_[set] |= std::uint64_t{1} << way;
+    }
     state_[slot] = 0;
     tags_[slot] = kNoLine;
   }
-  void hold(std::size_t slot, std::uint64_t line_addr) {  // a clean line fills the slot
+  void hold(std::size_t slot, unsigned set, unsigned way, std::uint64_t line_addr) {  // clean
     tags_[slot] = line_addr;
     ++held_in_region_[region_slot(line_addr)];
+    invalid_ways_[set] &= ~(std::uint64_t{1} << way);
   }
   // A counting filter over 4 KiB regions (a line, at most 4 KiB, lies in one): how many
   // lines held here fall in regions hashing to each slot. A snoop of a page (swap DMA)
@@ -141,6 +146,9 @@ class Cache final : public sc_core::sc_module {
   const unsigned line_shift_;
   const std::uint64_t line_mask_;
   std::vector<std::uint64_t> tags_;   // line address per slot, kNoLine where invalid
+  // Per set, a bit per invalid way (at most 64 ways): a lookup compares tags alone, and
+  // a miss takes the lowest bit for its line.
+  std::vector<std::uint64_t> invalid_ways_;
   std::vector<std::uint8_t> state_;   // kDirty per slot (a slot is valid by its tag)
   std::vector<std::uint8_t> data_;    // config_.line bytes per slot
   std::vector<std::uint32_t> held_in_region_ = std::vector<std::uint32_t>(kRegionSlots, 0);

@@ -255,6 +255,19 @@ TEST(CacheHierarchy, ADmaReadTakesDirtyLinesFromEveryLevelAndADmaWriteDropsThem)
   EXPECT_GE(t.l1d().stats().snoop_invalidations, 1u);
 }
 
+TEST(CacheHierarchy, AWayADmaWriteFreedTakesTheNextMissBeforeAnyEviction) {
+  TwoLevels t(true);
+  const std::uint64_t a = 0, b = kSetStride, c = 2 * kSetStride;  // one two-way l1d set
+  t.cpu.read(a);
+  t.cpu.read(b);
+  t.cpu.read(a);  // b is the least recently used
+  t.dma.write(a, 1);
+  ASSERT_FALSE(t.l1d().holds(a));
+  t.cpu.read(c);  // into a's freed way: b stays
+  EXPECT_TRUE(t.l1d().holds(b));
+  EXPECT_TRUE(t.l1d().holds(c));
+}
+
 TEST(CacheHierarchy, WithoutTheSnoopDmaSeesStaleMemoryAndTheCpuAStaleLine) {
   TwoLevels t(false);  // cache.fault_injection=skip_dma_snoop
   t.cpu.write(0x40, 7);
