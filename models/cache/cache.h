@@ -106,8 +106,8 @@ class Cache final : public sc_core::sc_module {
     long invalid = -1;
     return probe(line_addr, invalid);
   }
-  // (way: slot - slot(set, 0); both callers have it.)
-  void drop(std::size_t slot, unsigned set, unsigned way) {  // invalidates (and cleans), no write-back
+  // Invalidates (and cleans) the slot, way `way` of `set`, without a write-back.
+  void drop(std::size_t slot, unsigned set, unsigned way) {
     if (tags_[slot] != kNoLine) {
       --held_in_region_[region_slot(tags_[slot])];
       invalid_ways_[set] |= std::uint64_t{1} << way;

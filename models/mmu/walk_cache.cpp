@@ -5,7 +5,9 @@
 namespace mmusim {
 
 WalkCache::WalkCache(unsigned entries)
-    : entries_(entries), tags_(entries, kNoEntry), lru_(make_replacement(ReplacementKind::Lru, 1, entries, 0)) {}
+    : entries_(entries),
+      tags_(entries, kNoEntry),
+      lru_(make_replacement(ReplacementKind::Lru, 1, entries, 0)) {}
 
 const TlbEntry* WalkCache::lookup(std::uint64_t va, std::uint16_t asid, unsigned level) {
   const std::uint64_t wanted = tag(va >> sv::page_shift(level), level);  // see walk_cache.h
