@@ -5,35 +5,15 @@
 #include <map>
 #include <utility>
 
+#include "bits.h"
 #include "uniform.h"
 
 namespace mmusim {
 
 namespace {
 
-std::shared_ptr<const std::vector<double>> make_cdf(std::uint64_t ranks, double alpha) {
-  auto cdf = std::make_shared<std::vector<double>>(ranks);
-  double sum = 0;
-  for (std::uint64_t k = 0; k < ranks; ++k) {
-    sum += 1.0 / std::pow(static_cast<double>(k + 1), alpha);
-    (*cdf)[k] = sum;
-  }
-  for (double& c : *cdf) c /= sum;
-  return cdf;
-}
-
-// One table per (ranks, alpha), kept while some sampler holds it.
-std::shared_ptr<const std::vector<double>> shared_cdf(std::uint64_t ranks, double alpha) {
-  static std::map<std::pair<std::uint64_t, double>, std::weak_ptr<const std::vector<double>>>
-      tables;
-  auto& slot = tables[{ranks, alpha}];
-  auto table = slot.lock();
-  if (!table) {
-    table = make_cdf(ranks, alpha);
-    slot = table;
-  }
-  return table;
-}
+// Guide buckets: one per rank up to 2^16 (a 256 KiB guide for the largest table).
+constexpr unsigned kMaxGuideBits = 16;
 
 // log(1 + x) / x and (e^x - 1) / x, both 1 at x = 0: they keep H and its inverse exact
 // near alpha = 1, where (x^(1 - alpha) - 1) / (1 - alpha) becomes log(x).
@@ -42,10 +22,45 @@ double expm1_over(double x) { return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1 
 
 }  // namespace
 
+std::shared_ptr<const ZipfSampler::Table> ZipfSampler::make_table(std::uint64_t ranks,
+                                                                  double alpha) {
+  auto table = std::make_shared<Table>();
+  std::vector<double>& cdf = table->cdf;
+  cdf.resize(ranks);
+  double sum = 0;
+  for (std::uint64_t k = 0; k < ranks; ++k) {
+    sum += 1.0 / std::pow(static_cast<double>(k + 1), alpha);
+    cdf[k] = sum;
+  }
+  for (double& c : cdf) c /= sum;
+  table->guide_bits = std::min(log2_ceil(ranks), kMaxGuideBits);
+  const std::uint64_t buckets = std::uint64_t{1} << table->guide_bits;
+  table->guide.resize(buckets + 1);
+  for (std::uint64_t j = 0; j <= buckets; ++j) {
+    // j / buckets is exact (a power of two), as u is: the bucket's ends are exact.
+    const double start = std::ldexp(static_cast<double>(j), -static_cast<int>(table->guide_bits));
+    table->guide[j] =
+        static_cast<std::uint32_t>(std::upper_bound(cdf.begin(), cdf.end(), start) - cdf.begin());
+  }
+  return table;
+}
+
+std::shared_ptr<const ZipfSampler::Table> ZipfSampler::shared_table(std::uint64_t ranks,
+                                                                    double alpha) {
+  static std::map<std::pair<std::uint64_t, double>, std::weak_ptr<const Table>> tables;
+  auto& slot = tables[{ranks, alpha}];
+  auto table = slot.lock();
+  if (!table) {
+    table = make_table(ranks, alpha);
+    slot = table;
+  }
+  return table;
+}
+
 ZipfSampler::ZipfSampler(std::uint64_t ranks, double alpha, std::uint64_t table_ranks)
     : ranks_(std::max<std::uint64_t>(1, ranks)), alpha_(alpha) {
   if (ranks_ <= table_ranks) {
-    cdf_ = shared_cdf(ranks_, alpha_);
+    table_ = shared_table(ranks_, alpha_);
     return;
   }
   integral_first_ = integral(1.5) - 1;
@@ -65,18 +80,20 @@ double ZipfSampler::integral_inverse(double y) const {
 }
 
 std::uint64_t ZipfSampler::operator()(Xoshiro256& rng) const {
-  if (cdf_) {
-    const std::vector<double>& cdf = *cdf_;
-    const double u = to_unit_interval(rng());
-    const auto rank = static_cast<std::uint64_t>(std::upper_bound(cdf.begin(), cdf.end(), u) -
-                                                 cdf.begin());
+  if (table_) {
+    const std::vector<double>& cdf = table_->cdf;
+    const std::uint64_t random = rng();
+    const double u = to_unit_interval(random);
+    const std::uint64_t bucket = (random >> 11) >> (53 - table_->guide_bits);  // u's top bits
+    const auto first = cdf.begin() + table_->guide[bucket];
+    const auto last = cdf.begin() + table_->guide[bucket + 1];
+    const auto rank = static_cast<std::uint64_t>(std::upper_bound(first, last, u) - cdf.begin());
     return std::min<std::uint64_t>(rank, cdf.size() - 1);
   }
   // Ranks are 1-based here. An x drawn under the hat H' over [0.5, n + 0.5] rounds to
   // rank k; it is kept when it falls under the histogram of P(k) (Hörmann-Derflinger).
   for (;;) {
-    const double y =
-        integral_last_ + to_unit_interval(rng()) * (integral_first_ - integral_last_);
+    const double y = integral_last_ + to_unit_interval(rng()) * (integral_first_ - integral_last_);
     const double x = integral_inverse(y);
     const auto k = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(x + 0.5), 1, ranks_);
     const double kd = static_cast<double>(k);
