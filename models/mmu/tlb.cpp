@@ -125,7 +125,10 @@ unsigned Tlb::lowest_free_way(unsigned set) const {
 void Tlb::flush(const FlushRequest& req) {
   using mmu_regs::FlushKind;
   const bool by_va = req.kind == FlushKind::Va || req.kind == FlushKind::VaAsid;
-  const auto sizes = static_cast<std::size_t>(__builtin_popcount(classes_held_));
+  // Page sizes held, counted by a loop over the few bits: x86-64's baseline has no POPCNT,
+  // and __builtin_popcount is a call into libgcc there.
+  std::size_t sizes = 0;
+  for (unsigned held = classes_held_; held != 0; held &= held - 1) ++sizes;
   // (A small fully associative TLB with pages of several sizes: one pass over it is less.)
   if (by_va && (indexed() || sizes * ways_ < entries_.size())) {
     for (unsigned held = classes_held_; held != 0; held &= held - 1) {
