@@ -16,10 +16,14 @@ void Bus::attach(tlm::tlm_target_socket<>& socket, const std::string& region, st
 }
 
 int Bus::decode(std::uint64_t& addr) const {
+  if (recent_port_ < regions_.size() && regions_[recent_port_].holds(addr)) {
+    addr -= regions_[recent_port_].base;
+    return static_cast<int>(recent_port_);
+  }
   for (std::size_t port = 0; port < regions_.size(); ++port) {
-    const Region& r = regions_[port];
-    if (addr >= r.base && addr - r.base < r.size) {
-      addr -= r.base;
+    if (regions_[port].holds(addr)) {
+      addr -= regions_[port].base;
+      recent_port_ = port;
       return static_cast<int>(port);
     }
   }

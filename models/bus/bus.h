@@ -39,6 +39,7 @@ class Bus final : public sc_core::sc_module {
     std::string name;
     std::uint64_t base;
     std::uint64_t size;
+    bool holds(std::uint64_t addr) const { return addr >= base && addr - base < size; }
   };
   // Port of the region holding addr, rebasing addr to an offset; -1 if unmapped.
   int decode(std::uint64_t& addr) const;
@@ -47,6 +48,9 @@ class Bus final : public sc_core::sc_module {
 
   const sc_core::sc_time latency_;
   std::vector<Region> regions_;  // index = initiator port
+  // The port decode() found last, tried first: runs of accesses go to one target (DRAM,
+  // or a device's registers while the firmware programs it).
+  mutable std::size_t recent_port_ = 0;
 };
 
 }  // namespace mmusim
