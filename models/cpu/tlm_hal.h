@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
 #include "hal.h"
+#include "quantum_keeper.h"
 #include "simulation_failure.h"
 
 namespace mmusim {
@@ -29,8 +29,8 @@ struct FirmwareTime {
 class TlmHal final : public fw::Hal {
  public:
   // `time` is where the firmware's time is added up.
-  TlmHal(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantumkeeper& keeper,
-         sc_core::sc_in<bool>& irq, FirmwareTime& time)
+  TlmHal(tlm::tlm_initiator_socket<>& socket, QuantumKeeper& keeper, sc_core::sc_in<bool>& irq,
+         FirmwareTime& time)
       : socket_(socket), keeper_(keeper), irq_(irq), time_(time) {}
 
   std::uint64_t load64(std::uint64_t pa) override;
@@ -48,7 +48,7 @@ class TlmHal final : public fw::Hal {
  private:
   void transport(tlm::tlm_command cmd, std::uint64_t pa, unsigned char* data, unsigned length);
   tlm::tlm_initiator_socket<>& socket_;
-  tlm_utils::tlm_quantumkeeper& keeper_;
+  QuantumKeeper& keeper_;
   sc_core::sc_in<bool>& irq_;
   FirmwareTime& time_;
   // Reused across calls (page faults make many): a payload's constructor allocates.
