@@ -21,5 +21,10 @@ inline double to_unit_interval(std::uint64_t random) {
 inline std::uint64_t unit_threshold(double p) {
   return static_cast<std::uint64_t>(std::ceil(std::max(0.0, p) * 0x1.0p53));
 }
+// The bucket of 2^bits equal ones (bits <= 53) that to_unit_interval(random) falls in:
+// its top bits, exactly floor(to_unit_interval(random) * 2^bits).
+inline std::uint64_t unit_bucket(std::uint64_t random, unsigned bits) {
+  return (random >> 11) >> (53 - bits);
+}
 
 }  // namespace mmusim

@@ -84,7 +84,7 @@ std::uint64_t ZipfSampler::operator()(Xoshiro256& rng) const {
     const std::vector<double>& cdf = table_->cdf;
     const std::uint64_t random = rng();
     const double u = to_unit_interval(random);
-    const std::uint64_t bucket = (random >> 11) >> (53 - table_->guide_bits);  // u's top bits
+    const std::uint64_t bucket = unit_bucket(random, table_->guide_bits);
     const auto first = cdf.begin() + table_->guide[bucket];
     const auto last = cdf.begin() + table_->guide[bucket + 1];
     const auto rank = static_cast<std::uint64_t>(std::upper_bound(first, last, u) - cdf.begin());
