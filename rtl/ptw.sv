@@ -421,23 +421,39 @@ module ptw #(
   // Assertions //
   ////////////////
 
-  // Simulation only: Yosys 0.23 does not read these properties.
+  // Simulation only: Yosys 0.23 reads no assertion. Checked at every rising edge out of
+  // reset, on the values that edge samples (rtl/README.md says why they are immediate); the
+  // request of the edge before is kept in past_*_q.
 `ifndef SYNTHESIS
-  // A request stays up, unchanged, until it is granted.
-  MemReqHeldUntilGrant: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !($past(mem_req_o) && !$past(mem_gnt_i)) ||
-      (mem_req_o && mem_addr_o == $past(mem_addr_o) && mem_we_o == $past(mem_we_o)));
-  // A response only for a granted request, and a grant only for a request.
-  MemRvalidOnlyWhenOutstanding: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !mem_rvalid_i || outstanding_q);
-  MemGntOnlyWithReq: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !mem_gnt_i || mem_req_o);
-  StartOnlyWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !start_i || state_q == StIdle || state_q == StDone);
-  WalkCacheFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      32'(wc_entries_i) <= MaxWcEntries);
-  NoXOnOutputs: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !$isunknown({done_o, mem_req_o}));
+  logic        past_req_q, past_gnt_q, past_we_q;
+  logic [63:0] past_addr_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin : past_request
+    if (!rst_ni) begin
+      past_req_q  <= 1'b0;
+      past_gnt_q  <= 1'b0;
+      past_we_q   <= 1'b0;
+      past_addr_q <= '0;
+    end else begin
+      past_req_q  <= mem_req_o;
+      past_gnt_q  <= mem_gnt_i;
+      past_we_q   <= mem_we_o;
+      past_addr_q <= mem_addr_o;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : assertions
+    if (rst_ni) begin
+      // A request stays up, unchanged, until it is granted.
+      MemReqHeldUntilGrant: assert (!(past_req_q && !past_gnt_q) ||
+                                    (mem_req_o && mem_addr_o == past_addr_q && mem_we_o == past_we_q));
+      // A response only for a granted request, and a grant only for a request.
+      MemRvalidOnlyWhenOutstanding: assert (!mem_rvalid_i || outstanding_q);
+      MemGntOnlyWithReq: assert (!mem_gnt_i || mem_req_o);
+      StartOnlyWhenIdle: assert (!start_i || state_q == StIdle || state_q == StDone);
+      WalkCacheFits: assert (32'(wc_entries_i) <= MaxWcEntries);
+      NoXOnOutputs: assert (!$isunknown({done_o, mem_req_o}));
+    end
+  end
 `endif
 
 endmodule

@@ -364,21 +364,21 @@ module tlb #(
   // Assertions //
   ////////////////
 
-  // Simulation only: Yosys 0.23 reads neither these properties nor $error (SYNTHESIS is
-  // defined by Yosys, never by Verilator).
+  // Simulation only: Yosys 0.23 reads neither assertions nor $error (SYNTHESIS is
+  // defined by Yosys, never by Verilator). Each is checked at every rising edge out of
+  // reset, on the values that edge samples (rtl/README.md says why they are immediate).
 `ifndef SYNTHESIS
-  // A lookup matches one entry at most: fills remove whatever would also match.
-  OneHitAtMost: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !(lookup_i || probe_i) || hit_count <= 1);
-  OneOperationPerCycle: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      $onehot0({lookup_i, probe_i, fill_i, flush_i}));
-  GeometryFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      cfg_i.ways != 0 && 32'(cfg_i.ways) <= MaxWays &&
-      (32'(cfg_i.ways) << cfg_i.set_bits) <= MaxEntries);
-  PlruNeedsPowerOfTwoWays: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      cfg_i.replacement != mmu_pkg::ReplPlru || $onehot(cfg_i.ways));
-  NoXOnOutputs: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !$isunknown(hit_o) && (!hit_o || !$isunknown(entry_o)));
+  always_ff @(posedge clk_i) begin : assertions
+    if (rst_ni) begin
+      // A lookup matches one entry at most: fills remove whatever would also match.
+      OneHitAtMost: assert (!(lookup_i || probe_i) || hit_count <= 1);
+      OneOperationPerCycle: assert ($onehot0({lookup_i, probe_i, fill_i, flush_i}));
+      GeometryFits: assert (cfg_i.ways != 0 && 32'(cfg_i.ways) <= MaxWays &&
+                            (32'(cfg_i.ways) << cfg_i.set_bits) <= MaxEntries);
+      PlruNeedsPowerOfTwoWays: assert (cfg_i.replacement != mmu_pkg::ReplPlru || $onehot(cfg_i.ways));
+      NoXOnOutputs: assert (!$isunknown(hit_o) && (!hit_o || !$isunknown(entry_o)));
+    end
+  end
 
   if (MaxWays > MaxEntries || MaxWays < 1) begin : g_bad_params
     $error("tlb: MaxWays must be in 1 .. MaxEntries");
