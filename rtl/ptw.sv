@@ -3,7 +3,8 @@
 // The RTL twin of models/mmu/walker.* and walk_cache.*: same checks in the same order,
 // same walk-cache contents and LRU replacement.
 //
-// Walk FSM (one PTE access per visit of StRead/StWrite):
+// Walk FSM (one PTE access per visit of StRead/StWrite; gnt and rvalid as registered in
+// port_regs, a cycle after they come):
 //
 //   StIdle --start_i--> StRead --gnt--> StReadWait --rvalid, pointer--> StRead (next level)
 //                                            |
@@ -73,7 +74,6 @@ module ptw #(
   logic        wc_lookup_q, wc_lookup_d;
   logic        wc_hit_q, wc_hit_d;
   logic        written_q, written_d;
-  logic        outstanding_q, outstanding_d;  // a granted request awaits its response
 
   // Walk cache (fully associative): a data RAM, one array per entry field (Yosys 0.23
   // cannot read a member of an array element of struct type), plus valid bits and LRU
@@ -83,8 +83,31 @@ module ptw #(
   logic [mmu_pkg::AsidBits-1:0]               wc_asid_q   [MaxWcEntries];
   logic [mmu_pkg::VpnTagBits-1:0]             wc_vpn_q    [MaxWcEntries];
   logic [63:0]                       wc_pte_q    [MaxWcEntries];
-  logic [MaxWcEntries-1:0]           wc_valid_q, wc_valid_d;
-  logic [MaxWcEntries*WcAgeBits-1:0] wc_age_q, wc_age_d;
+  logic [MaxWcEntries-1:0]           wc_valid_q;
+  logic [MaxWcEntries*WcAgeBits-1:0] wc_age_q;
+
+  // The memory port's inputs, registered: the walk reads registers only. Verilator
+  // evaluates logic that an input reaches on every evaluation, twice a cycle, and the
+  // walk's next-state logic there was a tenth of a TLB hit's cost. A grant is acted on,
+  // and a response read, in the cycle after it comes; the port's contract is unchanged.
+  logic        granted_q;  // the request was granted at the last edge
+  logic        rsp_valid_q;
+  logic        rsp_err_q;
+  logic [63:0] rsp_data_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : port_regs
+    if (!rst_ni) begin
+      granted_q   <= 1'b0;
+      rsp_valid_q <= 1'b0;
+      rsp_err_q   <= 1'b0;
+      rsp_data_q  <= '0;
+    end else begin
+      granted_q   <= mem_req_o && mem_gnt_i;
+      rsp_valid_q <= mem_rvalid_i;
+      rsp_err_q   <= mem_err_i;
+      rsp_data_q  <= mem_rdata_i;
+    end
+  end
 
   // Loops visit the walk-cache entries in use: a run-time value in the verilated model,
   // which serves every configuration; synthesis needs constant loop bounds and builds
@@ -160,10 +183,10 @@ module ptw #(
                          (svpbmt_i ? 64'd0 : PbmtMask);
   always_comb begin : reserved_encodings
     logic pointer;
-    pointer           = !mem_rdata_i[mmu_pkg::PteR] && !mem_rdata_i[mmu_pkg::PteX];
-    reserved_encoding = (pointer && (mem_rdata_i[mmu_pkg::PteN] || (mem_rdata_i & PbmtMask) != 0)) ||
-                        (mem_rdata_i & PbmtMask) == PbmtMask ||
-                        (mem_rdata_i[mmu_pkg::PteN] && (level_q != '0 || mem_rdata_i[13:10] != 4'b1000));
+    pointer           = !rsp_data_q[mmu_pkg::PteR] && !rsp_data_q[mmu_pkg::PteX];
+    reserved_encoding = (pointer && (rsp_data_q[mmu_pkg::PteN] || (rsp_data_q & PbmtMask) != 0)) ||
+                        (rsp_data_q & PbmtMask) == PbmtMask ||
+                        (rsp_data_q[mmu_pkg::PteN] && (level_q != '0 || rsp_data_q[13:10] != 4'b1000));
   end
 
   always_comb begin : walk_fsm
@@ -180,14 +203,13 @@ module ptw #(
     wc_lookup_d   = wc_lookup_q;
     wc_hit_d      = wc_hit_q;
     written_d     = written_q;
-    outstanding_d = outstanding_q;
     wc_fill       = 1'b0;
     wc_fill_entry = '0;
     mem_req_o     = 1'b0;
     mem_we_o      = 1'b0;
     mem_addr_o    = '0;
     mem_wdata_o   = '0;
-    pte           = mem_rdata_i;
+    pte           = rsp_data_q;
     needed        = '0;
     low_ppn_mask  = '0;
 
@@ -213,22 +235,20 @@ module ptw #(
       end
 
       StRead: begin
-        // Step 2: pte = mem[a + va.vpn[i] x PTESIZE].
-        mem_req_o  = 1'b1;
+        // Step 2: pte = mem[a + va.vpn[i] x PTESIZE], asked for until granted.
+        mem_req_o  = !granted_q;
         mem_addr_o = table_q + (64'(mmu_pkg::vpn_of(req_i.va, level_q)) & 64'h1FF) * 64'd8;
-        if (mem_gnt_i) begin
-          slot_d        = mem_addr_o;
-          outstanding_d = 1'b1;
-          state_d       = StReadWait;
+        if (granted_q) begin
+          slot_d  = mem_addr_o;
+          state_d = StReadWait;
         end
       end
 
       StReadWait: begin
-        if (mem_rvalid_i) begin
-          outstanding_d = 1'b0;
-          state_d       = StDone;
-          pte_d         = pte;
-          if (mem_err_i) begin
+        if (rsp_valid_q) begin
+          state_d = StDone;
+          pte_d   = pte;
+          if (rsp_err_q) begin
             cause_d = mmu_pkg::access_fault(req_i.kind);
 `ifdef MMU_BUG_RESERVED_IGNORED
           end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) || reserved_encoding) begin
@@ -285,21 +305,17 @@ module ptw #(
       end
 
       StWrite: begin
-        mem_req_o   = 1'b1;
+        mem_req_o   = !granted_q;
         mem_we_o    = 1'b1;
         mem_addr_o  = slot_q;
         mem_wdata_o = pte_q;
-        if (mem_gnt_i) begin
-          outstanding_d = 1'b1;
-          state_d       = StWriteWait;
-        end
+        if (granted_q) state_d = StWriteWait;
       end
 
       StWriteWait: begin
-        if (mem_rvalid_i) begin
-          outstanding_d = 1'b0;
-          written_d     = !mem_err_i;
-          if (mem_err_i) cause_d = mmu_pkg::access_fault(req_i.kind);
+        if (rsp_valid_q) begin
+          written_d = !rsp_err_q;
+          if (rsp_err_q) cause_d = mmu_pkg::access_fault(req_i.kind);
           state_d = StDone;
         end
       end
@@ -323,30 +339,17 @@ module ptw #(
   // Walk-cache next state //
   ///////////////////////////
 
+  // A fill takes the lowest invalid entry, else the least recently used; a fill or a hit
+  // makes its entry the most recent. Valid bits and ages are written in place.
   logic [WcAgeBits-1:0] wc_fill_way;
+  logic                 wc_touch;
+  logic [WcAgeBits-1:0] wc_touch_way;
 
-  always_comb begin : wc_update
-    logic                 found;
-    logic                 touch;
-    logic [WcAgeBits-1:0] way;
-    wc_valid_d  = wc_valid_q;
-    wc_age_d    = wc_age_q;
+  always_comb begin : wc_victim
+    logic found;
     wc_fill_way = '0;
     found       = 1'b0;
-    touch       = 1'b0;
-    way         = '0;
-`ifndef MMU_BUG_STALE_WALK_CACHE
-    if (flush_i) begin
-      for (int unsigned w = 0; w < loop_wc_entries; w++) begin
-        if (mmu_pkg::flush_removes(wc_valid_q[w], wc_level_q[w], 1'b0, wc_global_q[w], wc_asid_q[w],
-                          wc_vpn_q[w], flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
-          wc_valid_d[w] = 1'b0;
-        end
-      end
-    end
-`endif
     if (wc_fill) begin
-      // The lowest invalid entry, else the least recently used.
       for (int unsigned w = 0; w < loop_wc_entries; w++) begin
         if (!found && !wc_valid_q[w]) begin
           wc_fill_way = WcAgeBits'(w);
@@ -358,52 +361,56 @@ module ptw #(
           if (wc_age(wc_age_q, w) > wc_age(wc_age_q, 32'(wc_fill_way))) wc_fill_way = WcAgeBits'(w);
         end
       end
-      wc_valid_d[wc_fill_way] = 1'b1;
-      touch = 1'b1;
-      way   = wc_fill_way;
-    end else if (wc_hit) begin
-      touch = 1'b1;
-      way   = wc_hit_way;
-    end
-    if (touch) begin
-      for (int unsigned w = 0; w < loop_wc_entries; w++) begin
-        if (wc_age(wc_age_q, w) < wc_age(wc_age_q, 32'(way))) begin
-          wc_age_d[w * WcAgeBits +: WcAgeBits] = wc_age(wc_age_q, w) + 1'b1;
-        end
-      end
-      wc_age_d[32'(way) * WcAgeBits +: WcAgeBits] = '0;
     end
   end
 
+  assign wc_touch     = wc_fill || wc_hit;
+  assign wc_touch_way = wc_fill ? wc_fill_way : wc_hit_way;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
     if (!rst_ni) begin
-      state_q       <= StIdle;
-      level_q       <= '0;
-      table_q       <= '0;
-      slot_q        <= '0;
-      pte_q         <= '0;
-      global_q      <= 1'b0;
-      cause_q       <= mmu_pkg::CauseNone;
-      wc_lookup_q   <= 1'b0;
-      wc_hit_q      <= 1'b0;
-      written_q     <= 1'b0;
-      outstanding_q <= 1'b0;
-      wc_valid_q    <= '0;
+      state_q     <= StIdle;
+      level_q     <= '0;
+      table_q     <= '0;
+      slot_q      <= '0;
+      pte_q       <= '0;
+      global_q    <= 1'b0;
+      cause_q     <= mmu_pkg::CauseNone;
+      wc_lookup_q <= 1'b0;
+      wc_hit_q    <= 1'b0;
+      written_q   <= 1'b0;
+      wc_valid_q  <= '0;
       for (int unsigned w = 0; w < MaxWcEntries; w++) wc_age_q[w * WcAgeBits +: WcAgeBits] <= WcAgeBits'(w);
     end else begin
-      state_q       <= state_d;
-      level_q       <= level_d;
-      table_q       <= table_d;
-      slot_q        <= slot_d;
-      pte_q         <= pte_d;
-      global_q      <= global_d;
-      cause_q       <= cause_d;
-      wc_lookup_q   <= wc_lookup_d;
-      wc_hit_q      <= wc_hit_d;
-      written_q     <= written_d;
-      outstanding_q <= outstanding_d;
-      wc_valid_q    <= wc_valid_d;
-      wc_age_q      <= wc_age_d;
+      state_q     <= state_d;
+      level_q     <= level_d;
+      table_q     <= table_d;
+      slot_q      <= slot_d;
+      pte_q       <= pte_d;
+      global_q    <= global_d;
+      cause_q     <= cause_d;
+      wc_lookup_q <= wc_lookup_d;
+      wc_hit_q    <= wc_hit_d;
+      written_q   <= written_d;
+`ifndef MMU_BUG_STALE_WALK_CACHE
+      if (flush_i) begin
+        for (int unsigned w = 0; w < loop_wc_entries; w++) begin
+          if (mmu_pkg::flush_removes(wc_valid_q[w], wc_level_q[w], 1'b0, wc_global_q[w], wc_asid_q[w],
+                            wc_vpn_q[w], flush_req_i.kind, flush_req_i.va, flush_req_i.asid)) begin
+            wc_valid_q[w] <= 1'b0;
+          end
+        end
+      end
+`endif
+      if (wc_fill) wc_valid_q[wc_fill_way] <= 1'b1;
+      if (wc_touch) begin
+        for (int unsigned w = 0; w < loop_wc_entries; w++) begin
+          if (wc_age(wc_age_q, w) < wc_age(wc_age_q, 32'(wc_touch_way))) begin
+            wc_age_q[w * WcAgeBits +: WcAgeBits] <= wc_age(wc_age_q, w) + 1'b1;
+          end
+        end
+        wc_age_q[32'(wc_touch_way) * WcAgeBits +: WcAgeBits] <= '0;
+      end
     end
   end
 
@@ -427,17 +434,20 @@ module ptw #(
 `ifndef SYNTHESIS
   logic        past_req_q, past_gnt_q, past_we_q;
   logic [63:0] past_addr_q;
+  logic        outstanding_q;  // a granted request awaits its response
   always_ff @(posedge clk_i or negedge rst_ni) begin : past_request
     if (!rst_ni) begin
-      past_req_q  <= 1'b0;
-      past_gnt_q  <= 1'b0;
-      past_we_q   <= 1'b0;
-      past_addr_q <= '0;
+      past_req_q    <= 1'b0;
+      past_gnt_q    <= 1'b0;
+      past_we_q     <= 1'b0;
+      past_addr_q   <= '0;
+      outstanding_q <= 1'b0;
     end else begin
-      past_req_q  <= mem_req_o;
-      past_gnt_q  <= mem_gnt_i;
-      past_we_q   <= mem_we_o;
-      past_addr_q <= mem_addr_o;
+      past_req_q    <= mem_req_o;
+      past_gnt_q    <= mem_gnt_i;
+      past_we_q     <= mem_we_o;
+      past_addr_q   <= mem_addr_o;
+      outstanding_q <= (outstanding_q || (mem_req_o && mem_gnt_i)) && !mem_rvalid_i;
     end
   end
 

@@ -1,7 +1,7 @@
 #pragma once
 // The RTL engine: the verilated mmu_top.sv behind the TranslationEngine seam. It is
 // clocked on demand, from translate() and flush() (no free-running clock): a TLB hit
-// takes one cycle, a walk two per PTE. The walker's memory port is served through
+// takes one cycle, a walk three per PTE. The walker's memory port is served through
 // PteMemory, so its PTE reads and A/D writes are TLM transactions on the same bus as
 // the reference walker's, with the same timing.
 
