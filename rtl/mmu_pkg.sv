@@ -165,18 +165,24 @@ package mmu_pkg;
     leaf_vpn = VpnTagBits'(va >> leaf_shift(level, napot));
   endfunction
 
+  // Whether an entry of `entry_asid` serves `asid`: global entries serve every ASID.
+  function automatic logic asid_matches(logic global, logic [AsidBits-1:0] entry_asid,
+                                        logic [AsidBits-1:0] asid);
+`ifdef MMU_BUG_NO_ASID_COMPARE
+    asid_matches = 1'b1;
+`else
+    asid_matches = global || entry_asid == asid;
+`endif
+  endfunction
+
   // Whether a TLB or walk-cache entry (its fields: Yosys reads no struct member here)
-  // translates `va` for `asid`: global entries match every ASID. (Of the PTE, only N
-  // plays a part in matching or flushing: it sets the page size.)
+  // translates `va` for `asid`. (Of the PTE, only N plays a part in matching or flushing:
+  // it sets the page size.)
   function automatic logic entry_matches(logic valid, logic [LevelBits-1:0] level, logic napot,
                                          logic global, logic [AsidBits-1:0] entry_asid,
                                          logic [VpnTagBits-1:0] vpn, logic [63:0] va,
                                          logic [AsidBits-1:0] asid);
-`ifdef MMU_BUG_NO_ASID_COMPARE
-    entry_matches = valid && vpn == leaf_vpn(va, level, napot);
-`else
-    entry_matches = valid && vpn == leaf_vpn(va, level, napot) && (global || entry_asid == asid);
-`endif
+    entry_matches = valid && vpn == leaf_vpn(va, level, napot) && asid_matches(global, entry_asid, asid);
   endfunction
 
   // Whether two entries could both hit one lookup: their pages overlap (one contains the

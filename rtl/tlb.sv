@@ -142,9 +142,12 @@ module tlb #(
   way_t hit_way;
   logic [$clog2(Classes * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
 
+  // The set and tag of each page size are worked out once, before its ways are compared
+  // (in the verilated model, a function call in the way loop is evaluated for every way).
   always_comb begin : lookup
-    idx_t set;
-    idx_t idx;
+    idx_t                         set;
+    idx_t                         idx;
+    logic [mmu_pkg::VpnTagBits-1:0] tag;
     hit_o     = 1'b0;
     entry_o   = '0;
     hit_set   = '0;
@@ -152,18 +155,19 @@ module tlb #(
     hit_count = '0;
     set       = '0;
     idx       = '0;
+    tag       = '0;
     if (lookup_i || probe_i) begin
       for (int unsigned c = 0; c < Classes; c++) begin
         // A page size with no entry cannot hit (the C++ TLB skips it the same way).
         if (class_present_q[c]) begin
           set = set_of(va_i, class_level(c), class_napot(c), cfg_i.set_bits);
+          tag = mmu_pkg::leaf_vpn(va_i, class_level(c), class_napot(c));
+          idx = index(set, '0, ways);
           for (int unsigned w = 0; w < loop_ways; w++) begin
-            idx = index(set, WayBits'(w), ways);
             // Compare fields in place; copy the entry only on a hit.
             if (valid_q[idx] && level_q[idx] == class_level(c) &&
-                pte_q[idx][mmu_pkg::PteN] == class_napot(c) &&
-                vpn_q[idx] == mmu_pkg::leaf_vpn(va_i, class_level(c), class_napot(c)) &&
-                (global_q[idx] || asid_q[idx] == asid_i)) begin
+                pte_q[idx][mmu_pkg::PteN] == class_napot(c) && vpn_q[idx] == tag &&
+                mmu_pkg::asid_matches(global_q[idx], asid_q[idx], asid_i)) begin
               hit_o          = 1'b1;
               entry_o.valid  = 1'b1;
               entry_o.level  = level_q[idx];
@@ -175,6 +179,7 @@ module tlb #(
               hit_way        = WayBits'(w);
               hit_count      = hit_count + 1'b1;
             end
+            idx = idx + 1'b1;
           end
         end
       end
