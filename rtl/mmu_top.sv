@@ -68,12 +68,12 @@ module mmu_top #(
     StWalk
   } state_e;
 
-  state_e     state_q, state_d, state_next;  // state_next: where the translation goes
+  state_e     state_q, state_next;  // state_next: where the translation goes
   mmu_pkg::xlate_req_t req_q;
 
-  // satp and the configuration, registered: everything below works from registers, so
-  // changing an input re-evaluates only the few gates that read inputs directly (the
-  // shell changes satp only between translations, after their updates are written).
+  // satp and the configuration, registered: everything below works from registers, and
+  // no logic reads an input combinationally (the shell changes satp only between
+  // translations, after their updates are written).
   // Reset loads them too, so they hold the configuration from the first edge on. (The
   // two branches are the same on purpose; folding them into one statement, or the
   // fields into one struct, made the verilated model 1.6x slower.)
@@ -141,11 +141,26 @@ module mmu_top #(
 
   assign use_l1i = split_q && req_q.kind == mmu_pkg::AccFetch;
 
+  // The flush pulse and its operand, registered: the TLBs and the walker flush at the
+  // edge after the pulse, from registers, like everything else (see `state` below).
+  logic                flush_q;
+  mmu_pkg::flush_req_t flush_req_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : flush_regs
+    if (!rst_ni) begin
+      flush_q     <= 1'b0;
+      flush_req_q <= '0;
+    end else begin
+      flush_q     <= flush_i;
+      flush_req_q <= flush_req_i;
+    end
+  end
+
   // The flush operand with only the implemented ASID bits.
   mmu_pkg::flush_req_t flush_req;
   always_comb begin : flush_asid_mask
-    flush_req      = flush_req_i;
-    flush_req.asid = flush_req_i.asid & asid_mask_q;
+    flush_req      = flush_req_q;
+    flush_req.asid = flush_req_q.asid & asid_mask_q;
   end
 
   tlb #(.MaxEntries(L1MaxEntries), .MaxWays(L1MaxWays)) u_l1d (
@@ -153,7 +168,7 @@ module mmu_top #(
     .lookup_i(l1d_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1d_hit), .entry_o(l1d_entry),
     .fill_i(l1d_fill), .fill_entry_i(fill_entry),
-    .flush_i, .flush_req_i(flush_req)
+    .flush_i(flush_q), .flush_req_i(flush_req)
   );
 
   tlb #(.MaxEntries(L1MaxEntries), .MaxWays(L1MaxWays)) u_l1i (
@@ -161,7 +176,7 @@ module mmu_top #(
     .lookup_i(l1i_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l1i_hit), .entry_o(l1i_entry),
     .fill_i(l1i_fill), .fill_entry_i(fill_entry),
-    .flush_i(flush_i && split_q), .flush_req_i(flush_req)
+    .flush_i(flush_q && split_q), .flush_req_i(flush_req)
   );
 
   tlb #(.MaxEntries(L2MaxEntries), .MaxWays(L2MaxWays)) u_l2 (
@@ -169,7 +184,7 @@ module mmu_top #(
     .lookup_i(l2_lookup), .probe_i(1'b0), .va_i(req_q.va), .asid_i(asid),
     .hit_o(l2_hit), .entry_o(l2_entry),
     .fill_i(l2_fill), .fill_entry_i(fill_entry),
-    .flush_i(flush_i && l2_en_q), .flush_req_i(flush_req)
+    .flush_i(flush_q && l2_en_q), .flush_req_i(flush_req)
   );
 
   ////////////
@@ -188,7 +203,7 @@ module mmu_top #(
     .done_o(walk_done), .cause_o(walk_cause), .pte_o(walk_pte), .level_o(walk_level),
     .global_o(walk_global), .wc_lookup_o(wc_lookup), .wc_hit_o(wc_hit),
     .pte_written_o(pte_written),
-    .flush_i, .flush_req_i(flush_req),
+    .flush_i(flush_q), .flush_req_i(flush_req),
     .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o,
     .mem_gnt_i, .mem_rvalid_i, .mem_rdata_i, .mem_err_i
   );
@@ -313,21 +328,22 @@ module mmu_top #(
     endcase
   end
 
-  // After an answer (or when idle) the next request is accepted at once. Only this reads
-  // the request inputs, so the sequencer above depends on registers alone.
-  logic       accept;
-  mmu_pkg::xlate_req_t req_d;
-  assign accept  = rsp_valid_o || state_q == StIdle;
-  assign state_d = accept ? (req_valid_i ? StLookup : StIdle) : state_next;
-  assign req_d   = accept && req_valid_i ? req_i : req_q;
+  // After an answer (or when idle) the next request is accepted at once. The request
+  // inputs are read only here, in a clocked block, as every input of the design is: no
+  // logic depends on an input combinationally, so a change of the inputs costs the
+  // verilated model nothing (it has no input-driven region to evaluate on each eval()).
+  logic accept;
+  assign accept = rsp_valid_o || state_q == StIdle;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
     if (!rst_ni) begin
       state_q <= StIdle;
       req_q   <= '0;
+    end else if (accept) begin
+      state_q <= req_valid_i ? StLookup : StIdle;
+      if (req_valid_i) req_q <= req_i;
     end else begin
-      state_q <= state_d;
-      req_q   <= req_d;
+      state_q <= state_next;
     end
   end
 

@@ -121,6 +121,7 @@ void RtlEngine::flush(const FlushRequest& req) {
   top_->flush_i = 1;
   tick();
   top_->flush_i = 0;
+  tick();  // mmu_top registers the pulse: the TLBs and the walker flush at this edge
 }
 
 TranslationResult RtlEngine::translate(const TranslationRequest& req, sc_core::sc_time& delay) {
