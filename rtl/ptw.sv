@@ -430,21 +430,19 @@ module ptw #(
 
   // Simulation only: Yosys 0.23 reads no assertion. Checked at every rising edge out of
   // reset, on the values that edge samples (rtl/README.md says why they are immediate); the
-  // request of the edge before is kept in past_*_q.
+  // request of the edge before is kept in past_*_q (whether it was granted: granted_q).
 `ifndef SYNTHESIS
-  logic        past_req_q, past_gnt_q, past_we_q;
+  logic        past_req_q, past_we_q;
   logic [63:0] past_addr_q;
   logic        outstanding_q;  // a granted request awaits its response
   always_ff @(posedge clk_i or negedge rst_ni) begin : past_request
     if (!rst_ni) begin
       past_req_q    <= 1'b0;
-      past_gnt_q    <= 1'b0;
       past_we_q     <= 1'b0;
       past_addr_q   <= '0;
       outstanding_q <= 1'b0;
     end else begin
       past_req_q    <= mem_req_o;
-      past_gnt_q    <= mem_gnt_i;
       past_we_q     <= mem_we_o;
       past_addr_q   <= mem_addr_o;
       outstanding_q <= (outstanding_q || (mem_req_o && mem_gnt_i)) && !mem_rvalid_i;
@@ -454,7 +452,7 @@ module ptw #(
   always_ff @(posedge clk_i) begin : assertions
     if (rst_ni) begin
       // A request stays up, unchanged, until it is granted.
-      MemReqHeldUntilGrant: assert (!(past_req_q && !past_gnt_q) ||
+      MemReqHeldUntilGrant: assert (!(past_req_q && !granted_q) ||
                                     (mem_req_o && mem_addr_o == past_addr_q && mem_we_o == past_we_q));
       // A response only for a granted request, and a grant only for a request.
       MemRvalidOnlyWhenOutstanding: assert (!mem_rvalid_i || outstanding_q);
