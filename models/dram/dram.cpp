@@ -15,8 +15,7 @@ Dram::Dram(const sc_core::sc_module_name& name, const DramConfig& config)
       split_by_shifts_(is_power_of_two(config.row_size) && is_power_of_two(config.banks)),
       row_shift_(log2_ceil(config.row_size)),
       bank_shift_(log2_ceil(config.banks)),
-      tables_((((config.size + kStoragePage - 1) >> kStorageShift) + kPagesPerTable - 1) /
-              kPagesPerTable),
+      storage_((config.size + kStoragePage - 1) >> kStorageShift),
       open_row_(config.banks, -1) {
 }
 
@@ -26,18 +25,12 @@ bool Dram::in_range(const tlm::tlm_generic_payload& trans) const {
 }
 
 std::uint8_t* Dram::page(std::uint64_t addr, bool allocate) {
-  const std::uint64_t index = addr >> kStorageShift;
-  auto& table = tables_[index / kPagesPerTable];
-  if (!table) {
-    if (!allocate) return nullptr;
-    table = std::make_unique<PageTable>();
-  }
-  auto& p = (*table)[index % kPagesPerTable];
-  if (!p && allocate) {
-    p = std::make_unique<std::uint8_t[]>(kStoragePage);  // value-initialised: zeros
-    ++stats_.pages_allocated;
-  }
-  return p.get();
+  const std::uint64_t number = addr >> kStorageShift;
+  if (!allocate) return storage_.find(number);
+  bool made = false;
+  std::uint8_t* const page = storage_.make(number, &made);
+  if (made) ++stats_.pages_allocated;
+  return page;
 }
 
 void Dram::copy(tlm::tlm_generic_payload& trans) {

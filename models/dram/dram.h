@@ -3,14 +3,13 @@
 // configured size) and a per-bank open-row timing model with DDR4-2400-like defaults.
 // Addresses arriving here are offsets from the DRAM's base (the bus subtracts it).
 
-#include <array>
 #include <cstdint>
-#include <memory>
 #include <systemc>
 #include <tlm>
 #include <vector>
 
 #include "direct_target_socket.h"
+#include "sparse_pages.h"
 
 namespace mmusim {
 
@@ -64,8 +63,8 @@ class Dram final : public sc_core::sc_module {
   std::uint64_t size() const { return config_.size; }
 
  private:
-  static constexpr unsigned kStorageShift = 12;  // storage is allocated in 4 KiB pages
-  static constexpr std::uint64_t kStoragePage = std::uint64_t{1} << kStorageShift;
+  static constexpr unsigned kStorageShift = SparsePages::kPageShift;
+  static constexpr std::uint64_t kStoragePage = SparsePages::kPageBytes;
   static constexpr std::uint64_t kBurstBytes = 64;
 
   bool in_range(const tlm::tlm_generic_payload& trans) const;
@@ -81,12 +80,8 @@ class Dram final : public sc_core::sc_module {
   const bool split_by_shifts_;
   const unsigned row_shift_;
   const unsigned bank_shift_;
-  // Storage in two levels, so that host memory grows with what is written, not with
-  // dram.size: a table per 2 MiB of DRAM (512 page pointers), made at its first write.
-  static constexpr unsigned kPagesPerTable = 512;
-  using PageTable = std::array<std::unique_ptr<std::uint8_t[]>, kPagesPerTable>;
-  std::vector<std::unique_ptr<PageTable>> tables_;  // null: nothing written there, reads zero
-  std::vector<std::int64_t> open_row_;              // per bank, -1: precharged
+  SparsePages storage_;  // a page never written reads as zeros
+  std::vector<std::int64_t> open_row_;  // per bank, -1: precharged
   DramStats stats_;
 };
 

@@ -21,6 +21,7 @@ SwapDevice::SwapDevice(const sc_core::sc_module_name& name, const SwapConfig& co
     : sc_core::sc_module(name),
       config_(config),
       capacity_blocks_(config.size / kBytesPerBlock),
+      blocks_(capacity_blocks_),
       fault_random_(config.faults.seed) {
   SC_HAS_PROCESS(SwapDevice);
   SC_METHOD(worker);
@@ -163,22 +164,17 @@ Error SwapDevice::transfer(bool corrupt) {
     std::uint8_t* data = buffer.data();
     bool created = false;
     if (to_dram) {
-      const auto stored = blocks_.find(block_ + i);
-      if (stored == blocks_.end()) {
+      const std::uint8_t* const stored = blocks_.find(block_ + i);
+      if (stored == nullptr) {
         std::memset(data, 0, kBytesPerBlock);
       } else if (corrupt && i == 0) {
-        std::memcpy(data, stored->second.get(), kBytesPerBlock);
+        std::memcpy(data, stored, kBytesPerBlock);
       } else {
-        data = stored->second.get();  // the DMA only reads it
+        data = const_cast<std::uint8_t*>(stored);  // the DMA only reads it
       }
       if (corrupt && i == 0) data[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
     } else {
-      auto& block = blocks_[block_ + i];
-      if (!block) {
-        block = std::make_unique<std::uint8_t[]>(kBytesPerBlock);
-        created = true;
-      }
-      data = block.get();
+      data = blocks_.make(block_ + i, &created);
     }
     tlm::tlm_generic_payload& t = dma_trans_;
     t.set_command(to_dram ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
@@ -211,10 +207,10 @@ Error SwapDevice::transfer(bool corrupt) {
 
 std::uint64_t SwapDevice::checksum(std::uint64_t block) const {
   BlockChecksum sum;
-  const auto stored = blocks_.find(block);
+  const std::uint8_t* const stored = blocks_.find(block);
   for (std::uint64_t offset = 0; offset < kBytesPerBlock; offset += 8) {
     std::uint64_t word = 0;  // little-endian, as the DMA lays it in DRAM
-    if (stored != blocks_.end()) std::memcpy(&word, stored->second.get() + offset, 8);
+    if (stored != nullptr) std::memcpy(&word, stored + offset, 8);
     sum.add(word);
   }
   return sum.value();
@@ -236,11 +232,10 @@ void SwapDevice::record_activity(ActivityTrace::Signal signal, const sc_core::sc
 
 void SwapDevice::load_image(std::uint64_t first_block, const std::vector<std::uint8_t>& bytes) {
   for (std::uint64_t offset = 0; offset < bytes.size(); offset += kBytesPerBlock) {
-    auto& block = blocks_[first_block + offset / kBytesPerBlock];
-    block = std::make_unique<std::uint8_t[]>(kBytesPerBlock);
+    std::uint8_t* const block = blocks_.make(first_block + offset / kBytesPerBlock);
     const std::uint64_t n = std::min<std::uint64_t>(kBytesPerBlock, bytes.size() - offset);
-    std::memset(block.get(), 0, kBytesPerBlock);
-    std::memcpy(block.get(), bytes.data() + offset, n);
+    std::memset(block, 0, kBytesPerBlock);
+    std::memcpy(block, bytes.data() + offset, n);
   }
 }
 

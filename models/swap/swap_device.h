@@ -6,7 +6,6 @@
 // by DMA and the interrupt rises.
 
 #include <cstdint>
-#include <unordered_map>
 #include <memory>
 #include <random>
 #include <vector>
@@ -16,6 +15,7 @@
 
 #include "activity_trace.h"
 #include "direct_target_socket.h"
+#include "sparse_pages.h"
 #include "swap_regs.h"
 
 namespace mmusim {
@@ -94,7 +94,8 @@ class SwapDevice final : public sc_core::sc_module {
 
   const SwapConfig config_;
   const std::uint64_t capacity_blocks_;
-  std::unordered_map<std::uint64_t, std::unique_ptr<std::uint8_t[]>> blocks_;  // sparse storage
+  SparsePages blocks_;  // a block never written reads as zeros
+  static_assert(swap_regs::kBytesPerBlock == SparsePages::kPageBytes, "a block is one storage page");
   std::uint64_t block_ = 0;
   std::uint64_t dram_addr_ = 0;
   std::uint64_t count_ = 0;
