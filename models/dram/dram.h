@@ -80,7 +80,7 @@ class Dram final : public sc_core::sc_module {
   const bool split_by_shifts_;
   const unsigned row_shift_;
   const unsigned bank_shift_;
-  SparsePages storage_;  // a page never written reads as zeros
+  SparsePages storage_;                 // a page never written reads as zeros
   std::vector<std::int64_t> open_row_;  // per bank, -1: precharged
   DramStats stats_;
 };
