@@ -91,6 +91,7 @@ void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
     return;
   }
   command_ = static_cast<Command>(command);
+  running_ = {block_, dram_addr_, count_};
   status_ = Status::Busy;
   error_ = Error::None;
   fault_ = draw_fault(command_);
@@ -126,7 +127,7 @@ void SwapDevice::worker() {
     in_service_ = true;
     service_generation_ = generation_;
     record_activity(ActivityTrace::Signal::SwapBusy, sc_core::sc_time_stamp(), 1);
-    const std::uint64_t bytes = count_ * kBytesPerBlock;
+    const std::uint64_t bytes = running_.count * kBytesPerBlock;
     service_ = config_.timing.command_time + config_.timing.byte_time * static_cast<double>(bytes);
     next_trigger(service_);
     return;
@@ -160,25 +161,26 @@ Error SwapDevice::transfer(bool corrupt) {
   std::vector<std::uint8_t>& buffer = dma_buffer_;
   buffer.resize(kBytesPerBlock);
   const bool to_dram = command_ == Command::Read;
-  for (std::uint64_t i = 0; i < count_; ++i) {
+  const Operands& op = running_;
+  for (std::uint64_t i = 0; i < op.count; ++i) {
     std::uint8_t* data = buffer.data();
     bool created = false;
     if (to_dram) {
-      const std::uint8_t* const stored = blocks_.find(block_ + i);
+      std::uint8_t* const stored = blocks_.find(op.block + i);
       if (stored == nullptr) {
         std::memset(data, 0, kBytesPerBlock);
       } else if (corrupt && i == 0) {
         std::memcpy(data, stored, kBytesPerBlock);
       } else {
-        data = const_cast<std::uint8_t*>(stored);  // the DMA only reads it
+        data = stored;  // the DMA only reads it
       }
       if (corrupt && i == 0) data[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
     } else {
-      data = blocks_.make(block_ + i, &created);
+      data = blocks_.make(op.block + i, &created);
     }
     tlm::tlm_generic_payload& t = dma_trans_;
     t.set_command(to_dram ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    t.set_address(dram_addr_ + i * kBytesPerBlock);
+    t.set_address(op.dram_addr + i * kBytesPerBlock);
     t.set_data_ptr(data);
     t.set_data_length(kBytesPerBlock);
     t.set_streaming_width(kBytesPerBlock);
@@ -190,11 +192,11 @@ Error SwapDevice::transfer(bool corrupt) {
     if (!t.is_response_ok()) {
       // A failed DMA moves nothing (every target on the way checks before it copies): a
       // block it created holds nothing and goes.
-      if (created) blocks_.erase(block_ + i);
+      if (created) blocks_.erase(op.block + i);
       return Error::DmaFailed;
     }
   }
-  const std::uint64_t bytes = count_ * kBytesPerBlock;
+  const std::uint64_t bytes = op.count * kBytesPerBlock;
   if (to_dram) {
     ++stats_.reads;
     stats_.bytes_read += bytes;

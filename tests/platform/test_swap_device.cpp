@@ -97,6 +97,31 @@ TEST_F(SwapFixture, DmaOutsideDramFailsWithAnErrorTheFirmwareCanRead) {
   EXPECT_EQ(swap->stats().errors, 4u);
 }
 
+// The operands are latched when the command starts (the fuzz target found a BLOCK past
+// the device's end, written while busy, reach the transfer): what the registers say
+// while it runs changes nothing in flight.
+TEST_F(SwapFixture, OperandsWrittenWhileBusyDoNotChangeTheRunningCommand) {
+  cpu.script = [&](Driver& d) {
+    d.access(tlm::TLM_WRITE_COMMAND, kDramBase, 0x1234);
+    d.set(kBlock, 3);
+    d.set(kDramAddr, kDramBase);
+    d.set(kCount, 1);
+    d.set(kCommand, static_cast<std::uint64_t>(Command::Write));
+    EXPECT_EQ(d.reg(kStatus), static_cast<std::uint64_t>(Status::Busy));
+    d.set(kBlock, ~std::uint64_t{0} - 1);  // far past the device's 16 blocks
+    d.set(kDramAddr, 0x4000'0000);         // not DRAM
+    d.set(kCount, 1u << 30);
+    if (!d.irq.read()) wait(d.irq.posedge_event());
+    EXPECT_EQ(d.reg(kStatus), static_cast<std::uint64_t>(Status::Done));
+    d.set(kIrqAck, 1);
+    wait(sc_core::SC_ZERO_TIME);  // the line falls a delta later
+    EXPECT_EQ(d.command(Command::Read, 3, kDramBase + 0x1000), Status::Done);
+    EXPECT_EQ(d.access(tlm::TLM_READ_COMMAND, kDramBase + 0x1000), 0x1234u);
+  };
+  sc_core::sc_start();
+  EXPECT_EQ(swap->stats().bytes_written, 4096u);
+}
+
 TEST_F(SwapFixture, TheChecksumRegisterIsTheStoredBlocks) {
   cpu.script = [&](Driver& d) {
     BlockChecksum written, zeros;
