@@ -52,22 +52,15 @@ class SparsePages {
     if (table == nullptr) table = owned_.emplace_back(std::make_unique<Table>()).get();
     auto& page = (*table)[number % kPagesPerTable];
     if (made != nullptr) *made = !page;
-    if (!page) {
-      page = std::make_unique<std::uint8_t[]>(kPageBytes);  // value-initialised: zeros
-      ++count_;
-    }
+    if (!page) page = std::make_unique<std::uint8_t[]>(kPageBytes);  // value-initialised: zeros
     return page.get();
   }
   // Drops page `number` (it reads as never made).
   void erase(std::uint64_t number) {
     assert(number / kPagesPerTable < table_count_);
     Table* const table = tables_[number / kPagesPerTable];
-    if (table != nullptr && (*table)[number % kPagesPerTable]) {
-      (*table)[number % kPagesPerTable].reset();
-      --count_;
-    }
+    if (table != nullptr) (*table)[number % kPagesPerTable].reset();
   }
-  std::uint64_t count() const { return count_; }  // pages held
 
  private:
   static constexpr std::uint64_t kPagesPerTable = 512;
@@ -78,7 +71,6 @@ class SparsePages {
   // The tables made, to free them without reading the whole index (a read of an
   // untouched page maps it, and the peak resident set counts it).
   std::vector<std::unique_ptr<Table>> owned_;
-  std::uint64_t count_ = 0;
 };
 
 }  // namespace mmusim

@@ -43,15 +43,15 @@ unsigned int SwapDevice::register_debug(tlm::tlm_generic_payload& trans) {
 
 std::uint64_t SwapDevice::read_register(std::uint64_t offset) const {
   switch (offset) {
-    case kBlock: return block_;
-    case kDramAddr: return dram_addr_;
-    case kCount: return count_;
+    case kBlock: return registers_.block;
+    case kDramAddr: return registers_.dram_addr;
+    case kCount: return registers_.count;
     case kStatus: return static_cast<std::uint64_t>(status_);
     case kError: return static_cast<std::uint64_t>(error_);
     case kIrqStatus: return irq_pending_ ? 1 : 0;
     case kCapacity: return capacity_blocks_;
     case kBlockSize: return kBytesPerBlock;
-    case kChecksum: return checksum(block_);
+    case kChecksum: return checksum(registers_.block);
     default: return 0;
   }
 }
@@ -59,9 +59,9 @@ std::uint64_t SwapDevice::read_register(std::uint64_t offset) const {
 void SwapDevice::write_register(std::uint64_t offset, std::uint64_t value,
                                 const sc_core::sc_time& delay) {
   switch (offset) {
-    case kBlock: block_ = value; break;
-    case kDramAddr: dram_addr_ = value; break;
-    case kCount: count_ = value; break;
+    case kBlock: registers_.block = value; break;
+    case kDramAddr: registers_.dram_addr = value; break;
+    case kCount: registers_.count = value; break;
     case kCommand: start(value, delay); break;
     case kIrqAck:
       if ((value & 1) != 0) {
@@ -82,16 +82,17 @@ void SwapDevice::start(std::uint64_t command, const sc_core::sc_time& delay) {
   const bool known = command == static_cast<std::uint64_t>(Command::Read) ||
                      command == static_cast<std::uint64_t>(Command::Write);
   const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
-  if (status_ == Status::Busy || !known || count_ == 0) {
+  const Operands& op = registers_;
+  if (status_ == Status::Busy || !known || op.count == 0) {
     finish(Error::BadCommand, now);
     return;
   }
-  if (block_ >= capacity_blocks_ || count_ > capacity_blocks_ - block_) {
+  if (op.block >= capacity_blocks_ || op.count > capacity_blocks_ - op.block) {
     finish(Error::OutOfRange, now);
     return;
   }
   command_ = static_cast<Command>(command);
-  running_ = {block_, dram_addr_, count_};
+  running_ = op;
   status_ = Status::Busy;
   error_ = Error::None;
   fault_ = draw_fault(command_);

@@ -96,17 +96,16 @@ class SwapDevice final : public sc_core::sc_module {
   const std::uint64_t capacity_blocks_;
   SparsePages blocks_;  // a block never written reads as zeros
   static_assert(swap_regs::kBytesPerBlock == SparsePages::kPageBytes, "a block is one storage page");
-  std::uint64_t block_ = 0;  // the registers
-  std::uint64_t dram_addr_ = 0;
-  std::uint64_t count_ = 0;
-  // The running command's operands, latched from the registers when COMMAND starts it
-  // (and checked then): writing BLOCK, DRAM_ADDR or COUNT while it is busy changes
-  // nothing in flight.
+  // A command's operands: BLOCK, DRAM_ADDR and COUNT as the registers hold them, and
+  // as the running command latched them when COMMAND started it (and checked them then):
+  // writing the registers while it is busy changes nothing in flight.
   struct Operands {
     std::uint64_t block = 0;
     std::uint64_t dram_addr = 0;
     std::uint64_t count = 0;
-  } running_;
+  };
+  Operands registers_;
+  Operands running_;
   swap_regs::Command command_ = swap_regs::Command::Read;
   swap_regs::Status status_ = swap_regs::Status::Idle;
   swap_regs::Error error_ = swap_regs::Error::None;
