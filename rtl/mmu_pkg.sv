@@ -165,14 +165,18 @@ package mmu_pkg;
     leaf_vpn = VpnTagBits'(va >> leaf_shift(level, napot));
   endfunction
 
+  // Whether lookups compare the ASID of non-global entries (always, but for the injected
+  // bug). The TLB's way loop reads it directly rather than calling asid_matches.
+`ifdef MMU_BUG_NO_ASID_COMPARE
+  localparam bit AsidCompared = 1'b0;
+`else
+  localparam bit AsidCompared = 1'b1;
+`endif
+
   // Whether an entry of `entry_asid` serves `asid`: global entries serve every ASID.
   function automatic logic asid_matches(logic global, logic [AsidBits-1:0] entry_asid,
                                         logic [AsidBits-1:0] asid);
-`ifdef MMU_BUG_NO_ASID_COMPARE
-    asid_matches = 1'b1;
-`else
-    asid_matches = global || entry_asid == asid;
-`endif
+    asid_matches = global || !AsidCompared || entry_asid == asid;
   endfunction
 
   // Whether a TLB or walk-cache entry (its fields: Yosys reads no struct member here)

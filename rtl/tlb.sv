@@ -143,11 +143,17 @@ module tlb #(
   logic [$clog2(Classes * MaxWays + 1)-1:0] hit_count;  // for the one-hit assertion
 
   // The set and tag of each page size are worked out once, before its ways are compared
-  // (in the verilated model, a function call in the way loop is evaluated for every way).
+  // (in the verilated model, a function call in the way loop is evaluated for every way,
+  // and stores its arguments). The compares are nested, so that the verilated model reads
+  // the rest of an entry only when its valid bit and VPN match; the loop's temporaries
+  // are not traced, which lets Verilator keep them in registers.
   always_comb begin : lookup
-    idx_t                         set;
-    idx_t                         idx;
+    /* verilator tracing_off */
+    idx_t                           set;
+    idx_t                           idx;
+    way_t                           w;
     logic [mmu_pkg::VpnTagBits-1:0] tag;
+    /* verilator tracing_on */
     hit_o     = 1'b0;
     entry_o   = '0;
     hit_set   = '0;
@@ -155,6 +161,7 @@ module tlb #(
     hit_count = '0;
     set       = '0;
     idx       = '0;
+    w         = '0;
     tag       = '0;
     if (lookup_i || probe_i) begin
       for (int unsigned c = 0; c < Classes; c++) begin
@@ -163,21 +170,22 @@ module tlb #(
           set = set_of(va_i, class_level(c), class_napot(c), cfg_i.set_bits);
           tag = mmu_pkg::leaf_vpn(va_i, class_level(c), class_napot(c));
           idx = index(set, '0, ways);
-          for (int unsigned w = 0; w < loop_ways; w++) begin
+          for (w = '0; 32'(w) < loop_ways; w++) begin
             // Compare fields in place; copy the entry only on a hit.
-            if (valid_q[idx] && level_q[idx] == class_level(c) &&
-                pte_q[idx][mmu_pkg::PteN] == class_napot(c) && vpn_q[idx] == tag &&
-                mmu_pkg::asid_matches(global_q[idx], asid_q[idx], asid_i)) begin
-              hit_o          = 1'b1;
-              entry_o.valid  = 1'b1;
-              entry_o.level  = level_q[idx];
-              entry_o.global = global_q[idx];
-              entry_o.asid   = asid_q[idx];
-              entry_o.vpn    = vpn_q[idx];
-              entry_o.pte    = pte_q[idx];
-              hit_set        = set;
-              hit_way        = WayBits'(w);
-              hit_count      = hit_count + 1'b1;
+            if (valid_q[idx] && vpn_q[idx] == tag) begin
+              if (level_q[idx] == class_level(c) && pte_q[idx][mmu_pkg::PteN] == class_napot(c) &&
+                  (global_q[idx] || !mmu_pkg::AsidCompared || asid_q[idx] == asid_i)) begin
+                hit_o          = 1'b1;
+                entry_o.valid  = 1'b1;
+                entry_o.level  = level_q[idx];
+                entry_o.global = global_q[idx];
+                entry_o.asid   = asid_q[idx];
+                entry_o.vpn    = vpn_q[idx];
+                entry_o.pte    = pte_q[idx];
+                hit_set        = set;
+                hit_way        = w;
+                hit_count      = hit_count + 1'b1;
+              end
             end
             idx = idx + 1'b1;
           end
