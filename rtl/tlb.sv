@@ -126,13 +126,11 @@ module tlb #(
   logic                fill_global;
   logic [mmu_pkg::AsidBits-1:0] fill_asid;
   logic [mmu_pkg::VpnTagBits-1:0] fill_vpn;
-  int unsigned         fill_class;
   assign fill_level  = fill_entry_i.level;
   assign fill_napot  = fill_entry_i.pte[mmu_pkg::PteN];
   assign fill_global = fill_entry_i.global;
   assign fill_asid   = fill_entry_i.asid;
   assign fill_vpn    = fill_entry_i.vpn;
-  assign fill_class  = class_of(fill_level, fill_napot);
 
   ////////////
   // Lookup //
@@ -198,24 +196,32 @@ module tlb #(
   // Fill //
   //////////
 
+  // The fill's set and VA (its VPN at its page size) are worked out only for a fill: the
+  // verilated model then spends nothing on them in the other cycles.
   logic [63:0] fill_va;
   idx_t        fill_set;
   way_t        fill_way;
-
-  assign fill_va  = 64'(fill_vpn) << mmu_pkg::leaf_shift(fill_level, fill_napot);
-  assign fill_set = set_of(fill_va, fill_level, fill_napot, cfg_i.set_bits);
+  int unsigned fill_class;
 
   always_comb begin : fill_select
+    /* verilator tracing_off */
     idx_t        idx;
     logic        found;
     way_t        oldest;
     int unsigned node;
-    fill_way = '0;
-    idx      = '0;
-    found    = 1'b0;
-    oldest   = '0;
-    node     = 0;
+    /* verilator tracing_on */
+    fill_va    = '0;
+    fill_set   = '0;
+    fill_class = 0;
+    fill_way   = '0;
+    idx        = '0;
+    found      = 1'b0;
+    oldest     = '0;
+    node       = 0;
     if (fill_i) begin
+      fill_va    = 64'(fill_vpn) << mmu_pkg::leaf_shift(fill_level, fill_napot);
+      fill_set   = set_of(fill_va, fill_level, fill_napot, cfg_i.set_bits);
+      fill_class = class_of(fill_level, fill_napot);
       // The lowest way of the target set that is free, or holds an entry the fill removes
       // (one that overlaps the new entry: see the state block).
       for (int unsigned w = 0; w < loop_ways; w++) begin
@@ -270,42 +276,15 @@ module tlb #(
     end
   end
 
-  // The new PLRU bits of the touched set: the bits on the way's path point away from it.
-  // Only a PLRU touch writes them (replacement_ram). The verilated model computes them
-  // only for one; hardware computes them every cycle (there the condition is constant:
-  // gating a value nothing reads would only add cells).
-`ifdef SYNTHESIS
-  localparam bit plru_touch_used = 1'b1;
-`else
-  logic plru_touch_used;
-  assign plru_touch_used = touch && cfg_i.replacement == mmu_pkg::ReplPlru;
-`endif
-  tree_t plru_touched;
-  always_comb begin : plru_touch
-    int unsigned node;
-    int unsigned parent;
-    plru_touched = '0;
-    node         = 32'(touch_way) + 32'(ways) - 1;
-    parent       = 0;
-    if (plru_touch_used) begin
-      plru_touched = plru_q[touch_set];
-      for (int unsigned d = 0; d < TreeDepth; d++) begin
-        if (node != 0) begin
-          parent = (node - 1) / 2;
-          plru_touched[parent] = (node == 2 * parent + 1);
-          node = parent;
-        end
-      end
-    end
-  end
-
   // Valid bits change only on a flush or a fill, so the entries they scan are looked at
   // only then. A fill first removes every entry that overlaps the new one: a page at
   // least as large sits in the set of the new page's VA at its size; smaller pages
   // inside a new large page can sit in any set, so such a fill looks at every entry.
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
+    /* verilator tracing_off */
     idx_t set;
     idx_t idx;
+    /* verilator tracing_on */
     if (!rst_ni) begin
       valid_q         <= '0;
       clock_q         <= '0;
@@ -351,10 +330,25 @@ module tlb #(
     end
   end
 
+  // A PLRU touch points the bits on the way's path away from it.
   always_ff @(posedge clk_i) begin : replacement_ram
+    /* verilator tracing_off */
+    tree_t       bits;
+    int unsigned node;
+    int unsigned parent;
+    /* verilator tracing_on */
     if (touch) begin
       if (cfg_i.replacement == mmu_pkg::ReplPlru) begin
-        plru_q[touch_set] <= plru_touched;
+        bits = plru_q[touch_set];
+        node = 32'(touch_way) + 32'(ways) - 1;
+        for (int unsigned d = 0; d < TreeDepth; d++) begin
+          if (node != 0) begin
+            parent       = (node - 1) / 2;
+            bits[parent] = (node == 2 * parent + 1);
+            node         = parent;
+          end
+        end
+        plru_q[touch_set] <= bits;
       end else begin
         stamp_q[index(touch_set, touch_way, ways)] <= clock_q + 1'b1;
       end
@@ -362,9 +356,11 @@ module tlb #(
   end
 
   always_ff @(posedge clk_i) begin : entry_ram
+    /* verilator tracing_off */
     idx_t idx;
-    idx = index(fill_set, fill_way, ways);
+    /* verilator tracing_on */
     if (fill_i) begin
+      idx           = index(fill_set, fill_way, ways);
       level_q[idx]  <= fill_level;
       global_q[idx] <= fill_global;
       asid_q[idx]   <= fill_asid;
