@@ -176,18 +176,21 @@ module ptw #(
 
   // Step 3's reserved bits and encodings in the PTE just read: bits 60:54, and N and PBMT
   // when their extension is off (§4.4.1); N or PBMT in a pointer (§5, §6); PBMT = 3 (§6);
-  // N = 1 other than on a level-0 leaf with PPN[3:0] = 1000 (§5, Table 5.1).
-  logic [63:0] reserved_mask;
-  logic        reserved_encoding;
-  assign reserved_mask = ReservedMask | (svnapot_i ? 64'd0 : 64'd1 << mmu_pkg::PteN) |
-                         (svpbmt_i ? 64'd0 : PbmtMask);
-  always_comb begin : reserved_encodings
+  // N = 1 other than on a level-0 leaf with PPN[3:0] = 1000 (§5, Table 5.1). Worked out in
+  // walk_fsm only when a PTE arrives, so that an idle walker costs the verilated model
+  // nothing here.
+  function automatic logic [63:0] reserved_mask(logic svnapot, logic svpbmt);
+    reserved_mask = ReservedMask | (svnapot ? 64'd0 : 64'd1 << mmu_pkg::PteN) |
+                    (svpbmt ? 64'd0 : PbmtMask);
+  endfunction
+
+  function automatic logic reserved_encoding(logic [63:0] pte, logic [mmu_pkg::LevelBits-1:0] level);
     logic pointer;
-    pointer           = !rsp_data_q[mmu_pkg::PteR] && !rsp_data_q[mmu_pkg::PteX];
-    reserved_encoding = (pointer && (rsp_data_q[mmu_pkg::PteN] || (rsp_data_q & PbmtMask) != 0)) ||
-                        (rsp_data_q & PbmtMask) == PbmtMask ||
-                        (rsp_data_q[mmu_pkg::PteN] && (level_q != '0 || rsp_data_q[13:10] != 4'b1000));
-  end
+    pointer           = !pte[mmu_pkg::PteR] && !pte[mmu_pkg::PteX];
+    reserved_encoding = (pointer && (pte[mmu_pkg::PteN] || (pte & PbmtMask) != 0)) ||
+                        (pte & PbmtMask) == PbmtMask ||
+                        (pte[mmu_pkg::PteN] && (level != '0 || pte[13:10] != 4'b1000));
+  endfunction
 
   always_comb begin : walk_fsm
     logic [63:0] pte;
@@ -251,10 +254,12 @@ module ptw #(
           if (rsp_err_q) begin
             cause_d = mmu_pkg::access_fault(req_i.kind);
 `ifdef MMU_BUG_RESERVED_IGNORED
-          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) || reserved_encoding) begin
+          end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) ||
+                       reserved_encoding(pte, level_q)) begin
 `else
           end else if (!pte[mmu_pkg::PteV] || (!pte[mmu_pkg::PteR] && pte[mmu_pkg::PteW]) ||
-                       (pte & reserved_mask) != 0 || reserved_encoding) begin
+                       (pte & reserved_mask(svnapot_i, svpbmt_i)) != 0 ||
+                       reserved_encoding(pte, level_q)) begin
 `endif
             // Step 3: invalid, W without R, or a reserved bit or encoding.
             cause_d = mmu_pkg::page_fault(req_i.kind);
@@ -382,16 +387,20 @@ module ptw #(
       wc_valid_q  <= '0;
       for (int unsigned w = 0; w < MaxWcEntries; w++) wc_age_q[w * WcAgeBits +: WcAgeBits] <= WcAgeBits'(w);
     end else begin
-      state_q     <= state_d;
-      level_q     <= level_d;
-      table_q     <= table_d;
-      slot_q      <= slot_d;
-      pte_q       <= pte_d;
-      global_q    <= global_d;
-      cause_q     <= cause_d;
-      wc_lookup_q <= wc_lookup_d;
-      wc_hit_q    <= wc_hit_d;
-      written_q   <= written_d;
+      // An idle walker that is not started keeps its registers (walk_fsm's next state is
+      // the current one): skipping the copies spares the verilated model their cost.
+      if (state_q != StIdle || start_i) begin
+        state_q     <= state_d;
+        level_q     <= level_d;
+        table_q     <= table_d;
+        slot_q      <= slot_d;
+        pte_q       <= pte_d;
+        global_q    <= global_d;
+        cause_q     <= cause_d;
+        wc_lookup_q <= wc_lookup_d;
+        wc_hit_q    <= wc_hit_d;
+        written_q   <= written_d;
+      end
 `ifndef MMU_BUG_STALE_WALK_CACHE
       if (flush_i) begin
         for (int unsigned w = 0; w < loop_wc_entries; w++) begin
