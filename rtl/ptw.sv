@@ -458,15 +458,18 @@ module ptw #(
     end
   end
 
+  // An implication is written as an `if` around the assertion: an idle walker then costs
+  // the verilated model a few branches.
   always_ff @(posedge clk_i) begin : assertions
     if (rst_ni) begin
       // A request stays up, unchanged, until it is granted.
-      MemReqHeldUntilGrant: assert (!(past_req_q && !granted_q) ||
-                                    (mem_req_o && mem_addr_o == past_addr_q && mem_we_o == past_we_q));
+      if (past_req_q && !granted_q) begin
+        MemReqHeldUntilGrant: assert (mem_req_o && mem_addr_o == past_addr_q && mem_we_o == past_we_q);
+      end
       // A response only for a granted request, and a grant only for a request.
-      MemRvalidOnlyWhenOutstanding: assert (!mem_rvalid_i || outstanding_q);
-      MemGntOnlyWithReq: assert (!mem_gnt_i || mem_req_o);
-      StartOnlyWhenIdle: assert (!start_i || state_q == StIdle || state_q == StDone);
+      if (mem_rvalid_i) MemRvalidOnlyWhenOutstanding: assert (outstanding_q);
+      if (mem_gnt_i) MemGntOnlyWithReq: assert (mem_req_o);
+      if (start_i) StartOnlyWhenIdle: assert (state_q == StIdle || state_q == StDone);
       WalkCacheFits: assert (32'(wc_entries_i) <= MaxWcEntries);
       NoXOnOutputs: assert (!$isunknown({done_o, mem_req_o}));
     end
