@@ -282,49 +282,58 @@ module tlb #(
   // inside a new large page can sit in any set, so such a fill looks at every entry.
   always_ff @(posedge clk_i or negedge rst_ni) begin : state
     /* verilator tracing_off */
-    idx_t set;
-    idx_t idx;
+    idx_t                  set;
+    idx_t                  idx;
+    logic [MaxEntries-1:0] valid;  // the valid bits this flush or fill leaves
     /* verilator tracing_on */
     if (!rst_ni) begin
       valid_q         <= '0;
       clock_q         <= '0;
       class_present_q <= '0;
     end else begin
-      if (flush_i) begin
-        for (int unsigned i = 0; i < loop_entries; i++) begin
-          if (mmu_pkg::flush_removes(valid_q[i], level_q[i], pte_q[i][mmu_pkg::PteN], global_q[i],
-                                     asid_q[i], vpn_q[i], flush_req_i.kind, flush_req_i.va,
-                                     flush_req_i.asid)) begin
-            valid_q[i] <= 1'b0;
+      // The valid bits are worked out in `valid` and written once, and only in a cycle
+      // that changes them: bit-by-bit writes to valid_q made the verilated model copy the
+      // whole vector in and out on every cycle (16 words for a 512-entry TLB). The
+      // decisions read valid_q, the bits before this edge.
+      if (flush_i || fill_i) begin
+        valid = valid_q;
+        if (flush_i) begin
+          for (int unsigned i = 0; i < loop_entries; i++) begin
+            if (mmu_pkg::flush_removes(valid_q[i], level_q[i], pte_q[i][mmu_pkg::PteN], global_q[i],
+                                       asid_q[i], vpn_q[i], flush_req_i.kind, flush_req_i.va,
+                                       flush_req_i.asid)) begin
+              valid[i] = 1'b0;
+            end
           end
+          if (flush_req_i.kind == mmu_pkg::FlushAll) class_present_q <= '0;
         end
-        if (flush_req_i.kind == mmu_pkg::FlushAll) class_present_q <= '0;
-      end
-      if (fill_i) begin
-        for (int unsigned c = 0; c < Classes; c++) begin
-          if (c >= fill_class && class_present_q[c]) begin
-            set = set_of(fill_va, class_level(c), class_napot(c), cfg_i.set_bits);
-            for (int unsigned w = 0; w < loop_ways; w++) begin
-              idx = index(set, WayBits'(w), ways);
-              if (mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], pte_q[idx][mmu_pkg::PteN],
-                                            global_q[idx], asid_q[idx], vpn_q[idx], 1'b1, fill_level,
-                                            fill_napot, fill_global, fill_asid, fill_vpn)) begin
-                valid_q[idx] <= 1'b0;
+        if (fill_i) begin
+          for (int unsigned c = 0; c < Classes; c++) begin
+            if (c >= fill_class && class_present_q[c]) begin
+              set = set_of(fill_va, class_level(c), class_napot(c), cfg_i.set_bits);
+              for (int unsigned w = 0; w < loop_ways; w++) begin
+                idx = index(set, WayBits'(w), ways);
+                if (mmu_pkg::entries_overlap(valid_q[idx], level_q[idx], pte_q[idx][mmu_pkg::PteN],
+                                              global_q[idx], asid_q[idx], vpn_q[idx], 1'b1, fill_level,
+                                              fill_napot, fill_global, fill_asid, fill_vpn)) begin
+                  valid[idx] = 1'b0;
+                end
               end
             end
           end
-        end
-        if (fill_class != 0 && (class_present_q & ((Classes'(1) << fill_class) - 1'b1)) != '0) begin
-          for (int unsigned i = 0; i < loop_entries; i++) begin
-            if (mmu_pkg::entries_overlap(valid_q[i], level_q[i], pte_q[i][mmu_pkg::PteN], global_q[i],
-                                        asid_q[i], vpn_q[i], 1'b1, fill_level, fill_napot,
-                                        fill_global, fill_asid, fill_vpn)) begin
-              valid_q[i] <= 1'b0;
+          if (fill_class != 0 && (class_present_q & ((Classes'(1) << fill_class) - 1'b1)) != '0) begin
+            for (int unsigned i = 0; i < loop_entries; i++) begin
+              if (mmu_pkg::entries_overlap(valid_q[i], level_q[i], pte_q[i][mmu_pkg::PteN], global_q[i],
+                                          asid_q[i], vpn_q[i], 1'b1, fill_level, fill_napot,
+                                          fill_global, fill_asid, fill_vpn)) begin
+                valid[i] = 1'b0;
+              end
             end
           end
+          valid[index(fill_set, fill_way, ways)] = 1'b1;
+          class_present_q[fill_class]            <= 1'b1;
         end
-        valid_q[index(fill_set, fill_way, ways)] <= 1'b1;
-        class_present_q[fill_class]              <= 1'b1;
+        valid_q <= valid;
       end
       if (touch && cfg_i.replacement != mmu_pkg::ReplPlru) clock_q <= clock_q + 1'b1;
     end
