@@ -119,14 +119,6 @@ module ptw #(
   assign loop_wc_entries = 32'(wc_entries_i);
 `endif
 
-  // (With one entry, as synthesis may build, only bit 0 of w matters.)
-  /* verilator lint_off UNUSEDSIGNAL */
-  function automatic logic [WcAgeBits-1:0] wc_age(logic [MaxWcEntries*WcAgeBits-1:0] ages,
-                                                  int unsigned w);
-    wc_age = ages[w * WcAgeBits +: WcAgeBits];
-  endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
-
   logic [mmu_pkg::LevelBits-1:0] top_level;
   assign top_level = mode_i == mmu_pkg::ModeSv57 ? 3'd4 : mode_i == mmu_pkg::ModeSv48 ? 3'd3 : 3'd2;
 
@@ -363,7 +355,9 @@ module ptw #(
       end
       if (!found) begin
         for (int unsigned w = 1; w < loop_wc_entries; w++) begin
-          if (wc_age(wc_age_q, w) > wc_age(wc_age_q, 32'(wc_fill_way))) wc_fill_way = WcAgeBits'(w);
+          if (wc_age_q[w * WcAgeBits +: WcAgeBits] > wc_age_q[32'(wc_fill_way) * WcAgeBits +: WcAgeBits]) begin
+            wc_fill_way = WcAgeBits'(w);
+          end
         end
       end
     end
@@ -414,8 +408,8 @@ module ptw #(
       if (wc_fill) wc_valid_q[wc_fill_way] <= 1'b1;
       if (wc_touch) begin
         for (int unsigned w = 0; w < loop_wc_entries; w++) begin
-          if (wc_age(wc_age_q, w) < wc_age(wc_age_q, 32'(wc_touch_way))) begin
-            wc_age_q[w * WcAgeBits +: WcAgeBits] <= wc_age(wc_age_q, w) + 1'b1;
+          if (wc_age_q[w * WcAgeBits +: WcAgeBits] < wc_age_q[32'(wc_touch_way) * WcAgeBits +: WcAgeBits]) begin
+            wc_age_q[w * WcAgeBits +: WcAgeBits] <= wc_age_q[w * WcAgeBits +: WcAgeBits] + 1'b1;
           end
         end
         wc_age_q[32'(wc_touch_way) * WcAgeBits +: WcAgeBits] <= '0;
