@@ -135,10 +135,7 @@ module mmu_top #(
   logic       use_l1i;  // this request goes to the instruction-side L1
   logic       l1d_lookup, l1i_lookup, l2_lookup;
   logic       l1d_hit, l1i_hit, l2_hit;
-  /* verilator lint_off UNUSEDSIGNAL */
-  mmu_pkg::tlb_entry_t l1d_entry, l1i_entry;  // of an L1 hit, its PTE and level answer
-  /* verilator lint_on UNUSEDSIGNAL */
-  mmu_pkg::tlb_entry_t l2_entry;
+  mmu_pkg::tlb_entry_t l1d_entry, l1i_entry, l2_entry;
   logic       l1d_fill, l1i_fill, l2_fill;
   mmu_pkg::tlb_entry_t fill_entry;
 
@@ -223,40 +220,30 @@ module mmu_top #(
   assign l1i_lookup  = translating && use_l1i;
   assign l2_lookup   = state_q == StL2;
 
-  // The answer from a TLB entry: the L1's in StLookup, the L2's in StL2. Only the
-  // entry's PTE and level answer, and the answer is worked out only when it is given (a
-  // usable hit), so that the verilated model copies no whole entries on the way.
-  // (Module-level signals, not functions of structs, which Yosys 0.23 cannot read.)
-  logic                          tlb_hit;
-  logic [63:0]                   tlb_pte;
-  logic [mmu_pkg::LevelBits-1:0] tlb_level;
-  logic                tlb_usable;  // the entry can answer: a store to a page with D clear must walk
+  // The L1 entry of this request, and the answer from a TLB entry: from the L1 in
+  // StLookup, from the L2 in StL2. (Module-level signals, not functions of structs, which
+  // Yosys 0.23 cannot read.)
+  logic       l1_hit;
+  mmu_pkg::tlb_entry_t l1_entry;
+  /* verilator lint_off UNUSEDSIGNAL */
+  mmu_pkg::tlb_entry_t tlb_entry;  // its level and PTE answer
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic       tlb_usable;  // the entry can answer: a store to a page with D clear must walk
   mmu_pkg::xlate_rsp_t tlb_answer;
+  assign l1_hit    = use_l1i ? l1i_hit : l1d_hit;
+  assign l1_entry  = use_l1i ? l1i_entry : l1d_entry;
+  assign tlb_entry = state_q == StL2 ? l2_entry : l1_entry;
 
   always_comb begin : answer_from_tlb
-    if (state_q == StL2) begin
-      tlb_hit   = l2_hit;
-      tlb_pte   = l2_entry.pte;
-      tlb_level = l2_entry.level;
-    end else if (use_l1i) begin
-      tlb_hit   = l1i_hit;
-      tlb_pte   = l1i_entry.pte;
-      tlb_level = l1i_entry.level;
-    end else begin
-      tlb_hit   = l1d_hit;
-      tlb_pte   = l1d_entry.pte;
-      tlb_level = l1d_entry.level;
-    end
-    tlb_usable = tlb_hit && !(req_q.kind == mmu_pkg::AccWrite && !tlb_pte[mmu_pkg::PteD]);
+    tlb_usable = (state_q == StL2 ? l2_hit : l1_hit) &&
+                 !(req_q.kind == mmu_pkg::AccWrite && !tlb_entry.pte[mmu_pkg::PteD]);
     tlb_answer = '0;
-    if (tlb_usable) begin
-      if (mmu_pkg::leaf_permits(tlb_pte, req_q.kind, req_q.user, req_q.sum, req_q.mxr)) begin
-        tlb_answer.pa    = mmu_pkg::leaf_pa(tlb_pte, tlb_level, req_q.va);
-        tlb_answer.level = tlb_level;
-        tlb_answer.pte   = tlb_pte;
-      end else begin
-        tlb_answer.cause = mmu_pkg::page_fault(req_q.kind);
-      end
+    if (mmu_pkg::leaf_permits(tlb_entry.pte, req_q.kind, req_q.user, req_q.sum, req_q.mxr)) begin
+      tlb_answer.pa    = mmu_pkg::leaf_pa(tlb_entry.pte, tlb_entry.level, req_q.va);
+      tlb_answer.level = tlb_entry.level;
+      tlb_answer.pte   = tlb_entry.pte;
+    end else begin
+      tlb_answer.cause = mmu_pkg::page_fault(req_q.kind);
     end
   end
 
