@@ -414,7 +414,7 @@ module tlb #(
                               (32'(cfg_i.ways) << cfg_i.set_bits) <= MaxEntries);
         PlruNeedsPowerOfTwoWays: assert (cfg_i.replacement != mmu_pkg::ReplPlru || $onehot(cfg_i.ways));
       end
-      if (hit_o) NoXOnOutputs: assert (!$isunknown(entry_o));
+      NoXOnOutputs: assert (!$isunknown(hit_o) && (!hit_o || !$isunknown(entry_o)));
     end
   end
 
