@@ -9,7 +9,9 @@ ShadowMemory::ShadowMemory(const ShadowMemory& other) {
   for (const auto& [number, chunk] : other.chunks_) {
     auto copy = std::make_unique<Chunk>();
     for (std::size_t i = 0; i < chunk->size(); ++i) {
-      if ((*chunk)[i]) (*copy)[i] = std::make_unique<Page>(*(*chunk)[i]);
+      if (!(*chunk)[i]) continue;
+      (*copy)[i] = make_host_page();
+      std::memcpy((*copy)[i].get(), (*chunk)[i].get(), host_pages::kBytes);
     }
     chunks_.emplace(number, std::move(copy));
   }
@@ -26,17 +28,17 @@ ShadowMemory::Chunk* ShadowMemory::chunk_of(std::uint64_t number) const {
   return cached_chunk_;
 }
 
-ShadowMemory::Page* ShadowMemory::find_uncached(std::uint64_t number) const {
+std::uint8_t* ShadowMemory::find_uncached(std::uint64_t number) const {
   const Chunk* chunk = chunk_of(number);
   if (chunk == nullptr) return nullptr;
-  Page* page = (*chunk)[in_chunk(number)].get();
+  std::uint8_t* page = (*chunk)[in_chunk(number)].get();
   if (page == nullptr) return nullptr;  // not cached: the page may be created later
   cached_number_ = number;
   cached_ = page;
   return page;
 }
 
-ShadowMemory::Page* ShadowMemory::create(std::uint64_t number) {
+std::uint8_t* ShadowMemory::create(std::uint64_t number) {
   Chunk* chunk = chunk_of(number);
   if (chunk == nullptr) {
     auto& slot = chunks_[number >> kChunkShift];
@@ -46,8 +48,7 @@ ShadowMemory::Page* ShadowMemory::create(std::uint64_t number) {
     cached_chunk_ = chunk;
   }
   auto& slot = (*chunk)[in_chunk(number)];
-  slot = std::make_unique<Page>();
-  slot->fill(0);
+  slot = make_host_page();
   cached_number_ = number;
   cached_ = slot.get();
   return cached_;
@@ -58,11 +59,11 @@ bool ShadowMemory::all_zero(const std::uint8_t* data, std::uint32_t size) {
 }
 
 void ShadowMemory::expected(std::uint64_t va, std::uint8_t* out, std::uint32_t size) const {
-  const Page* page = find(va);
+  const std::uint8_t* page = find(va);
   if (page == nullptr) {
     std::memset(out, 0, size);
   } else {
-    std::memcpy(out, page->data() + (va & kOffsetMask), size);
+    std::memcpy(out, page + (va & kOffsetMask), size);
   }
 }
 

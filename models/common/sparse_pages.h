@@ -15,12 +15,15 @@
 #include <new>
 #include <vector>
 
+#include "host_pages.h"
+
 namespace mmusim {
 
 class SparsePages {
  public:
   static constexpr unsigned kPageShift = 12;
   static constexpr std::uint64_t kPageBytes = std::uint64_t{1} << kPageShift;
+  static_assert(kPageBytes == host_pages::kBytes, "a page is a host page");
 
   // Pages numbered [0, pages). The index of tables is mapped anonymous memory: its
   // pages read as zeros (no table) and take host memory only once written, so even the
@@ -52,7 +55,7 @@ class SparsePages {
     if (table == nullptr) table = owned_.emplace_back(std::make_unique<Table>()).get();
     auto& page = (*table)[number % kPagesPerTable];
     if (made != nullptr) *made = !page;
-    if (!page) page = std::make_unique<std::uint8_t[]>(kPageBytes);  // value-initialised: zeros
+    if (!page) page = make_host_page();
     return page.get();
   }
   // Drops page `number` (it reads as never made).
@@ -64,7 +67,7 @@ class SparsePages {
 
  private:
   static constexpr std::uint64_t kPagesPerTable = 512;
-  using Table = std::array<std::unique_ptr<std::uint8_t[]>, kPagesPerTable>;
+  using Table = std::array<HostPage, kPagesPerTable>;
   const std::size_t table_count_;
   const std::size_t index_bytes_;
   Table** tables_ = nullptr;  // null: nothing made there
