@@ -20,6 +20,7 @@
 #include "did_you_mean.h"
 #include "hardware_cost.h"
 #include "input_error.h"
+#include "interrupt.h"
 #include "platform.h"
 #include "stats.h"
 #include "plot.h"
@@ -158,9 +159,18 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   if (!intervals_file.empty()) top.write_intervals_to(intervals_file);
   VmLogPrinter vm_log(std::cout);
   if (log == "vm") top.set_vm_log(&vm_log);
+  interrupt::catch_signals();  // Ctrl-C ends the run as a bound would, stats and all
   const RunResult result = top.run(!quiet && isatty(STDERR_FILENO));
   if (!stats_file.empty()) write_stats_file(stats_file, result.stats);
   if (!quiet) print_summary(std::cout, result.stats);
+  const int signal = interrupt::caught();
+  if (result.failure.empty() && signal != 0) {
+    const auto accesses = result.stats["sim"]["accesses"].get<std::uint64_t>();
+    std::cerr << "mmusim: stopped by " << interrupt::name(signal) << " after " << accesses
+              << " measured accesses" << (stats_file.empty() ? "" : "; their stats in " + stats_file)
+              << '\n';
+    return interrupt::exit_status(signal);
+  }
   if (!result.failure.empty()) {
     std::cerr << "mmusim: FAILED: " << result.failure << '\n';
     if (waves_args.trigger == "mismatch" && config.mmu.impl == MmuImpl::Lockstep &&
@@ -451,6 +461,7 @@ int main_entry(int argc, char* argv[]) {
       verify.mmu = make_platform_config(doc).mmu;
       if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only
       verify.progress = isatty(STDERR_FILENO);
+      interrupt::catch_signals();  // Ctrl-C stops between seeds, the coverage kept
       return run_verify(verify, std::cout, std::cerr);
     }
     if (qc->parsed()) {

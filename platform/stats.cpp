@@ -238,8 +238,11 @@ json to_json(const SwapStats& s) {
 void print_summary(std::ostream& out, const json& st) {
   out << std::fixed << std::setprecision(2);
   if (st["sim"].contains("cut_short")) {
-    out << "mmusim: cut short by --"
-        << (st["sim"]["cut_short"] == "max_accesses" ? "max-accesses" : "max-sim-time")
+    const std::string why = st["sim"]["cut_short"];
+    out << "mmusim: cut short by "
+        << (why == "max_accesses" ? "--max-accesses"
+            : why == "max_sim_time" ? "--max-sim-time"
+                                    : "a signal")
         << " (sim.cut_short in the stats)\n";
   }
   out << "mmusim: " << st["sim"]["accesses"].get<std::uint64_t>() << " accesses by "

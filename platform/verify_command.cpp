@@ -11,6 +11,7 @@
 #include "rtl_engine.h"
 #include "input_error.h"
 #include "input_file.h"
+#include "interrupt.h"
 #include "json_locator.h"
 #include "stats.h"
 
@@ -104,7 +105,9 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   auto last_progress = started;
   std::uint64_t operations = 0;
   int status = 0;
-  for (std::uint64_t n = 0; n < o.seeds; ++n) {
+  std::uint64_t seeds_run = 0;
+  for (; seeds_run < o.seeds && interrupt::caught() == 0; ++seeds_run) {
+    const std::uint64_t n = seeds_run;
     const std::uint64_t seed = o.first_seed + n;
     const verify::Case c = verify::generate_case(seed, o.requests);
     operations += c.operations.size();
@@ -116,6 +119,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       if (o.shrink) report_shrunk(o, c, *failure, o.rtl ? rtl_dut : nullptr, err);
       if (!o.waves.empty() && o.rtl) record_waves(o, c, *failure, err);
       status = 1;
+      ++seeds_run;
       break;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -130,7 +134,9 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     }
   }
   if (o.progress) err << '\n';
-  nlohmann::json doc = {{"seeds", {{"first", o.first_seed}, {"count", o.seeds}}},
+  const int signal = status == 0 ? interrupt::caught() : 0;
+  // The seeds run, not those asked for: a campaign a signal stopped is merged as far as it got.
+  nlohmann::json doc = {{"seeds", {{"first", o.first_seed}, {"count", seeds_run}}},
                         {"requests_per_seed", o.requests},
                         {"impl", o.rtl ? "rtl" : "model"},
                         {"merged", o.merge},
@@ -138,10 +144,23 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
                         {"missed", coverage.missed()},
                         {"bins", coverage.to_json()}};
   if (!o.coverage_path.empty()) write_stats_file(o.coverage_path, doc);
-  out << "mmusim verify: " << (status == 0 ? "passed" : "FAILED") << ", " << operations
+  out << "mmusim verify: "
+      << (status != 0 ? "FAILED" : signal != 0 ? "stopped early, passed so far" : "passed")
+      << ", " << operations
       << " operations on " << (o.rtl ? "the RTL against the model" : "the model")
       << " and the model against the spec\n";
   coverage.print(out);
+  if (signal != 0) {
+    const std::uint64_t next = o.first_seed + seeds_run;
+    err << "mmusim verify: stopped by " << interrupt::name(signal) << " after " << seeds_run
+        << " of " << o.seeds << " seeds, all passed";
+    if (!o.coverage_path.empty()) {
+      err << "; to go on: mmusim verify --seed " << next << " --seeds " << o.seeds - seeds_run
+          << " --merge " << o.coverage_path << " ...";
+    }
+    err << '\n';
+    return interrupt::exit_status(signal);
+  }
   return status;
 }
 

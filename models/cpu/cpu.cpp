@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "interrupt.h"
+
 namespace mmusim {
 
 namespace {
@@ -171,8 +173,7 @@ bool Cpu::run_slice(Process& p, const sc_core::sc_time& slice_end) {
       case StreamOp::Access: {
         const AccessOutcome outcome = complete(p);
         if (outcome == AccessOutcome::Killed || outcome == AccessOutcome::Failed) return true;
-        // The clock is read every 16K accesses (cheap), the line redrawn once a second.
-        if (progress_ && (completed_ & 0x3FFF) == 0) report_progress();
+        if ((completed_ & 0x3FFF) == 0 && every_16k_accesses()) return false;
         if (bound_reached()) return false;
         break;
       }
@@ -360,6 +361,15 @@ bool Cpu::check_bounds() {
     stats_.cut_short = "max_sim_time";
   }
   return !stats_.cut_short.empty();
+}
+
+// The progress line's clock is read every 16K accesses (cheap), the line redrawn once a
+// second; a signal (interrupt.h) ends the run there, as a bound would.
+bool Cpu::every_16k_accesses() {
+  if (progress_) report_progress();
+  if (interrupt::caught() == 0) return false;
+  stats_.cut_short = "interrupted";
+  return true;
 }
 
 void Cpu::report_progress() {

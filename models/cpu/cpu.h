@@ -90,7 +90,8 @@ struct CpuStats {
   std::uint64_t compute_ps = 0;  // cpu.access_time per completed access
   FirmwareTime firmware;
   std::uint64_t idle_ps = 0;  // no process ready: waiting for the next one to start
-  std::string cut_short;  // "max_accesses" or "max_sim_time" when a bound ended the run
+  // "max_accesses" or "max_sim_time" when a bound ended the run, "interrupted" a signal
+  std::string cut_short;
   // (simulated ps, user frames in use), sampled at most once per timeslice
   std::vector<std::pair<std::uint64_t, std::uint64_t>> resident_frames;  // (ps, frames)
 };
@@ -170,6 +171,7 @@ class Cpu final : public sc_core::sc_module {
   // Whether a --max-* bound is reached (then noted in the stats).
   bool bound_reached() { return bounded_ && check_bounds(); }
   bool check_bounds();
+  bool every_16k_accesses();  // true: a signal ended the run
   void report_progress();
 
   const CpuConfig config_;
