@@ -167,8 +167,8 @@ int run_simulation(int argc, char* argv[], const std::string& config_file,
   if (result.failure.empty() && signal != 0) {
     const auto accesses = result.stats["sim"]["accesses"].get<std::uint64_t>();
     std::cerr << "mmusim: stopped by " << interrupt::name(signal) << " after " << accesses
-              << " measured accesses" << (stats_file.empty() ? "" : "; their stats in " + stats_file)
-              << '\n';
+              << " measured accesses"
+              << (stats_file.empty() ? "" : "; their stats in " + stats_file) << '\n';
     return interrupt::exit_status(signal);
   }
   if (!result.failure.empty()) {

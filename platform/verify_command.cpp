@@ -105,9 +105,8 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   auto last_progress = started;
   std::uint64_t operations = 0;
   int status = 0;
-  std::uint64_t seeds_run = 0;
-  for (; seeds_run < o.seeds && interrupt::caught() == 0; ++seeds_run) {
-    const std::uint64_t n = seeds_run;
+  std::uint64_t n = 0;  // seeds run
+  for (; n < o.seeds && interrupt::caught() == 0; ++n) {
     const std::uint64_t seed = o.first_seed + n;
     const verify::Case c = verify::generate_case(seed, o.requests);
     operations += c.operations.size();
@@ -119,7 +118,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       if (o.shrink) report_shrunk(o, c, *failure, o.rtl ? rtl_dut : nullptr, err);
       if (!o.waves.empty() && o.rtl) record_waves(o, c, *failure, err);
       status = 1;
-      ++seeds_run;
+      ++n;
       break;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -136,7 +135,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   if (o.progress) err << '\n';
   const int signal = status == 0 ? interrupt::caught() : 0;
   // The seeds run, not those asked for: a campaign a signal stopped is merged as far as it got.
-  nlohmann::json doc = {{"seeds", {{"first", o.first_seed}, {"count", seeds_run}}},
+  nlohmann::json doc = {{"seeds", {{"first", o.first_seed}, {"count", n}}},
                         {"requests_per_seed", o.requests},
                         {"impl", o.rtl ? "rtl" : "model"},
                         {"merged", o.merge},
@@ -151,11 +150,10 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       << " and the model against the spec\n";
   coverage.print(out);
   if (signal != 0) {
-    const std::uint64_t next = o.first_seed + seeds_run;
-    err << "mmusim verify: stopped by " << interrupt::name(signal) << " after " << seeds_run
-        << " of " << o.seeds << " seeds, all passed";
+    err << "mmusim verify: stopped by " << interrupt::name(signal) << " after " << n << " of "
+        << o.seeds << " seeds, all passed";
     if (!o.coverage_path.empty()) {
-      err << "; to go on: mmusim verify --seed " << next << " --seeds " << o.seeds - seeds_run
+      err << "; to go on: mmusim verify --seed " << o.first_seed + n << " --seeds " << o.seeds - n
           << " --merge " << o.coverage_path << " ...";
     }
     err << '\n';
