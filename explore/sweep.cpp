@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "hardware_cost.h"
 #include "input_error.h"
 #include "input_file.h"
+#include "interrupt.h"
 #include "sweep_spec.h"
 
 namespace mmusim::explore {
@@ -91,7 +93,10 @@ class Sweep {
   }
 
   // Runs `pending`, after synthesizing the hardware configurations they need that are not
-  // in DIR/synth yet; returns how many failed.
+  // in DIR/synth yet; returns how many failed. A SIGINT or SIGTERM stops the sweep: no run
+  // starts after it, the running ones get it too and end as a signal ends them (a run
+  // keeps its stats), and the ones it stopped record nothing, so that running the sweep
+  // again runs them (stopped_by() says which signal).
   std::size_t run(const std::vector<const SweepRun*>& runs, std::ostream& err) {
     std::vector<Job> pending;
     std::set<std::string> queued;
@@ -107,8 +112,14 @@ class Sweep {
     Clock::time_point last_progress = start;
     std::map<pid_t, Running> running;
     std::size_t next = 0, done = 0, failed = 0;
-    while (next < pending.size() || !running.empty()) {
-      while (next < pending.size() && running.size() < jobs) {
+    while ((next < pending.size() && stopped_by_ == 0) || !running.empty()) {
+      if (stopped_by_ == 0 && interrupt::caught() != 0) {
+        // Each child leads a process group of its own (see launch): a Ctrl-C at the
+        // terminal reaches only the sweep, and reaches each run once, from here.
+        stopped_by_ = interrupt::caught();
+        for (const auto& [child, r] : running) kill(-child, stopped_by_);
+      }
+      while (stopped_by_ == 0 && next < pending.size() && running.size() < jobs) {
         const Job& job = pending[next++];
         running[launch(job)] = {job, Clock::now()};
       }
@@ -117,6 +128,7 @@ class Sweep {
       if (pid > 0 && running.count(pid) != 0) {
         const Running r = running.at(pid);
         running.erase(pid);
+        if (stopped_by_ != 0 && ended_by_signal(status)) continue;  // not done: runs again
         failed += record(r, status) ? 0 : 1;
         ++done;
         continue;
@@ -124,7 +136,7 @@ class Sweep {
       for (auto& [child, r] : running) {
         const double seconds = std::chrono::duration<double>(Clock::now() - r.started).count();
         if (options_.timeout_seconds > 0 && seconds > options_.timeout_seconds && !r.killed) {
-          kill(child, SIGKILL);
+          kill(-child, SIGKILL);  // a synthesis's yosys too
           r.killed = true;
         }
       }
@@ -236,6 +248,8 @@ class Sweep {
   const SweepSpec& spec() const { return spec_; }
   const fs::path& dir() const { return dir_; }
   const std::vector<std::string>& synthesis_failures() const { return synthesis_failures_; }
+  // The signal that stopped run(), or 0.
+  int stopped_by() const { return stopped_by_; }
 
   // DIR/sweep.json: which spec this directory's runs belong to, for `sweep merge`.
   void note_spec() const {
@@ -259,8 +273,24 @@ class Sweep {
     const std::string err = (dir / (name + ".err")).string();
     if (!synth) fs::remove(stats);
     const std::string synth_dir = synth_.string();
+    const pid_t sweep_pid = getpid();
+    // The sweep's signals wait while it forks: a child must not take one with the
+    // sweep's handler, which only notes it, before it runs `mmusim` with its own.
+    sigset_t stop_signals, before;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop_signals, &before);
     const pid_t pid = fork();
     if (pid == 0) {
+      std::signal(SIGINT, SIG_DFL);
+      std::signal(SIGTERM, SIG_DFL);
+      // A process group of its own, which the sweep signals as one (a synthesis runs
+      // yosys); and SIGTERM if the sweep dies, so that no run is left running on its own.
+      setpgid(0, 0);
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != sweep_pid) _exit(127);  // it died before prctl
+      sigprocmask(SIG_SETMASK, &before, nullptr);
       const int null = open("/dev/null", O_WRONLY);
       const int log = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(null, STDOUT_FILENO);
@@ -275,8 +305,17 @@ class Sweep {
       }
       _exit(127);
     }
+    sigprocmask(SIG_SETMASK, &before, nullptr);
     if (pid < 0) throw std::runtime_error("cannot start a run: fork failed");
+    setpgid(pid, pid);  // as the child does: whichever comes first, the group exists
     return pid;
+  }
+
+  // How a process the sweep's signal stopped ends: killed by it, or exiting 128 + it as
+  // `mmusim run` does.
+  bool ended_by_signal(int wait_status) const {
+    return WIFSIGNALED(wait_status) ||
+           (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == interrupt::exit_status(stopped_by_));
   }
 
   // A run's status file; a failed synthesis on `err_` (it is tried again next time). True
@@ -329,6 +368,7 @@ class Sweep {
   fs::path runs_;
   fs::path synth_;  // the hardware cost cache of this sweep
   mutable std::vector<std::string> synthesis_failures_;  // "KEY: error", from record()
+  int stopped_by_ = 0;
 };
 
 fs::path output_dir(const SweepOptions& options) {
@@ -374,14 +414,27 @@ int run_sweep(const SweepOptions& options, std::ostream& out, std::ostream& err)
     sweep.emit(pending, options.emit, out);
     return 0;
   }
+  interrupt::catch_signals();
   const std::size_t failed = sweep.run(pending, err);
   for (const std::string& f : sweep.synthesis_failures()) {
     err << "sweep: synthesis of " << f << " (its hw.* columns stay empty; run the sweep again to retry)\n";
   }
-  if (!options.only.empty()) return failed == 0 ? 0 : 1;  // one job of many: no table
-  out << "sweep: ran " << pending.size() << " of " << spec.runs.size() << " runs ("
-      << spec.runs.size() - pending.size() << " already done)\n";
-  return join({&sweep}, sweep.dir() / "results.csv", out, err) == 0 ? 0 : 1;
+  const int signal = sweep.stopped_by();
+  if (signal != 0) {
+    err << "sweep: stopped by " << interrupt::name(signal)
+        << "; the runs it stopped, and the ones not started, run when the same command is "
+           "given again\n";
+  }
+  if (!options.only.empty()) {  // one job of many: no table
+    return signal != 0 ? interrupt::exit_status(signal) : failed == 0 ? 0 : 1;
+  }
+  if (signal == 0) {
+    out << "sweep: ran " << pending.size() << " of " << spec.runs.size() << " runs ("
+        << spec.runs.size() - pending.size() << " already done)\n";
+  }
+  const bool all_succeeded = join({&sweep}, sweep.dir() / "results.csv", out, err) == 0;
+  if (signal != 0) return interrupt::exit_status(signal);
+  return all_succeeded ? 0 : 1;
 }
 
 int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out_file,

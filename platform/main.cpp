@@ -1,7 +1,8 @@
 // mmusim: the command line. `mmusim` runs the embedded default scenario; `mmusim run`
 // runs a config; `mmusim translate` answers translation requests against a memory image;
 // `mmusim verify` runs the RTL-vs-model campaign; `mmusim qemu-check` the reference against QEMU.
-// Exit status: 0 success, 1 the simulation found a failure, 2 bad usage or bad input.
+// Exit status: 0 success, 1 the simulation found a failure, 2 bad usage or bad input,
+// 128 + the signal when SIGINT or SIGTERM stopped a run, a campaign or a sweep early.
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -260,7 +261,8 @@ int main_entry(int argc, char* argv[]) {
       "Exit status: 0 the run finished and every check passed; 1 the simulation found a "
       "failure (an integrity mismatch, a lockstep mismatch, a process killed for anything "
       "the workload did not ask for), said on stderr; 2 bad usage or bad input, as "
-      "file:line: what is wrong.");
+      "file:line: what is wrong; 130 (SIGINT) or 143 (SIGTERM) stopped early, its stats "
+      "written for the accesses run.");
   run->add_option("config", config_file, "JSON config file (keys override the defaults)");
   run->add_option("--set", run_sets, "override one config key: --set mmu.tlb.l1.entries=32")
       ->allow_extra_args(false);
@@ -335,6 +337,11 @@ int main_entry(int argc, char* argv[]) {
   vf->add_option("--around", verify.around, "how many operations --waves records (default 20)");
   vf->add_option("--merge", verify.merge, "add these coverage files to this run's")
       ->allow_extra_args(true);
+  vf->footer(
+      "Exit status: 0 every seed passed; 1 a seed failed (what differed, and how to replay "
+      "it, on stderr); 2 bad usage or bad input; 130 (SIGINT) or 143 (SIGTERM) stopped "
+      "between seeds, all passed so far, the coverage written for the seeds run and the "
+      "command to go on on stderr.");
 
   verify::qemu::CheckOptions qemu_check;
   std::vector<std::string> qemu_sets;
@@ -388,7 +395,9 @@ int main_entry(int argc, char* argv[]) {
   merge->add_option("--out", merge_out, "the joined results.csv (default: the first DIR's)");
   sw->footer(
       "Exit status: 0 every run succeeded; 1 some failed (each is in results.csv with its "
-      "exit status and first error line); 2 a bad spec, refused before any run starts.");
+      "exit status and first error line); 2 a bad spec, refused before any run starts; "
+      "130 (SIGINT) or 143 (SIGTERM) stopped early: the runs it stopped record nothing and "
+      "run when the same command is given again.");
 
   explore::PlotOptions plot;
   CLI::App* pl = app.add_subcommand("plot", "draw a sweep's results (PNG and SVG, matplotlib)");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "run_mmusim.h"
+#include "signal_mmusim.h"
 
 namespace mmusim {
 namespace {
@@ -140,6 +141,57 @@ TEST(Sweep, FailuresAndTimeoutsAreRecordedAndTheRestStillRuns) {
 
 // The GNU parallel path for real: the emitted jobs run under Debian's parallel, then merge
 // joins what they wrote; merge reports what is missing and what two directories both hold.
+// SIGTERM (or Ctrl-C) stops a sweep: no run starts after it, the running one ends as a
+// signal ends a run (its stats written) and records nothing, so that the sweep runs it
+// again next time; what finished is in the table, and no run is left running on its own.
+TEST(Sweep, SigtermStopsTheRunningRunsAndRecordsOnlyWhatFinished) {
+  const SweepDir sweep;
+  const std::string spec = test::write_temp_file("sweep_spec.json", R"({
+    "set": {"workload.accesses": 3000, "workload.processes": 1},
+    "points": [{}, {"workload.accesses": 2000000000}, {"workload.type": "random"}]
+  })");
+  const fs::path runs = sweep.dir + "/runs";
+  const auto count = [&](const std::string& ending) {
+    std::size_t n = 0;
+    if (!fs::exists(runs)) return n;
+    for (const auto& f : fs::directory_iterator(runs)) {
+      const std::string name = f.path().filename().string();
+      n += name.size() > ending.size() && name.compare(name.size() - ending.size(), ending.size(), ending) == 0;
+    }
+    return n;
+  };
+  // Signalled once the first run is recorded and the second (the long one) is ready for
+  // it: `mmusim run` (not the sweep's fork before it), with its handler.
+  const auto long_run_going = [&](pid_t sweep_pid) {
+    const auto children = test::children_of(sweep_pid);
+    if (count(".status.json") != 1 || children.size() != 1) return false;
+    const std::string command = test::slurp("/proc/" + std::to_string(children.front()) + "/cmdline");
+    return command.find(std::string("run\0-q", 6)) != std::string::npos &&
+           test::catches(children.front(), SIGTERM);
+  };
+  std::vector<pid_t> children;
+  const test::Result r = test::run_and_signal(
+      {"sweep", spec, "--out", sweep.dir, "-j", "1"}, SIGTERM, long_run_going, &children);
+  EXPECT_EQ(r.status, 143) << r.err;
+  EXPECT_NE(r.err.find("sweep: stopped by SIGTERM"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 run(s) have no result yet"), std::string::npos) << r.err;
+  EXPECT_EQ(count(".status.json"), 1u);
+  EXPECT_EQ(count(".config.json"), 2u) << "a run started after the signal";
+  EXPECT_EQ(sweep.results().size(), 2u);
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_NE(kill(children.front(), 0), 0) << "the long run outlived the sweep";
+  for (const auto& f : fs::directory_iterator(runs)) {
+    const std::string path = f.path().string();
+    if (path.find(".config.json") == std::string::npos ||
+        test::slurp(path).find("2000000000") == std::string::npos) {
+      continue;
+    }
+    const std::string stem = path.substr(0, path.size() - std::string(".config.json").size());
+    EXPECT_FALSE(fs::exists(stem + ".status.json"));
+    EXPECT_EQ(json::parse(test::slurp(stem + ".json"))["sim"]["cut_short"], "interrupted");
+  }
+}
+
 TEST(Sweep, EmittedJobsRunUnderGnuParallelAndMergeJoinsThem) {
   const SweepDir sweep;
   test::Result r = sweep.run(kGrid, "--emit parallel");

@@ -809,13 +809,16 @@ TEST(Cli, AnInputThatIsNotARegularFileIsRefusedAtOnce) {
   }
 }
 
-TEST(Cli, VersionAndTheExitStatusesInRunHelp) {
+TEST(Cli, VersionAndTheExitStatusesInHelp) {
   test::Result r = test::mmusim("--version");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("mmusim ", 0), 0u) << r.out;
-  r = test::mmusim("run --help");
-  EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.out.find("Exit status: 0"), std::string::npos) << r.out;
+  for (const char* command : {"run", "verify", "sweep"}) {
+    r = test::mmusim(std::string(command) + " --help");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("Exit status: 0"), std::string::npos) << command << ": " << r.out;
+    EXPECT_NE(r.out.find("143 (SIGTERM)"), std::string::npos) << command << ": " << r.out;
+  }
 }
 
 }  // namespace
