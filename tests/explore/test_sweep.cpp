@@ -37,7 +37,12 @@ struct SweepDir {
 };
 
 TEST(Sweep, ABadSpecIsRefusedAtItsLineBeforeAnyRun) {
+  std::string values;  // 400 of them: two such keys make more runs than a sweep takes
+  for (int i = 1; i <= 400; ++i) values += (i == 1 ? "" : ", ") + std::to_string(1000 * i);
   const std::pair<std::string, std::string> cases[] = {
+      {"{\n  \"grid\": {\"workload.accesses\": [" + values + "],\n    \"sim.seed\": [" + values +
+           "]}\n}\n",
+       ":3: the spec makes 160000 runs or more, past the 100000 one sweep takes"},
       {"{\n  \"grid\": {\n    \"mmu.tlb.l1.entries\": [16, 48]\n  }\n}\n",
        ":3: mmu.tlb.l1.entries: entries / ways must be a power of two"},
       {"{\n  \"grid\": {\"mmu.tlb.l1.entrys\": [16]}\n}\n",
