@@ -5,6 +5,8 @@
 // 128 + the signal when SIGINT or SIGTERM stopped a run, a campaign or a sweep early.
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +37,32 @@ namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
+
+// A count or a seed: digits only, in lo..hi. CLI11 reads "-5" into an unsigned option as
+// 2^64 - 5, which would make a campaign of 2^64 seeds, or a case too large to allocate,
+// out of a typo.
+CLI::Validator whole_number(std::uint64_t lo = 0, std::uint64_t hi = UINT64_MAX) {
+  return CLI::Validator(
+      [lo, hi](const std::string& text) {
+        const bool digits = !text.empty() && text.size() <= 20 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        errno = 0;
+        const std::uint64_t value = digits ? std::strtoull(text.c_str(), nullptr, 10) : 0;
+        if (digits && errno == 0 && value >= lo && value <= hi) return std::string();
+        std::string range = hi == UINT64_MAX ? "" : " in " + std::to_string(lo) + ".." + std::to_string(hi);
+        return "must be a whole number" + range + ", got " + text;
+      },
+      "");
+}
+const CLI::Validator kPositiveSeconds(
+    [](const std::string& text) {
+      char* end = nullptr;
+      const double seconds = std::strtod(text.c_str(), &end);
+      return end != text.c_str() && *end == '\0' && seconds > 0
+                 ? std::string()
+                 : "must be a number of seconds above 0, got " + text;
+    },
+    "");
 
 struct WavesArgs {
   std::string path;
@@ -320,9 +348,11 @@ int main_entry(int argc, char* argv[]) {
   std::vector<std::string> verify_sets;
   CLI::App* vf = app.add_subcommand(
       "verify", "constrained-random campaign: the RTL against the reference model, with coverage");
-  vf->add_option("--seeds", verify.seeds, "how many seeds (cases) to run (default 20)");
-  vf->add_option("--seed", verify.first_seed, "the first seed (default 1)");
-  vf->add_option("--requests", verify.requests, "operations per seed (default 2000)");
+  vf->add_option("--seeds", verify.seeds, "how many seeds (cases) to run (default 20)")
+      ->check(whole_number());
+  vf->add_option("--seed", verify.first_seed, "the first seed (default 1)")->check(whole_number());
+  vf->add_option("--requests", verify.requests, "operations per seed (default 2000)")
+      ->check(whole_number(1, 1000000));
   vf->add_option("--impl", verify_impl, "what is checked: rtl (against the model) or model")
       ->check(CLI::IsMember({"rtl", "model"}));
   vf->add_option("--set", verify_sets, "override an mmu key (TLB geometry, walk cache...)")
@@ -334,7 +364,8 @@ int main_entry(int argc, char* argv[]) {
                "fail and write them as a translate image + requests pair");
   vf->add_option("--waves", verify.waves,
                  "on a failure, record the RTL's signals (FILE.fst) for the operations before it");
-  vf->add_option("--around", verify.around, "how many operations --waves records (default 20)");
+  vf->add_option("--around", verify.around, "how many operations --waves records (default 20)")
+      ->check(whole_number(1, 1000000));
   vf->add_option("--merge", verify.merge, "add these coverage files to this run's")
       ->allow_extra_args(true);
   vf->footer(
@@ -349,8 +380,10 @@ int main_entry(int argc, char* argv[]) {
       app.add_subcommand("qemu-check",
                          "the reference walker against QEMU's: random and directed page tables run "
                          "on qemu-system-riscv64 and on the model, every outcome compared");
-  qc->add_option("--seeds", qemu_check.seeds, "how many random cases (default 40)");
-  qc->add_option("--seed", qemu_check.first_seed, "the first random case's seed (default 1)");
+  qc->add_option("--seeds", qemu_check.seeds, "how many random cases (default 40)")
+      ->check(whole_number());
+  qc->add_option("--seed", qemu_check.first_seed, "the first random case's seed (default 1)")
+      ->check(whole_number());
   qc->add_option("--set", qemu_sets, "override an mmu key of the reference")
       ->allow_extra_args(false);
   qc->add_option("--keep", qemu_check.qemu.workdir,
@@ -379,9 +412,11 @@ int main_entry(int argc, char* argv[]) {
   CLI::App* sw = app.add_subcommand(
       "sweep", "run every point of a sweep spec, N at a time, into a results table");
   sw->add_option("spec", sweep.spec, "the sweep spec (JSON; see the README's Sweeps)");
-  sw->add_option("-j,--jobs", sweep.jobs, "runs at a time (default: one per core)");
+  sw->add_option("-j,--jobs", sweep.jobs, "runs at a time (default: one per core)")
+      ->check(whole_number(1, 1024));
   sw->add_option("--out", sweep.out_dir, "where results.csv and runs/ go (default: SPEC without .json)");
-  sw->add_option("--timeout", sweep.timeout_seconds, "host seconds a run may take before it is killed");
+  sw->add_option("--timeout", sweep.timeout_seconds, "host seconds a run may take before it is killed")
+      ->check(kPositiveSeconds);
   sw->add_flag("--retry-failed", sweep.retry_failed, "run failed runs again (done runs never are)");
   sw->add_option("--emit", sweep.emit,
                  "write the runs as jobs instead: parallel (DIR/jobs.txt for GNU parallel) or "

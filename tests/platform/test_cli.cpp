@@ -809,6 +809,26 @@ TEST(Cli, AnInputThatIsNotARegularFileIsRefusedAtOnce) {
   }
 }
 
+// CLI11 reads "-5" into an unsigned option as 2^64 - 5: a typo used to start a campaign of
+// 2^64 seeds, or to fail (exit 1) allocating a case of 2^64 operations.
+TEST(Cli, CountsSeedsAndTimeoutsAreCheckedBeforeAnythingRuns) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"verify --seeds -5", "--seeds: must be a whole number, got -5"},
+      {"verify --seed 1x", "--seed: must be a whole number, got 1x"},
+      {"verify --requests -5", "--requests: must be a whole number in 1..1000000, got -5"},
+      {"verify --requests 2000000", "--requests: must be a whole number in 1..1000000, got 2000000"},
+      {"verify --around 0", "--around: must be a whole number in 1..1000000, got 0"},
+      {"qemu-check --seeds -1", "--seeds: must be a whole number, got -1"},
+      {"sweep spec.json -j 100000", "--jobs: must be a whole number in 1..1024, got 100000"},
+      {"sweep spec.json --timeout -5", "--timeout: must be a number of seconds above 0, got -5"},
+  };
+  for (const auto& [args, error] : cases) {
+    const test::Result r = test::mmusim(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_NE(r.err.find(error), std::string::npos) << args << ": " << r.err;
+  }
+}
+
 TEST(Cli, VersionAndTheExitStatusesInHelp) {
   test::Result r = test::mmusim("--version");
   EXPECT_EQ(r.status, 0);
