@@ -221,7 +221,8 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
                                                sv::Cause cause) {
   const unsigned object = region.object;
   const std::uint64_t index = region.object_page(page);
-  if (const auto resident = objects_.at(object).pages.at(index).frame) {
+  const ObjectPage* const known = objects_.at(object).pages.find(index);
+  if (const auto resident = known != nullptr ? known->frame : std::nullopt) {
     ++stats_.minor_faults;
     map_page(pid, *resident, page, pte_addr, region.perms, access);
     note(pid, page, [&] {
@@ -239,7 +240,7 @@ std::optional<KillReport> Kernel::fault_object(Pid pid, const Region& region, st
   if (!frame) return out_of_memory(pid, page, cause, why);
   // Allocating may have evicted other pages of this object: look again.
   SharedObject& obj = objects_.at(object);
-  ObjectPage& record = obj.pages.at(index);
+  ObjectPage& record = obj.pages[index];
   bool read_ok = true;
   if (obj.kind == SharedObject::Kind::Library) {
     read_ok = swap_.read_page(obj.first_block + index, frame_pa(*frame));

@@ -32,7 +32,6 @@ Kernel::Kernel(Hal& hal, const KernelConfig& config)
     lib.name = image.name;
     lib.size = image.size;
     lib.first_block = image.first_block;
-    lib.pages.resize(sv::page_round_up(image.size) >> sv::kPageShift);
     objects_.push_back(std::move(lib));
   }
 }

@@ -1,7 +1,8 @@
 #pragma once
-// A value per frame (or swap slot), stored for the blocks of 4096 (16 MiB of DRAM) in
-// which one has been written: per-frame state costs host memory for the frames the run
-// touches, not for every frame DRAM has (as LazyBits does for one bit). Unlike a hash
+// A value per frame (or swap slot, or page of a shared object), stored for the blocks of
+// 4096 (16 MiB of DRAM) in which one has been written: per-frame state costs host memory
+// for the frames the run touches, not for every frame DRAM has (as LazyBits does for one
+// bit). Unlike a hash
 // map, frames next to each other sit next to each other in host memory, and a lookup is
 // two loads: the replacement policies walk frames on every eviction.
 

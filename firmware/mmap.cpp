@@ -70,7 +70,6 @@ unsigned Kernel::shm_get(const std::string& key, std::uint64_t size) {
   SharedObject segment;
   segment.name = key;
   segment.size = sv::page_round_up(size);
-  segment.pages.resize(segment.size >> sv::kPageShift);
   objects_.push_back(std::move(segment));
   ++stats_.shm_segments;
   return static_cast<unsigned>(objects_.size() - 1);
@@ -124,9 +123,9 @@ void Kernel::detach_object(unsigned object) {
   SharedObject& o = objects_.at(object);
   if (--o.attachments != 0) return;
   if (o.kind == SharedObject::Kind::Library) {
-    for (ObjectPage& page : o.pages) {
+    o.pages.for_each_stored([this](std::uint64_t, const ObjectPage& page) {
       if (page.frame) free_user_frame(*page.frame);
-    }
+    });
   } else if (o.removed) {
     destroy_object(object);
   }
@@ -134,15 +133,17 @@ void Kernel::detach_object(unsigned object) {
 
 // A segment no one can attach any more: its frames and swap slots are freed.
 void Kernel::destroy_object(unsigned object) {
-  std::vector<ObjectPage> pages = std::move(objects_.at(object).pages);
-  objects_.at(object).pages.clear();
-  for (const ObjectPage& page : pages) {
+  SharedObject& o = objects_.at(object);
+  const LazyArray<ObjectPage> pages = std::move(o.pages);
+  o.pages = {};
+  o.destroyed = true;
+  pages.for_each_stored([this](std::uint64_t, const ObjectPage& page) {
     if (page.frame) {
       frames_.page(*page.frame).backing = Backing::Private;  // no record to update
       free_user_frame(*page.frame);
     }
     if (page.slot) swap_space().drop(*page.slot);
-  }
+  });
 }
 
 }  // namespace mmusim::fw

@@ -80,7 +80,7 @@ void Kernel::free_user_frame(std::uint64_t frame) {
     swap_space().uncache(*page.swap_slot);
     swap_space().drop(*page.swap_slot);
   }
-  if (page.backing != Backing::Private) objects_.at(page.object).pages.at(page.index).frame.reset();
+  if (page.backing != Backing::Private) objects_.at(page.object).pages[page.index].frame.reset();
   policy_->on_free(frame);
   frames_.release_user(frame);
   note_user_frames();
@@ -154,7 +154,7 @@ Kernel::EvictResult Kernel::evict(std::uint64_t frame, const char* why) {
   }
   page.mappers.clear();
   if (page.backing == Backing::Shared && slot) {
-    objects_.at(page.object).pages.at(page.index).slot = slot;
+    objects_.at(page.object).pages[page.index].slot = slot;
     swap_space().hold(*slot);
   }
   free_user_frame(frame);

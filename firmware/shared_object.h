@@ -9,7 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
+
+#include "lazy_array.h"
 
 namespace mmusim::fw {
 
@@ -31,10 +32,13 @@ struct SharedObject {
   std::string name;
   std::uint64_t size = 0;
   std::uint64_t first_block = 0;  // Library: where its image starts in the file store
-  std::vector<ObjectPage> pages;
+  // By page index: stored for the parts of the object the run has touched, so a large
+  // sparse segment or library costs host memory for what is used of it.
+  LazyArray<ObjectPage> pages;
   unsigned attachments = 0;  // regions that map it, in all address spaces
   bool removed = false;      // Segment: destroyed once the last attachment goes
-  bool live() const { return !pages.empty(); }
+  bool destroyed = false;    // its pages freed (a removed segment's last detach)
+  bool live() const { return !destroyed; }
 };
 
 }  // namespace mmusim::fw

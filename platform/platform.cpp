@@ -167,12 +167,16 @@ Platform::Platform(const sc_core::sc_module_name& name, const PlatformConfig& co
   tlm_utils::tlm_quantumkeeper::set_global_quantum(config.cpu.quantum);
   for (unsigned lib = 0; lib < config.kernel.libraries.size(); ++lib) {
     const fw::LibraryImage& image = config.kernel.libraries[lib];
-    std::vector<std::uint8_t> bytes(image.size);
-    for (std::uint64_t offset = 0; offset < image.size; offset += 8) {
-      const std::uint64_t word = library_word(lib, offset);
-      std::memcpy(bytes.data() + offset, &word, 8);
-    }
-    swap_.load_image(image.first_block, bytes);
+    const std::uint64_t size = image.size;
+    constexpr std::uint64_t kBlockBytes = swap_regs::kBytesPerBlock;
+    swap_.preload(image.first_block, (size + kBlockBytes - 1) / kBlockBytes,
+                  [lib, size](std::uint64_t block, std::uint8_t* out) {
+                    for (std::uint64_t at = 0; at < kBlockBytes; at += 8) {
+                      const std::uint64_t offset = block * kBlockBytes + at;
+                      const std::uint64_t word = offset < size ? library_word(lib, offset) : 0;
+                      std::memcpy(out + at, &word, 8);
+                    }
+                  });
   }
 }
 

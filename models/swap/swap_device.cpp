@@ -167,15 +167,13 @@ Error SwapDevice::transfer(bool corrupt) {
     std::uint8_t* data = buffer.data();
     bool created = false;
     if (to_dram) {
-      std::uint8_t* const stored = blocks_.find(op.block + i);
-      if (stored == nullptr) {
-        std::memset(data, 0, kBytesPerBlock);
-      } else if (corrupt && i == 0) {
-        std::memcpy(data, stored, kBytesPerBlock);
+      const std::uint8_t* const read = contents(op.block + i, buffer.data());
+      if (corrupt && i == 0) {
+        if (read != buffer.data()) std::memcpy(data, read, kBytesPerBlock);
+        data[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
       } else {
-        data = stored;  // the DMA only reads it
+        data = const_cast<std::uint8_t*>(read);  // the DMA only reads it
       }
-      if (corrupt && i == 0) data[scale_to_range(fault_random_(), kBytesPerBlock)] ^= 0x5A;
     } else {
       data = blocks_.make(op.block + i, &created);
     }
@@ -210,13 +208,26 @@ Error SwapDevice::transfer(bool corrupt) {
 
 std::uint64_t SwapDevice::checksum(std::uint64_t block) const {
   BlockChecksum sum;
-  const std::uint8_t* const stored = blocks_.find(block);
+  std::uint8_t scratch[kBytesPerBlock];
+  const std::uint8_t* const data = contents(block, scratch);
   for (std::uint64_t offset = 0; offset < kBytesPerBlock; offset += 8) {
     std::uint64_t word = 0;  // little-endian, as the DMA lays it in DRAM
-    if (stored != nullptr) std::memcpy(&word, stored + offset, 8);
+    std::memcpy(&word, data + offset, 8);
     sum.add(word);
   }
   return sum.value();
+}
+
+const std::uint8_t* SwapDevice::contents(std::uint64_t block, std::uint8_t* scratch) const {
+  if (const std::uint8_t* const stored = blocks_.find(block)) return stored;
+  for (const Image& image : images_) {
+    if (block >= image.first_block && block - image.first_block < image.blocks) {
+      image.contents(block - image.first_block, scratch);
+      return scratch;
+    }
+  }
+  std::memset(scratch, 0, kBytesPerBlock);
+  return scratch;
 }
 
 void SwapDevice::finish(Error error, const sc_core::sc_time& at) {
@@ -233,13 +244,8 @@ void SwapDevice::record_activity(ActivityTrace::Signal signal, const sc_core::sc
   if (trace_ != nullptr) trace_->change(static_cast<std::uint64_t>(at.value()), signal, value);
 }
 
-void SwapDevice::load_image(std::uint64_t first_block, const std::vector<std::uint8_t>& bytes) {
-  for (std::uint64_t offset = 0; offset < bytes.size(); offset += kBytesPerBlock) {
-    std::uint8_t* const block = blocks_.make(first_block + offset / kBytesPerBlock);
-    const std::uint64_t n = std::min<std::uint64_t>(kBytesPerBlock, bytes.size() - offset);
-    std::memset(block, 0, kBytesPerBlock);
-    std::memcpy(block, bytes.data() + offset, n);
-  }
+void SwapDevice::preload(std::uint64_t first_block, std::uint64_t blocks, ImageBlock contents) {
+  images_.push_back({first_block, blocks, std::move(contents)});
 }
 
 }  // namespace mmusim

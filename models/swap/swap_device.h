@@ -6,6 +6,7 @@
 // by DMA and the interrupt rises.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 #include <vector>
@@ -73,9 +74,13 @@ class SwapDevice final : public sc_core::sc_module {
 
   const SwapStats& stats() const { return stats_; }
   void restart_stats() { stats_ = {}; }
-  // Writes `bytes` (whole blocks) from `first_block` on before the run, as a disk image
-  // is put on a device: the file store's library images. Takes no simulated time.
-  void load_image(std::uint64_t first_block, const std::vector<std::uint8_t>& bytes);
+  // The contents of one block of an image: `block` counts from the image's first.
+  using ImageBlock = std::function<void(std::uint64_t block, std::uint8_t* out)>;
+  // Puts an image of `blocks` blocks on the device from `first_block` on, as a disk is
+  // shipped with its contents (the file store's library images): until a block is
+  // written, reading it gives what `contents` makes. Blocks are made when read, not
+  // stored, so host memory grows with what the run writes, whatever the image's size.
+  void preload(std::uint64_t first_block, std::uint64_t blocks, ImageBlock contents);
   // Records busy periods and the interrupt into `trace` (null: nothing).
   void set_activity_trace(ActivityTrace* trace) { trace_ = trace; }
 
@@ -89,12 +94,20 @@ class SwapDevice final : public sc_core::sc_module {
   void worker();
   swap_regs::Error transfer(bool corrupt);
   std::uint64_t checksum(std::uint64_t block) const;
+  // What reading `block` gives: its stored bytes, else its image's (made in `scratch`),
+  // else zeros (in `scratch`).
+  const std::uint8_t* contents(std::uint64_t block, std::uint8_t* scratch) const;
   void finish(swap_regs::Error error, const sc_core::sc_time& at);
   void record_activity(ActivityTrace::Signal signal, const sc_core::sc_time& at, std::uint64_t value);
 
   const SwapConfig config_;
   const std::uint64_t capacity_blocks_;
-  SparsePages blocks_;  // a block never written reads as zeros
+  SparsePages blocks_;  // the blocks written; one never written reads as its image's or zeros
+  struct Image {
+    std::uint64_t first_block, blocks;
+    ImageBlock contents;
+  };
+  std::vector<Image> images_;
   static_assert(swap_regs::kBytesPerBlock == SparsePages::kPageBytes, "a block is one storage page");
   // A command's operands: BLOCK, DRAM_ADDR and COUNT as the registers hold them, and
   // as the running command latched them when COMMAND started it (and checked them then):
