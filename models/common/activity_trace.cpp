@@ -25,7 +25,7 @@ static_assert(std::size(kSignals) == ActivityTrace::kSignalCount);
 // VCD identifier codes: one printable character each.
 char code(unsigned index) { return static_cast<char>('!' + index); }
 
-void write_value(std::ofstream& out, unsigned width, std::uint64_t value, unsigned index) {
+void write_value(std::ostream& out, unsigned width, std::uint64_t value, unsigned index) {
   if (width == 1) {
     out << (value & 1) << code(index) << '\n';
     return;
@@ -68,6 +68,10 @@ void ActivityTrace::change(std::uint64_t time_ps, Signal signal, std::uint64_t v
     std::copy(std::begin(current_), std::end(current_), std::begin(initial_));
   }
   if (window_.open(time_ps)) {
+    if (time_ps < written_before_) {
+      throw std::logic_error("activity trace: a change at " + std::to_string(time_ps) +
+                             " ps after the trace settled at " + std::to_string(written_before_));
+    }
     changes_.push_back({time_ps, signal, value});
     last_ps_ = std::max(last_ps_, time_ps);
   }
@@ -78,36 +82,52 @@ void ActivityTrace::close() {
   if (closed_) return;
   closed_ = true;
   if (path_.empty()) return;
-  std::stable_sort(changes_.begin(), changes_.end(),
-                   [](const Change& a, const Change& b) { return a.time_ps < b.time_ps; });
-  std::ofstream out(path_);
-  out << "$timescale 1ps $end\n";
+  write_before(~std::uint64_t{0});
+  out_.close();
+  if (!out_) throw std::runtime_error("cannot write " + path_);
+}
+
+void ActivityTrace::write_header() {
+  out_.open(path_);
+  out_ << "$timescale 1ps $end\n";
   const char* scope = "";
   for (unsigned i = 0; i < std::size(kSignals); ++i) {
     if (std::string(scope) != kSignals[i].scope) {
-      if (*scope != '\0') out << "$upscope $end\n";
+      if (*scope != '\0') out_ << "$upscope $end\n";
       scope = kSignals[i].scope;
-      out << "$scope module " << scope << " $end\n";
+      out_ << "$scope module " << scope << " $end\n";
     }
-    out << "$var wire " << kSignals[i].width << ' ' << code(i) << ' ' << kSignals[i].name;
-    if (kSignals[i].width > 1) out << " [" << kSignals[i].width - 1 << ":0]";
-    out << " $end\n";
+    out_ << "$var wire " << kSignals[i].width << ' ' << code(i) << ' ' << kSignals[i].name;
+    if (kSignals[i].width > 1) out_ << " [" << kSignals[i].width - 1 << ":0]";
+    out_ << " $end\n";
   }
-  out << "$upscope $end\n$enddefinitions $end\n";
+  out_ << "$upscope $end\n$enddefinitions $end\n";
   // Every signal's value at the window's first instant.
-  std::uint64_t time = first_ps();
-  out << '#' << time << "\n$dumpvars\n";
-  for (unsigned i = 0; i < kSignalCount; ++i) write_value(out, kSignals[i].width, initial_[i], i);
-  out << "$end\n";
-  for (const Change& c : changes_) {
-    if (c.time_ps != time) {
-      out << '#' << c.time_ps << '\n';
-      time = c.time_ps;
+  stamped_ps_ = first_ps();
+  out_ << '#' << stamped_ps_ << "\n$dumpvars\n";
+  for (unsigned i = 0; i < kSignalCount; ++i) write_value(out_, kSignals[i].width, initial_[i], i);
+  out_ << "$end\n";
+}
+
+void ActivityTrace::write_before(std::uint64_t time_ps) {
+  // Stable: changes at one instant keep the order they were made in.
+  std::stable_sort(changes_.begin(), changes_.end(),
+                   [](const Change& a, const Change& b) { return a.time_ps < b.time_ps; });
+  const auto end = std::lower_bound(
+      changes_.begin(), changes_.end(), time_ps,
+      [](const Change& c, std::uint64_t t) { return c.time_ps < t; });
+  if (!out_.is_open()) write_header();
+  for (auto c = changes_.begin(); c != end; ++c) {
+    if (c->time_ps != stamped_ps_) {
+      out_ << '#' << c->time_ps << '\n';
+      stamped_ps_ = c->time_ps;
     }
-    const auto index = static_cast<unsigned>(c.signal);
-    write_value(out, kSignals[index].width, c.value, index);
+    const auto index = static_cast<unsigned>(c->signal);
+    write_value(out_, kSignals[index].width, c->value, index);
   }
-  if (!out) throw std::runtime_error("cannot write " + path_);
+  changes_.erase(changes_.begin(), end);
+  written_before_ = std::max(written_before_, time_ps);
+  if (!out_) throw std::runtime_error("cannot write " + path_);
 }
 
 }  // namespace mmusim

@@ -2,7 +2,9 @@
 // The platform's own signals as a VCD file: translation requests and results, faults,
 // interrupts, swap activity and the running process, each change stamped with the
 // exact (loosely-timed, annotated) simulated time. Changes are buffered and written in
-// time order at close, since the cpu runs ahead of the other threads within a quantum.
+// time order, since the cpu runs ahead of the other threads within a quantum: those
+// before the time settled() says no change can precede any more go out once 2^18
+// are buffered, the rest at close, so memory stays bounded on a long run.
 // Nothing is recorded outside the window, but every signal's value is tracked, so that
 // the file gives each one its value from the window's first instant (no X until the
 // first change). With no trace, models skip all of this.
@@ -42,6 +44,11 @@ class ActivityTrace {
   ActivityTrace& operator=(const ActivityTrace&) = delete;
 
   void change(std::uint64_t time_ps, Signal signal, std::uint64_t value);
+  // No change will come before `time_ps` any more (the simulation's global time: every
+  // thread's local time is at least that).
+  void settled(std::uint64_t time_ps) {
+    if (changes_.size() >= kChangesBuffered) write_before(time_ps);
+  }
   // Events only the timeline shows.
   void walk(std::uint64_t time_ps, std::uint64_t duration_ps, std::uint64_t va, unsigned level,
             bool walk_cache_hit, const char* outcome) {
@@ -65,7 +72,14 @@ class ActivityTrace {
     Signal signal;
     std::uint64_t value;
   };
+  static constexpr std::size_t kChangesBuffered = std::size_t{1} << 18;  // 6 MiB
+  // Writes the buffered changes before `time_ps` in time order (the header first).
+  void write_before(std::uint64_t time_ps);
+  void write_header();
   std::string path_;
+  std::ofstream out_;
+  std::uint64_t written_before_ = 0;  // every change before this time is written
+  std::uint64_t stamped_ps_ = 0;      // the time of the file's last #time line
   WaveWindow window_;
   Timeline* timeline_;
   std::vector<Change> changes_;

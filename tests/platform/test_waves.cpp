@@ -201,6 +201,30 @@ TEST(Waves, AWindowWithoutChangesHoldsTheValuesOfItsStart) {
             vcd.last_values.end());  // swap.busy, code ')'
 }
 
+// A long run's changes go out as the simulation settles, not all at the end: the file
+// holds what came before the settled time while the run goes on, and ends the same as if
+// every change had been sorted at close (a change before a settled time is a bug).
+TEST(Waves, ThePlatformTraceIsWrittenAsTheRunSettles) {
+  const std::string path = temp_path("settled.vcd");
+  constexpr std::uint64_t kChanges = 600000;  // more than the trace buffers
+  std::vector<std::uint64_t> written_times;
+  {
+    ActivityTrace trace(path, WaveWindow{});
+    // Two threads' worth: each change's time runs up to 1000 ps ahead of the global time.
+    for (std::uint64_t i = 0; i < kChanges; ++i) {
+      trace.change(10 * i + (i * 7919) % 1000, ActivityTrace::Signal::TranslationVa, i);
+      if (i % 1000 == 999) trace.settled(10 * i);
+    }
+    written_times = read_vcd(path).times;  // before close
+    EXPECT_THROW(trace.change(0, ActivityTrace::Signal::TlbHit, 1), std::logic_error);
+  }
+  EXPECT_GT(written_times.size(), kChanges / 4) << "nothing was written before the end";
+  const Vcd vcd = read_vcd(path);
+  EXPECT_TRUE(std::is_sorted(vcd.times.begin(), vcd.times.end()));
+  EXPECT_EQ(vcd.times.size(), std::set<std::uint64_t>(vcd.times.begin(), vcd.times.end()).size());
+  EXPECT_GE(vcd.times.size(), written_times.size());
+}
+
 TEST(Waves, BadWaveOptionsAreBadInput) {
   std::string err;
   EXPECT_EQ(run("run --waves out.txt", &err), 2);
