@@ -173,7 +173,8 @@ std::vector<ConfigKey> declare() {
       time("firmware.trap_time", "500ns",
            "firmware bookkeeping per trap or system call, on top of its memory traffic"),
       integer("firmware.user_frames", 4096, 0, kAny, "frames",
-              "most frames holding user pages (0 = all of DRAM); page-table frames do not count"),
+              "most frames holding user pages (0 = all of DRAM; at least 2 when processes fork "
+              "copy-on-write); page-table frames do not count"),
       choice("firmware.replacement", "clock", {"fifo", "clock", "nru", "random", "lru", "opt"},
              "`clock` is second chance on the A bit, `nru` an enhanced clock on A and D, "
              "`random` seeded by `sim.seed`; `lru` and `opt` are **simulator oracles** (see "

@@ -185,6 +185,15 @@ TEST(Config, CrossChecksNameTheKey) {
               with_sets({"firmware.user_frames=100000"});
             }).find("firmware.user_frames: 100000 frames is more than DRAM holds (65536)"),
             std::string::npos);
+  // One frame for user pages and copy-on-write: the copy's frame evicts the page it copies,
+  // and the fault repeated until the run failed ("still traps after 8 handled faults").
+  EXPECT_EQ(error_of([] { with_sets({"firmware.user_frames=1"}); }),
+            "--set:1: firmware.user_frames: copy-on-write copies a page into a second frame: at "
+            "least 2, or firmware.fork=copy (firmware.user_frames from --set:1, firmware.fork "
+            "from default, workload.forks from default)");
+  EXPECT_EQ(error_of([] { with_sets({"firmware.user_frames=1", "workload.forks=0"}); }), "(no error)");
+  EXPECT_EQ(error_of([] { with_sets({"firmware.user_frames=1", "firmware.fork=copy"}); }),
+            "(no error)");
   EXPECT_NE(error_of([] { with_sets({"workload.mix.read=0.5"}); }).find("add up to 1"),
             std::string::npos);
   EXPECT_NE(error_of([] { with_sets({"workload.type=lackey"}); }).find("workload.path"),
