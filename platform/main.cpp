@@ -235,6 +235,9 @@ int synthesize(const std::string& config_file, const std::vector<std::string>& s
                 : home != nullptr              ? std::string(home) + "/.cache/mmusim/synth"
                                                : "mmusim-synth";
   }
+  std::error_code ec;
+  std::filesystem::create_directories(cache_dir, ec);
+  if (ec) throw InputError("--cache", "cannot create " + cache_dir + ": " + ec.message());
   const explore::HardwareCost cost = explore::hardware_cost(mmu, cache_dir, std::cerr);
   if (as_json) {
     std::cout << nlohmann::json{{"key", cost.key},

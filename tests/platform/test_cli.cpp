@@ -829,6 +829,27 @@ TEST(Cli, CountsSeedsAndTimeoutsAreCheckedBeforeAnythingRuns) {
   }
 }
 
+// A program, file or directory an option names is checked before anything runs: a missing
+// QEMU had failed as a run (exit 1, "exited with status 127"), a harness that is no ELF
+// had kept QEMU busy until its ten-minute time-out, an unwritable --keep or --cache had
+// failed with a filesystem error (exit 1).
+TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"qemu-check --qemu /nonexistent/qemu", "--qemu: /nonexistent/qemu: no such program"},
+      {"qemu-check --qemu no-such-qemu-anywhere", "--qemu: no-such-qemu-anywhere: no such program"},
+      {"qemu-check --qemu /bin/true --harness /etc/passwd",
+       "--harness: /etc/passwd: not a 64-bit RISC-V ELF file"},
+      {"qemu-check --qemu /bin/true --harness /bin/true",
+       "--harness: /bin/true: not a 64-bit RISC-V ELF file"},
+      {"synth --cache /proc/mmusim_cache", "--cache: cannot create /proc/mmusim_cache"},
+  };
+  for (const auto& [args, error] : cases) {
+    const test::Result r = test::mmusim(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(r.err.rfind(error, 0), 0u) << args << ": " << r.err;
+  }
+}
+
 TEST(Cli, VersionAndTheExitStatusesInHelp) {
   test::Result r = test::mmusim("--version");
   EXPECT_EQ(r.status, 0);

@@ -3,10 +3,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <ostream>
+#include <unistd.h>
 
 #include "hex.h"
+#include "input_error.h"
 #include "layout.h"
 #include "reference.h"
 #include "translate_pair.h"
@@ -108,6 +111,35 @@ TranslatePair write_replay(const Case& c, const std::string& prefix) {
   return write_translate_pair(prefix, c.name + " of the QEMU cross-check", words, c.satp, requests);
 }
 
+// Whether `program` runs: a path to an executable file, or a name found on PATH.
+bool runnable(const std::string& program) {
+  namespace fs = std::filesystem;
+  const auto executable = [](const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;
+  };
+  if (program.find('/') != std::string::npos) return executable(program);
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    if (end > start && executable(fs::path(dirs.substr(start, end - start)) / program)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Whether `file` is a 64-bit little-endian RISC-V ELF (what the harness must be).
+bool riscv64_elf(const std::string& file) {
+  unsigned char header[20] = {};
+  std::ifstream in(file, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return false;
+  const bool elf = header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F';
+  constexpr unsigned kEmRiscv = 243;  // e_machine, little-endian at offset 18
+  return elf && header[4] == 2 /* 64-bit */ && header[5] == 1 /* little-endian */ &&
+         (header[18] | header[19] << 8) == kEmRiscv;
+}
+
 std::string make_workdir() {
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern =
@@ -120,16 +152,26 @@ std::string make_workdir() {
 }  // namespace
 
 int run_check(CheckOptions o, std::ostream& out, std::ostream& err) {
-  const bool temporary = o.qemu.workdir.empty();
-  if (temporary) {
-    o.qemu.workdir = make_workdir();
-  } else {
-    std::filesystem::create_directories(o.qemu.workdir);
+  // What the options name is checked before anything runs: bad ones are bad input.
+  if (!runnable(o.qemu.qemu)) {
+    throw InputError("--qemu", o.qemu.qemu + ": no such program (Debian's qemu-system-misc has "
+                               "qemu-system-riscv64)");
   }
   if (o.qemu.harness.empty()) {
     throw QemuError(
         "this build has no harness (install binutils-riscv64-unknown-elf and rebuild, or give "
         "--harness)");
+  }
+  if (!riscv64_elf(o.qemu.harness)) {
+    throw InputError("--harness", o.qemu.harness + ": not a 64-bit RISC-V ELF file");
+  }
+  const bool temporary = o.qemu.workdir.empty();
+  if (temporary) {
+    o.qemu.workdir = make_workdir();
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(o.qemu.workdir, ec);
+    if (ec) throw InputError("--keep", "cannot create " + o.qemu.workdir + ": " + ec.message());
   }
   o.qemu.extensions = o.mmu.extensions;
   const std::string version = qemu_version(o.qemu);
