@@ -508,6 +508,9 @@ int main_entry(int argc, char* argv[]) {
       verify.mmu = make_platform_config(doc).mmu;
       if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only
       verify.progress = isatty(STDERR_FILENO);
+      // Found out now, not when a long campaign ends (or fails) and has nowhere to write.
+      if (!verify.coverage_path.empty()) check_writable("--coverage", verify.coverage_path);
+      if (!verify.waves.empty()) check_writable("--waves", verify.waves);
       interrupt::catch_signals();  // Ctrl-C stops between seeds, the coverage kept
       return run_verify(verify, std::cout, std::cerr);
     }

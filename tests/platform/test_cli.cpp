@@ -832,7 +832,8 @@ TEST(Cli, CountsSeedsAndTimeoutsAreCheckedBeforeAnythingRuns) {
 // A program, file or directory an option names is checked before anything runs: a missing
 // QEMU had failed as a run (exit 1, "exited with status 127"), a harness that is no ELF
 // had kept QEMU busy until its ten-minute time-out, an unwritable --keep or --cache had
-// failed with a filesystem error (exit 1).
+// failed with a filesystem error (exit 1), a campaign's coverage file that could not be
+// written was found out at the campaign's end.
 TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
   const std::pair<std::string, std::string> cases[] = {
       {"qemu-check --qemu /nonexistent/qemu", "--qemu: /nonexistent/qemu: no such program"},
@@ -842,6 +843,10 @@ TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
       {"qemu-check --qemu /bin/true --harness /bin/true",
        "--harness: /bin/true: not a 64-bit RISC-V ELF file"},
       {"synth --cache /proc/mmusim_cache", "--cache: cannot create /proc/mmusim_cache"},
+      // A campaign had run to its end and then failed to write its coverage (exit 1).
+      {"verify --seeds 1 --coverage /proc/mmusim/coverage.json",
+       "--coverage: cannot write /proc/mmusim/coverage.json"},
+      {"verify --seeds 1 --waves /proc/mmusim/w.fst", "--waves: cannot write /proc/mmusim/w.fst"},
   };
   for (const auto& [args, error] : cases) {
     const test::Result r = test::mmusim(args);
