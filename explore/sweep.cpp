@@ -252,10 +252,16 @@ class Sweep {
   int stopped_by() const { return stopped_by_; }
 
   // DIR/sweep.json: which spec this directory's runs belong to, for `sweep merge`.
+  // Its directory is made here, before any run: one that cannot be made is bad input.
   void note_spec() const {
-    fs::create_directories(runs_);
-    std::ofstream(dir_ / "sweep.json") << json{{"spec", fs::absolute(spec_.path).string()}}.dump(2)
-                                      << '\n';
+    std::error_code ec;
+    fs::create_directories(runs_, ec);
+    std::ofstream note(dir_ / "sweep.json");
+    note << json{{"spec", fs::absolute(spec_.path).string()}}.dump(2) << '\n';
+    if (ec || !note) {
+      throw InputError("--out", "cannot write into " + dir_.string() +
+                                    (ec ? ": " + ec.message() : std::string()));
+    }
   }
 
  private:

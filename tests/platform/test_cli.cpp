@@ -847,6 +847,8 @@ TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
       {"verify --seeds 1 --coverage /proc/mmusim/coverage.json",
        "--coverage: cannot write /proc/mmusim/coverage.json"},
       {"verify --seeds 1 --waves /proc/mmusim/w.fst", "--waves: cannot write /proc/mmusim/w.fst"},
+      {"sweep " MMUSIM_SOURCE_DIR "/sweeps/tlb_reach.json --out /proc/mmusim_sweep",
+       "--out: cannot write into /proc/mmusim_sweep: No such file or directory"},
   };
   for (const auto& [args, error] : cases) {
     const test::Result r = test::mmusim(args);
