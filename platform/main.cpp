@@ -235,6 +235,7 @@ int synthesize(const std::string& config_file, const std::vector<std::string>& s
                 : home != nullptr              ? std::string(home) + "/.cache/mmusim/synth"
                                                : "mmusim-synth";
   }
+  explore::hardware_key(mmu);  // what the RTL cannot build is refused before the cache is made
   std::error_code ec;
   std::filesystem::create_directories(cache_dir, ec);
   if (ec) throw InputError("--cache", "cannot create " + cache_dir + ": " + ec.message());
