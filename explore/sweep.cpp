@@ -320,8 +320,8 @@ class Sweep {
   // How a process the sweep's signal stopped ends: killed by it, or exiting 128 + it as
   // `mmusim run` does.
   bool ended_by_signal(int wait_status) const {
-    return WIFSIGNALED(wait_status) ||
-           (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == interrupt::exit_status(stopped_by_));
+    if (WIFSIGNALED(wait_status)) return true;
+    return WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == interrupt::exit_status(stopped_by_);
   }
 
   // A run's status file; a failed synthesis on `err_` (it is tried again next time). True

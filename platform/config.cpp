@@ -659,17 +659,17 @@ PlatformConfig make_platform_config(const ConfigDocument& doc) {
   // holds it: with one frame for user pages, making room for the copy evicts the page
   // itself, and the fault comes back until the access gives up (exit 1, "still traps").
   if (c.kernel.fork == fw::ForkMode::Cow && c.kernel.user_frames == 1) {
-    const ScenarioAction* fork = nullptr;
-    if (c.scenario) {
-      for (const ScenarioAction& a : c.scenario->actions) {
-        if (a.op == ScenarioAction::Op::Fork && fork == nullptr) fork = &a;
-      }
-    }
     const std::string what = "copy-on-write copies a page into a second frame: at least 2, or "
                              "firmware.fork=copy";
-    if (fork != nullptr) {
-      r.fail_across({"firmware.user_frames", "firmware.fork"},
-                    what + "; " + c.scenario->where(*fork) + " forks");
+    if (c.scenario) {
+      const auto& actions = c.scenario->actions;
+      const auto fork = std::find_if(actions.begin(), actions.end(), [](const ScenarioAction& a) {
+        return a.op == ScenarioAction::Op::Fork;
+      });
+      if (fork != actions.end()) {
+        r.fail_across({"firmware.user_frames", "firmware.fork"},
+                      what + "; " + c.scenario->where(*fork) + " forks");
+      }
     }
     if (w.type == WorkloadType::Program && w.forks > 0) {
       r.fail_across({"firmware.user_frames", "firmware.fork", "workload.forks"}, what);

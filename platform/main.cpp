@@ -49,7 +49,8 @@ CLI::Validator whole_number(std::uint64_t lo = 0, std::uint64_t hi = UINT64_MAX)
         errno = 0;
         const std::uint64_t value = digits ? std::strtoull(text.c_str(), nullptr, 10) : 0;
         if (digits && errno == 0 && value >= lo && value <= hi) return std::string();
-        std::string range = hi == UINT64_MAX ? "" : " in " + std::to_string(lo) + ".." + std::to_string(hi);
+        const std::string range =
+            hi == UINT64_MAX ? "" : " in " + std::to_string(lo) + ".." + std::to_string(hi);
         return "must be a whole number" + range + ", got " + text;
       },
       "");

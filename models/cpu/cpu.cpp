@@ -158,7 +158,9 @@ void Cpu::schedule() {
     switch_to(*p);
     if (!run_slice(*p, keeper_.get_current_time() + config_.timeslice)) ready.push_back(p);
     sample_residency();
-    if (trace_ != nullptr) trace_->settled(static_cast<std::uint64_t>(sc_core::sc_time_stamp().value()));
+    if (trace_ != nullptr) {
+      trace_->settled(static_cast<std::uint64_t>(sc_core::sc_time_stamp().value()));
+    }
   }
 }
 

@@ -789,9 +789,18 @@ TEST(Cli, ATraceTenTimesLongerReplaysInTheSameMemory) {
   EXPECT_LT(long_run - short_run, 4096) << short_run << " KiB against " << long_run << " KiB";
 }
 
+// Each command exits 2, its stderr starting with the error given beside it.
+void expect_refused(const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [args, error] : cases) {
+    const test::Result r = test::mmusim(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(r.err.rfind(error, 0), 0u) << args << ": " << r.err;
+  }
+}
+
 // A directory read as empty (a trace of nothing, exit 0) and /dev/zero never ended.
 TEST(Cli, AnInputThatIsNotARegularFileIsRefusedAtOnce) {
-  const std::pair<std::string, std::string> cases[] = {
+  expect_refused({
       {"run -q --set workload.type=pages --set workload.path=/dev/zero",
        "/dev/zero: cannot read trace file: not a regular file (a device or a pipe)"},
       {"run -q --set workload.type=lackey --set workload.path=/tmp",
@@ -801,18 +810,13 @@ TEST(Cli, AnInputThatIsNotARegularFileIsRefusedAtOnce) {
        "/dev/zero: cannot read scenario file: not a regular file"},
       {"translate --satp 0 --image /dev/zero --requests /dev/zero",
        "/dev/zero: cannot read image file: not a regular file"},
-  };
-  for (const auto& [args, error] : cases) {
-    const test::Result r = test::mmusim(args);
-    EXPECT_EQ(r.status, 2) << args;
-    EXPECT_EQ(r.err.rfind(error, 0), 0u) << args << ": " << r.err;
-  }
+  });
 }
 
 // CLI11 reads "-5" into an unsigned option as 2^64 - 5: a typo used to start a campaign of
 // 2^64 seeds, or to fail (exit 1) allocating a case of 2^64 operations.
 TEST(Cli, CountsSeedsAndTimeoutsAreCheckedBeforeAnythingRuns) {
-  const std::pair<std::string, std::string> cases[] = {
+  expect_refused({
       {"verify --seeds -5", "--seeds: must be a whole number, got -5"},
       {"verify --seed 1x", "--seed: must be a whole number, got 1x"},
       {"verify --requests -5", "--requests: must be a whole number in 1..1000000, got -5"},
@@ -821,12 +825,7 @@ TEST(Cli, CountsSeedsAndTimeoutsAreCheckedBeforeAnythingRuns) {
       {"qemu-check --seeds -1", "--seeds: must be a whole number, got -1"},
       {"sweep spec.json -j 100000", "--jobs: must be a whole number in 1..1024, got 100000"},
       {"sweep spec.json --timeout -5", "--timeout: must be a number of seconds above 0, got -5"},
-  };
-  for (const auto& [args, error] : cases) {
-    const test::Result r = test::mmusim(args);
-    EXPECT_EQ(r.status, 2) << args;
-    EXPECT_NE(r.err.find(error), std::string::npos) << args << ": " << r.err;
-  }
+  });
 }
 
 // A program, file or directory an option names is checked before anything runs: a missing
@@ -835,7 +834,7 @@ TEST(Cli, CountsSeedsAndTimeoutsAreCheckedBeforeAnythingRuns) {
 // failed with a filesystem error (exit 1), a campaign's coverage file that could not be
 // written was found out at the campaign's end.
 TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
-  const std::pair<std::string, std::string> cases[] = {
+  expect_refused({
       {"qemu-check --qemu /nonexistent/qemu", "--qemu: /nonexistent/qemu: no such program"},
       {"qemu-check --qemu no-such-qemu-anywhere", "--qemu: no-such-qemu-anywhere: no such program"},
       {"qemu-check --qemu /bin/true --harness /etc/passwd",
@@ -849,12 +848,7 @@ TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
       {"verify --seeds 1 --waves /proc/mmusim/w.fst", "--waves: cannot write /proc/mmusim/w.fst"},
       {"sweep " MMUSIM_SOURCE_DIR "/sweeps/tlb_reach.json --out /proc/mmusim_sweep",
        "--out: cannot write into /proc/mmusim_sweep: No such file or directory"},
-  };
-  for (const auto& [args, error] : cases) {
-    const test::Result r = test::mmusim(args);
-    EXPECT_EQ(r.status, 2) << args;
-    EXPECT_EQ(r.err.rfind(error, 0), 0u) << args << ": " << r.err;
-  }
+  });
 }
 
 TEST(Cli, VersionAndTheExitStatusesInHelp) {
