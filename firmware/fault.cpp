@@ -295,11 +295,15 @@ std::optional<KillReport> Kernel::break_cow(Pid pid, std::uint64_t page, std::ui
     flush_page(pid, page);
     return std::nullopt;
   }
+  // The page being copied stays resident while room is made for its copy: evicted, it
+  // would fault back in only to be picked again, as often as the policy chose it (a
+  // random policy over a few frames did so eight times in a row).
   EvictResult why = EvictResult::Done;
-  const auto copy = allocate_user_frame(UserPage{}, why);
+  const auto copy = allocate_user_frame(UserPage{}, why, frame);
   if (!copy) return out_of_memory(pid, page, cause, why);
   if (hal_.load64(pte_addr) != pte) {
-    // Making room evicted the page: retry, and fault it back in first.
+    // Making room rewrote the PTE (a NAPOT range it shares with the victim unfolded):
+    // retry with the PTE as it is now.
     free_user_frame(*copy);
     return std::nullopt;
   }

@@ -259,9 +259,11 @@ class Kernel final : private PteBits {
   KillReport out_of_memory(Pid pid, std::uint64_t va, sv::Cause cause, EvictResult why);
   // reclaim.cpp
   std::optional<std::uint64_t> allocate_frame();  // any use; evicts a user page if DRAM is full
-  std::optional<std::uint64_t> allocate_user_frame(UserPage page, EvictResult& why);
+  // `pinned`: a resident frame that making room must not evict (the source of a copy).
+  std::optional<std::uint64_t> allocate_user_frame(UserPage page, EvictResult& why,
+                                                   std::optional<std::uint64_t> pinned = {});
   std::optional<std::uint64_t> allocate_table(Process& p);  // a zeroed frame, as a PA
-  EvictResult evict_one();
+  EvictResult evict_one(std::optional<std::uint64_t> pinned = {});
   EvictResult evict(std::uint64_t frame, const char* why);
   void free_user_frame(std::uint64_t frame);
   void add_mapper(std::uint64_t frame, const Mapper& mapper);

@@ -66,9 +66,11 @@ void OrderedReplacement::on_free(std::uint64_t frame) {
   stamp_of_.erase(it);
 }
 
-std::uint64_t OrderedReplacement::victim(PteBits&) {
-  assert(!by_stamp_.empty());
-  return by_stamp_.begin()->second;
+std::uint64_t OrderedReplacement::victim(PteBits&, std::optional<std::uint64_t> pinned) {
+  const auto oldest = std::find_if(by_stamp_.begin(), by_stamp_.end(),
+                                   [&](const auto& entry) { return entry.second != pinned; });
+  assert(oldest != by_stamp_.end());
+  return oldest->second;
 }
 
 void OrderedReplacement::on_access(std::uint64_t frame, std::uint64_t, std::uint64_t) {
@@ -112,23 +114,25 @@ std::uint64_t ClockFace::take_at_hand() {
   return frame;
 }
 
-std::uint64_t ClockReplacement::victim(PteBits& bits) {
-  assert(frames() != 0);
+std::uint64_t ClockReplacement::victim(PteBits& bits, std::optional<std::uint64_t> pinned) {
+  assert(frames() > (pinned ? 1 : 0));
   cleared_ = 0;
   for (;;) {  // ends within two turns: the first turn clears every A bit it passes
     const std::uint64_t frame = take_at_hand();
+    if (frame == pinned) continue;  // passed over, its A bit left alone
     if ((bits.pte_of(frame) & sv::kPteA) == 0) return frame;
     bits.clear_accessed(frame);
     ++cleared_;
   }
 }
 
-std::uint64_t NruReplacement::victim(PteBits& bits) {
-  assert(frames() != 0);
+std::uint64_t NruReplacement::victim(PteBits& bits, std::optional<std::uint64_t> pinned) {
+  assert(frames() > (pinned ? 1 : 0));
   for (;;) {  // ends within two turns: the first clears every A bit it passes
     std::optional<std::uint64_t> dirty_unused;  // the window's first (0,1)
     for (std::size_t i = 0; i < std::min(kWindow, frames()); ++i) {
       const std::uint64_t frame = take_at_hand();
+      if (frame == pinned) continue;  // passed over, its A bit left alone
       const std::uint64_t pte = bits.pte_of(frame);
       if ((pte & sv::kPteA) != 0) {
         bits.clear_accessed(frame);
@@ -163,9 +167,11 @@ void RandomReplacement::on_free(std::uint64_t frame) {
   index_of_.erase(frame);
 }
 
-std::uint64_t RandomReplacement::victim(PteBits&) {
-  assert(!frames_.empty());
-  return frames_[scale_to_range(rng_(), frames_.size())];
+std::uint64_t RandomReplacement::victim(PteBits&, std::optional<std::uint64_t> pinned) {
+  assert(frames_.size() > (pinned ? 1 : 0));
+  std::size_t index = scale_to_range(rng_(), frames_.size());
+  if (frames_[index] == pinned) index = (index + 1) % frames_.size();  // its neighbour instead
+  return frames_[index];
 }
 
 // --- opt --------------------------------------------------------------------------------
@@ -174,12 +180,12 @@ void OptReplacement::on_access(std::uint64_t frame, std::uint64_t, std::uint64_t
   next_use_[frame] = next_use;
 }
 
-std::uint64_t OptReplacement::victim(PteBits&) {
-  assert(!next_use_.empty());
-  auto best = next_use_.begin();
+std::uint64_t OptReplacement::victim(PteBits&, std::optional<std::uint64_t> pinned) {
+  auto best = next_use_.end();
   for (auto it = next_use_.begin(); it != next_use_.end(); ++it) {
-    if (it->second > best->second) best = it;
+    if (it->first != pinned && (best == next_use_.end() || it->second > best->second)) best = it;
   }
+  assert(best != next_use_.end());
   last_next_use_ = best->second;
   return best->first;
 }

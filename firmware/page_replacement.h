@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -39,8 +40,11 @@ class PageReplacement {
   virtual ~PageReplacement() = default;
   virtual void on_load(std::uint64_t frame) = 0;
   virtual void on_free(std::uint64_t frame) = 0;
-  // A resident frame to evict; called only when at least one frame is resident.
-  virtual std::uint64_t victim(PteBits& bits) = 0;
+  // A resident frame to evict other than `pinned` (a page the kernel is using, as the
+  // source of a copy-on-write copy: Linux holds a reference that keeps reclaim off it);
+  // called only when such a frame is resident. The choice is the policy's usual one
+  // whenever that is not the pinned frame.
+  virtual std::uint64_t victim(PteBits& bits, std::optional<std::uint64_t> pinned) = 0;
   // Why the last victim was the one, in words (for --log vm).
   virtual std::string why() const = 0;
   // Oracles only: an access to the page in `frame` at position `now` of the access
@@ -58,7 +62,7 @@ class OrderedReplacement final : public PageReplacement {
   explicit OrderedReplacement(bool reorder_on_access) : reorder_on_access_(reorder_on_access) {}
   void on_load(std::uint64_t frame) override;
   void on_free(std::uint64_t frame) override;
-  std::uint64_t victim(PteBits& bits) override;
+  std::uint64_t victim(PteBits& bits, std::optional<std::uint64_t> pinned) override;
   std::string why() const override {
     return reorder_on_access_ ? "used longest ago (lru)" : "loaded longest ago (fifo)";
   }
@@ -98,7 +102,7 @@ class ClockFace : public PageReplacement {
 // Second chance: a frame whose A bit is set gets it cleared and is passed over.
 class ClockReplacement final : public ClockFace {
  public:
-  std::uint64_t victim(PteBits& bits) override;
+  std::uint64_t victim(PteBits& bits, std::optional<std::uint64_t> pinned) override;
   std::string why() const override {
     return "A clear under the clock hand (" + std::to_string(cleared_) +
            " A bits cleared on the way)";
@@ -116,7 +120,7 @@ class ClockReplacement final : public ClockFace {
 // a pass over every frame.
 class NruReplacement final : public ClockFace {
  public:
-  std::uint64_t victim(PteBits& bits) override;
+  std::uint64_t victim(PteBits& bits, std::optional<std::uint64_t> pinned) override;
   std::string why() const override {
     return dirty_ ? "(A,D) = (0,1): no (0,0) in the window under the hand (nru)"
                   : "(A,D) = (0,0) (nru)";
@@ -132,7 +136,7 @@ class RandomReplacement final : public PageReplacement {
   explicit RandomReplacement(std::uint64_t seed) : rng_(seed) {}
   void on_load(std::uint64_t frame) override;
   void on_free(std::uint64_t frame) override;
-  std::uint64_t victim(PteBits& bits) override;
+  std::uint64_t victim(PteBits& bits, std::optional<std::uint64_t> pinned) override;
   std::string why() const override { return "picked at random"; }
 
  private:
@@ -147,7 +151,7 @@ class OptReplacement final : public PageReplacement {
  public:
   void on_load(std::uint64_t frame) override { next_use_[frame] = kNeverUsedAgain; }
   void on_free(std::uint64_t frame) override { next_use_.erase(frame); }
-  std::uint64_t victim(PteBits& bits) override;
+  std::uint64_t victim(PteBits& bits, std::optional<std::uint64_t> pinned) override;
   std::string why() const override {
     return last_next_use_ == kNeverUsedAgain
                ? "never used again (opt)"

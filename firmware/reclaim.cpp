@@ -15,9 +15,10 @@ std::optional<std::uint64_t> Kernel::allocate_frame() {
   return frames_.allocate();
 }
 
-std::optional<std::uint64_t> Kernel::allocate_user_frame(UserPage page, EvictResult& why) {
+std::optional<std::uint64_t> Kernel::allocate_user_frame(UserPage page, EvictResult& why,
+                                                         std::optional<std::uint64_t> pinned) {
   if (frames_.user_count() >= user_frame_limit_ || frames_.free_count() == 0) {
-    why = evict_one();
+    why = evict_one(pinned);
     if (why != EvictResult::Done) return std::nullopt;
   }
   const auto frame = frames_.allocate();
@@ -86,12 +87,12 @@ void Kernel::free_user_frame(std::uint64_t frame) {
   note_user_frames();
 }
 
-Kernel::EvictResult Kernel::evict_one() {
-  if (frames_.user_count() == 0) return EvictResult::SwapFull;
-  const EvictResult first = evict(policy_->victim(*this), nullptr);
+Kernel::EvictResult Kernel::evict_one(std::optional<std::uint64_t> pinned) {
+  if (frames_.user_count() <= (pinned ? 1U : 0U)) return EvictResult::SwapFull;
+  const EvictResult first = evict(policy_->victim(*this, pinned), nullptr);
   if (first != EvictResult::SwapFull) return first;
   for (const std::uint64_t frame : frames_.user_frames()) {
-    if ((pte_of(frame) & sv::kPteD) == 0) {
+    if (frame != pinned && (pte_of(frame) & sv::kPteD) == 0) {
       return evict(frame, "the policy's choice is dirty and swap is full: any clean page");
     }
   }

@@ -66,7 +66,11 @@ TEST(Caches, PtesCachedNearTheWalkerShortenWalks) {
 }
 
 // The golden file is the short run's stats from mmusim before the hierarchy existed
-// (commit 7a4b0b1), all but the host's times and the config (which gained keys).
+// (commit 7a4b0b1), all but the host's times and the config (which gained keys). It was
+// made again from 7a4b0b1 twice, each time with one later change put in that changes what
+// runs: the workload's xoshiro generator (6ab423a), and the clock hand passing over the
+// page a copy-on-write fault is copying (7a4b0b1 with only the generator reproduced the
+// old file exactly).
 // Every stat the golden run has, at every depth, has its value now; stats added since
 // (derived metrics, breakdowns) are not in it and are not compared. Means may differ in
 // their last digits: the golden run summed walk latencies in floating-point ns, runs now

@@ -54,6 +54,34 @@ TEST_F(KernelTest, ForkSharesPagesCopyOnWriteAndCopiesOnlyWhatIsWritten) {
   EXPECT_EQ(read(parent, page_va(1)), 12u);
 }
 
+// The page being copied stays resident while room is made for its copy (pinned, as
+// Linux holds a reference to it). With two frames, fifo's choice is that very page, the
+// oldest: evicted, it faulted back in only to be chosen again.
+class TwoFrameFifoTest : public KernelTest {
+ protected:
+  TwoFrameFifoTest() : KernelTest(2, fw::PageReplacementKind::Fifo) {}
+};
+
+TEST_F(TwoFrameFifoTest, TheSourceOfACopyIsNotEvictedToMakeRoomForIt) {
+  const fw::Pid parent = start();
+  write(parent, page_va(0), 10);
+  write(parent, page_va(1), 11);
+  const auto child = kernel.fork(parent);
+  ASSERT_TRUE(child.has_value());
+  kernel.switch_to(*child);
+  write(*child, page_va(0), 99);
+  EXPECT_EQ(kernel.stats().cow_faults, 1u);
+  EXPECT_EQ(kernel.stats().cow_copies, 1u);
+  EXPECT_EQ(kernel.stats().evictions, 1u);  // page 1, not the page being copied
+  EXPECT_EQ(kernel.stats().major_faults, 0u);
+  EXPECT_EQ(read(*child, page_va(0)), 99u);
+  kernel.switch_to(parent);
+  EXPECT_EQ(read(parent, page_va(0)), 10u);
+  EXPECT_EQ(kernel.stats().major_faults, 0u);
+  EXPECT_EQ(read(parent, page_va(1)), 11u);  // back from swap
+  EXPECT_EQ(kernel.stats().major_faults, 1u);
+}
+
 class EagerForkTest : public KernelTest {
  protected:
   EagerForkTest() : KernelTest(eager(config(8, fw::PageReplacementKind::Fifo))) {}
