@@ -330,9 +330,6 @@ void Platform::finish_waves() {
   if (!activity_) return;
   activity_->close();
   if (timeline_) {
-    for (const auto& [ps, frames] : cpu_.stats().resident_frames) {
-      timeline_->counter("resident user frames", ps, static_cast<double>(frames));
-    }
     timeline_->close();
     if (const std::uint64_t at = timeline_->stopped_at_ps()) {
       std::cerr << "mmusim: the timeline holds its first " << Timeline::kMaxEvents

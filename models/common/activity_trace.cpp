@@ -4,6 +4,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "settled_events.h"
+
 namespace mmusim {
 
 namespace {
@@ -110,22 +112,17 @@ void ActivityTrace::write_header() {
 }
 
 void ActivityTrace::write_before(std::uint64_t time_ps) {
-  // Stable: changes at one instant keep the order they were made in.
-  std::stable_sort(changes_.begin(), changes_.end(),
-                   [](const Change& a, const Change& b) { return a.time_ps < b.time_ps; });
-  const auto end = std::lower_bound(
-      changes_.begin(), changes_.end(), time_ps,
-      [](const Change& c, std::uint64_t t) { return c.time_ps < t; });
   if (!out_.is_open()) write_header();
-  for (auto c = changes_.begin(); c != end; ++c) {
-    if (c->time_ps != stamped_ps_) {
-      out_ << '#' << c->time_ps << '\n';
-      stamped_ps_ = c->time_ps;
-    }
-    const auto index = static_cast<unsigned>(c->signal);
-    write_value(out_, kSignals[index].width, c->value, index);
-  }
-  changes_.erase(changes_.begin(), end);
+  write_settled(
+      changes_, time_ps, [](const Change& a, const Change& b) { return a.time_ps < b.time_ps; },
+      [&](const Change& c) {
+        if (c.time_ps != stamped_ps_) {
+          out_ << '#' << c.time_ps << '\n';
+          stamped_ps_ = c.time_ps;
+        }
+        const auto index = static_cast<unsigned>(c.signal);
+        write_value(out_, kSignals[index].width, c.value, index);
+      });
   written_before_ = std::max(written_before_, time_ps);
   if (!out_) throw std::runtime_error("cannot write " + path_);
 }

@@ -48,6 +48,7 @@ class ActivityTrace {
   // thread's local time is at least that).
   void settled(std::uint64_t time_ps) {
     if (changes_.size() >= kChangesBuffered) write_before(time_ps);
+    if (timeline_ != nullptr) timeline_->settled(time_ps);
   }
   // Events only the timeline shows.
   void walk(std::uint64_t time_ps, std::uint64_t duration_ps, std::uint64_t va, unsigned level,
@@ -58,6 +59,9 @@ class ActivityTrace {
   }
   void flush(std::uint64_t time_ps, const char* kind) {
     if (timeline_ != nullptr) timeline_->flush(time_ps, kind);
+  }
+  void resident_frames(std::uint64_t time_ps, std::uint64_t frames) {
+    if (timeline_ != nullptr) timeline_->counter("resident user frames", time_ps, frames);
   }
   WaveWindow& window() { return window_; }
   // The first and last instant the file holds (0, 0 when the window never opened).

@@ -339,10 +339,12 @@ void Cpu::report_mismatch(Process& p) {
   failure_ = msg.str();
 }
 
-// At most one sample per timeslice; past kMaxResidencySamples every other one is dropped
-// and the spacing doubles, so long runs keep a bounded, even picture.
+// The timeline gets each timeslice's count. The stats keep at most one sample per
+// timeslice; past kMaxResidencySamples every other one is dropped and the spacing
+// doubles, so long runs keep a bounded, even picture.
 void Cpu::sample_residency() {
   const std::uint64_t now_ps = keeper_.get_current_time().value();
+  if (trace_ != nullptr) trace_->resident_frames(now_ps, kernel_->stats().user_frames_in_use);
   auto& samples = stats_.resident_frames;
   if (samples.empty()) sample_spacing_ps_ = config_.timeslice.value();
   if (!samples.empty() && now_ps - last_sample_ps_ < sample_spacing_ps_) return;

@@ -1,10 +1,14 @@
 // --timeline: a Chrome/Perfetto trace-event file whose events agree with the stats.
 
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "run_mmusim.h"
+#include "timeline.h"
 
 namespace mmusim {
 namespace {
@@ -82,6 +86,44 @@ TEST(Timeline, ItsWalksSayWhichStartedFromTheWalkCache) {
     EXPECT_EQ(from_cache, t.stats["walk_cache"]["hits"].get<std::uint64_t>()) << impl;
     EXPECT_GT(from_cache, 0u) << impl;
   }
+}
+
+// A long run's events go out as the simulation settles, not all at the end: while the
+// run goes on the file holds what came before the settled time, and at the end every
+// event in time order with each 100 us bin's fault count (an event before one already
+// written is a bug, and throws).
+TEST(Timeline, IsWrittenAsTheRunSettles) {
+  const std::string path = test::temp_path("settled_timeline.json");
+  constexpr std::uint64_t kFaults = 150000;  // more than the timeline buffers
+  constexpr std::uint64_t kApartPs = 10000;  // 10 000 faults per 100 us bin
+  std::uintmax_t written_before_close = 0;
+  {
+    Timeline timeline(path);
+    for (std::uint64_t i = 0; i < kFaults; ++i) {
+      // Each up to 1000 ps ahead of the global time, as a thread within its quantum.
+      timeline.vm_event(kApartPs * i + (i * 7919) % 1000, 0, ~std::uint64_t{0},
+                        "minor fault: zero-filled frame 1");
+      if (i % 1000 == 999) timeline.settled(kApartPs * i);
+    }
+    written_before_close = std::filesystem::exists(path) ? std::filesystem::file_size(path) : 0;
+    EXPECT_THROW(timeline.flush(0, "all"), std::logic_error);
+  }
+  EXPECT_GT(written_before_close, kFaults * 50) << "little was written before the end";
+  const json events = json::parse(test::slurp(path))["traceEvents"];
+  std::uint64_t faults = 0;
+  std::vector<std::uint64_t> per_bin;
+  std::vector<double> times;
+  for (const json& e : events) {
+    if (e["ph"] == "M") continue;
+    times.push_back(e["ts"].get<double>());
+    if (e["name"] == "minor fault") ++faults;
+    if (e["name"] == "page faults per 100 us") per_bin.push_back(e["args"]["value"]);
+  }
+  EXPECT_TRUE(std::is_sorted(times.begin(), times.end()));
+  EXPECT_EQ(faults, kFaults);
+  ASSERT_EQ(per_bin.size(), 16u);  // 15 bins, and one after the last fault
+  for (std::size_t bin = 0; bin < 15; ++bin) EXPECT_EQ(per_bin[bin], 10000u) << bin;
+  EXPECT_EQ(per_bin.back(), 0u);
 }
 
 TEST(Timeline, TheSameRunGivesTheSameTimelineAndTheVmLogStillPrints) {
