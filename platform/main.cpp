@@ -139,6 +139,26 @@ void check_writable(const char* option, const std::string& path) {
   if (!existed) std::filesystem::remove(path);
 }
 
+// verify checks the MMU alone, and each seed's case chooses the mode, the A/D policy and
+// the extensions: a --set of anything else would be taken and then ignored.
+void check_verify_sets(const std::vector<std::string>& sets) {
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const std::string key = sets[i].substr(0, sets[i].find('='));
+    const std::string where = "--set:" + std::to_string(i + 1);
+    if (key.rfind("mmu.", 0) != 0) {
+      throw InputError(where, key + ": verify runs the MMU alone: only mmu.* keys apply");
+    }
+    if (key == "mmu.mode" || key == "mmu.ad_update" || key == "mmu.svnapot" ||
+        key == "mmu.svpbmt") {
+      throw InputError(where, key + ": each seed chooses it (Sv39, Sv48 and Sv57; Svadu and "
+                                    "Svade; Svnapot and Svpbmt in three seeds of five)");
+    }
+    if (key == "mmu.impl" || key == "mmu.lockstep_injection") {
+      throw InputError(where, key + ": verify checks what --impl names");
+    }
+  }
+}
+
 // --max-accesses, --max-sim-time: shorthands for the sim.max_* keys, so that the config a
 // run writes (--stats) replays it, bound and all.
 struct RunBounds {
@@ -508,6 +528,7 @@ int main_entry(int argc, char* argv[]) {
       for (std::size_t i = 0; i < verify_sets.size(); ++i)
         doc.overlay_assignment(verify_sets[i], i + 1);
       verify.mmu = make_platform_config(doc).mmu;
+      check_verify_sets(verify_sets);
       if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only
       verify.progress = isatty(STDERR_FILENO);
       // Found out now, not when a long campaign ends (or fails) and has nowhere to write.

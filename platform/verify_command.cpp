@@ -84,7 +84,7 @@ void record_waves(const VerifyOptions& o, const verify::Case& c, const verify::C
   const std::uint64_t first = f.operation > o.around ? f.operation - o.around : 0;
   mmu.waves_window.from_ps = first * verify::kOperationTimePs;
   mmu.waves_window.to_ps = (f.operation + 1) * verify::kOperationTimePs;
-  verify::Coverage coverage;
+  verify::Coverage coverage(mmu);
   verify::run_case(
       c, mmu,
       [](const MmuConfig& m, PteMemory& memory) { return std::make_unique<RtlEngine>(m, memory); },
@@ -99,7 +99,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   const verify::DutFactory rtl_dut = [](const MmuConfig& mmu, PteMemory& memory) {
     return std::make_unique<RtlEngine>(mmu, memory);
   };
-  verify::Coverage coverage;
+  verify::Coverage coverage(o.mmu);
   for (const auto& path : o.merge) add_coverage_file(coverage, path);
   const auto started = std::chrono::steady_clock::now();
   auto last_progress = started;
@@ -108,7 +108,7 @@ int run_verify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   std::uint64_t n = 0;  // seeds run
   for (; n < o.seeds && interrupt::caught() == 0; ++n) {
     const std::uint64_t seed = o.first_seed + n;
-    const verify::Case c = verify::generate_case(seed, o.requests);
+    const verify::Case c = verify::generate_case(seed, o.requests, o.mmu.asid_bits);
     operations += c.operations.size();
     if (const auto failure = verify::run_case(c, o.mmu, o.rtl ? rtl_dut : nullptr, coverage)) {
       err << "mmusim: FAILED: seed " << failure->seed << ", operation " << failure->operation

@@ -93,6 +93,7 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
   ReferenceEngine spec(bare_mmu, spec_memory);
   std::vector<StaleView> stale;
   std::uint64_t satp = 0;
+  const std::uint16_t asid_mask = sv::asid_mask(mmu.asid_bits);
 
   for (std::size_t i = 0; i < c.operations.size(); ++i) {
     const Operation& op = c.operations[i];
@@ -111,7 +112,10 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
       case Operation::Kind::Flush: {
         if (dut) dut->flush(op.flush);
         ref.flush(op.flush);
-        coverage.flush(op.flush);
+        // Coverage sees the ASIDs as the TLBs keep them (their implemented bits, §4.1.11).
+        FlushRequest as_kept = op.flush;
+        as_kept.asid &= asid_mask;
+        coverage.flush(as_kept);
         // What the flush covers, the old translation no longer answers.
         const auto covered = [&](const StaleView& v) {
           if (op.flush.kind == mmu_regs::FlushKind::All) return true;
@@ -139,8 +143,8 @@ std::optional<CaseFailure> run_case(const Case& c, MmuConfig mmu, const DutFacto
         ref_memory.log.clear();
         steps.clear();
         const TranslationResult model = ref.translate(op.request, d);
-        coverage.translation(op.request, model, sv::Satp::decode(satp).asid, before, ref.stats(),
-                             ref_memory.log, steps);
+        coverage.translation(op.request, model, sv::Satp::decode(satp).asid & asid_mask, before,
+                             ref.stats(), ref_memory.log, steps);
         if (dut) {
           dut_memory.log.clear();
           // Operation i starts at i ns of the RTL's waveform time (kOperationTime).

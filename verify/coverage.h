@@ -24,7 +24,9 @@ namespace mmusim::verify {
 
 class Coverage {
  public:
-  Coverage();
+  // The bins `mmu`'s geometry can reach (victims in the middle of a set need three ways,
+  // L2 bins an L2, walk-cache bins a walk cache, other-ASID bins an ASID bit).
+  explicit Coverage(const MmuConfig& mmu);
 
   // One translation as the reference engine answered it; `before`/`after` are its
   // stats around the call, `log` its PTE accesses, `steps` its walk.

@@ -18,7 +18,7 @@ std::string kind_of(const CaseFailure& f) { return f.what.substr(0, f.what.find(
 // Whether `c` still fails the same way.
 std::optional<CaseFailure> fails(const Case& c, const MmuConfig& mmu, const DutFactory& dut,
                                  const std::string& kind) {
-  Coverage coverage;
+  Coverage coverage(mmu);
   auto f = run_case(c, mmu, dut, coverage);
   if (f && kind_of(*f) != kind) f.reset();
   return f;

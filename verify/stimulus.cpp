@@ -1,6 +1,7 @@
 #include "stimulus.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include "sv.h"
@@ -21,7 +22,8 @@ struct Leaf {
 
 class Generator {
  public:
-  Generator(std::uint64_t seed, std::size_t requests) : rng_(seed), requests_(requests) {
+  Generator(std::uint64_t seed, std::size_t requests, unsigned asid_bits)
+      : rng_(seed), requests_(requests), asid_mask_(asid_mask(asid_bits)) {
     c_.seed = seed;
     c_.mode = seed % 4 == 3 ? Mode::Sv57 : seed % 3 == 2 ? Mode::Sv48 : Mode::Sv39;
     const bool extensions = seed % 5 >= 2;
@@ -199,6 +201,7 @@ class Generator {
     first.satp = satp_of(0);
     c_.operations.push_back(first);
     std::uint16_t asid = roots_[0].second;
+    reuses_asid(asid, roots_[0].first);
     std::uint64_t last_va = pool_.front();
     std::vector<std::uint64_t> hot;
     for (int i = 0; i < 20; ++i) hot.push_back(pool_[pick(pool_.size())]);
@@ -213,6 +216,14 @@ class Generator {
         if (chance(20)) {  // the same tables under another ASID
           asid = static_cast<std::uint16_t>(asid | 0x8000);
           op.satp = Satp{c_.mode, asid, roots_[space].first >> kPageShift}.encode();
+        }
+        if (reuses_asid(asid, roots_[space].first)) {
+          // Fewer ASID bits than address spaces: this ASID last named other tables, whose
+          // entries the TLBs may still hold. Software flushes it before use (§4.2.1).
+          c_.operations.push_back(op);
+          op = Operation{};
+          op.kind = Operation::Kind::Flush;
+          op.flush = {mmu_regs::FlushKind::Asid, 0, asid};
         }
       } else if (roll < 11) {
         op.kind = Operation::Kind::Flush;
@@ -277,8 +288,19 @@ class Generator {
     c_.memory = tables;  // the case starts from the tables as built
   }
 
+  // Whether `asid`, as the hardware keeps it (its implemented bits, §4.1.11), last named
+  // other tables than `root`; it names `root` from now on.
+  bool reuses_asid(std::uint16_t asid, std::uint64_t root) {
+    const auto [named, added] = tables_of_asid_.try_emplace(asid & asid_mask_, root);
+    const bool reused = !added && named->second != root;
+    named->second = root;
+    return reused;
+  }
+
   std::mt19937_64 rng_;
   std::size_t requests_;
+  std::uint16_t asid_mask_;
+  std::map<std::uint16_t, std::uint64_t> tables_of_asid_;  // implemented ASID -> root
   Case c_;
   unsigned levels_ = 3;
   std::uint64_t next_table_ = 0;
@@ -289,8 +311,8 @@ class Generator {
 
 }  // namespace
 
-Case generate_case(std::uint64_t seed, std::size_t requests) {
-  return Generator(seed, requests).build();
+Case generate_case(std::uint64_t seed, std::size_t requests, unsigned asid_bits) {
+  return Generator(seed, requests, asid_bits).build();
 }
 
 }  // namespace mmusim::verify

@@ -41,7 +41,9 @@ struct Case {
   std::vector<Operation> operations;
 };
 
-// `requests`: how many operations (translations and the rest) the stream has.
-Case generate_case(std::uint64_t seed, std::size_t requests);
+// `requests`: how many operations (translations and the rest) the stream has;
+// `asid_bits`: how many ASID bits the MMU under test implements (fewer than the address
+// spaces need, and the stream flushes an ASID before it names other tables).
+Case generate_case(std::uint64_t seed, std::size_t requests, unsigned asid_bits);
 
 }  // namespace mmusim::verify

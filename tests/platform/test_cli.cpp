@@ -851,6 +851,20 @@ TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
   });
 }
 
+// verify took any --set and ignored what it does not use: keys outside the MMU, and the
+// mode, A/D policy and extensions, which each seed chooses.
+TEST(Cli, VerifyRefusesTheKeysItWouldIgnore) {
+  expect_refused({
+      {"verify --seeds 1 --set workload.processes=4",
+       "--set:1: workload.processes: verify runs the MMU alone: only mmu.* keys apply"},
+      {"verify --seeds 1 --set mmu.asid_bits=4 --set mmu.mode=sv48",
+       "--set:2: mmu.mode: each seed chooses it (Sv39, Sv48 and Sv57;"},
+      {"verify --seeds 1 --set mmu.ad_update=hw", "--set:1: mmu.ad_update: each seed chooses it"},
+      {"verify --seeds 1 --set mmu.svnapot=true", "--set:1: mmu.svnapot: each seed chooses it"},
+      {"verify --seeds 1 --set mmu.impl=rtl", "--set:1: mmu.impl: verify checks what --impl names"},
+  });
+}
+
 TEST(Cli, VersionAndTheExitStatusesInHelp) {
   test::Result r = test::mmusim("--version");
   EXPECT_EQ(r.status, 0);

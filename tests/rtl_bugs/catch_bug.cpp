@@ -24,12 +24,11 @@ int sc_main(int argc, char* argv[]) {
     return std::make_unique<RtlEngine>(c, m);
   };
   for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
-    verify::Coverage coverage;
-    if (const auto failure =
-            verify::run_case(verify::generate_case(seed, 2000), mmu, rtl, coverage)) {
+    verify::Coverage coverage(mmu);
+    const verify::Case c = verify::generate_case(seed, 2000, mmu.asid_bits);
+    if (const auto failure = verify::run_case(c, mmu, rtl, coverage)) {
       std::cout << "bug " << name << " caught: seed " << failure->seed << ", operation "
                 << failure->operation << ": " << failure->what << '\n';
-      const verify::Case c = verify::generate_case(seed, 2000);
       const verify::Shrunk s = verify::shrink(c, *failure, mmu, rtl);
       std::cout << "shrunk to " << s.c.operations.size() << " operations and " << s.c.memory.size()
                 << " memory words: " << s.failure.what << '\n';
@@ -39,7 +38,7 @@ int sc_main(int argc, char* argv[]) {
         traced.waves_window.from_ps =
             (failure->operation > 20 ? failure->operation - 20 : 0) * verify::kOperationTimePs;
         traced.waves_window.to_ps = (failure->operation + 1) * verify::kOperationTimePs;
-        verify::Coverage again;
+        verify::Coverage again(mmu);
         if (!verify::run_case(c, traced, rtl, again)) return 1;  // the failure must recur
         std::ifstream fst(argv[3], std::ios::binary | std::ios::ate);
         std::cout << "waves: " << argv[3] << ", " << fst.tellg() << " bytes\n";
