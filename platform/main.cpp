@@ -527,6 +527,8 @@ int main_entry(int argc, char* argv[]) {
       for (const auto& g : verify_geometry()) doc.overlay_assignment(g, std::string("verify"));
       for (std::size_t i = 0; i < verify_sets.size(); ++i)
         doc.overlay_assignment(verify_sets[i], i + 1);
+      // What the RTL cannot build is refused as `run` refuses it, naming the --set.
+      if (verify.rtl) doc.overlay_assignment("mmu.impl=rtl", "--impl");
       verify.mmu = make_platform_config(doc).mmu;
       check_verify_sets(verify_sets);
       if (!verify.merge.empty() && !vf->count("--seeds")) verify.seeds = 0;  // merge only

@@ -852,7 +852,8 @@ TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
 }
 
 // verify took any --set and ignored what it does not use: keys outside the MMU, and the
-// mode, A/D policy and extensions, which each seed chooses.
+// mode, A/D policy and extensions, which each seed chooses; and what the RTL cannot build
+// is refused as `run` refuses it.
 TEST(Cli, VerifyRefusesTheKeysItWouldIgnore) {
   expect_refused({
       {"verify --seeds 1 --set workload.processes=4",
@@ -862,7 +863,15 @@ TEST(Cli, VerifyRefusesTheKeysItWouldIgnore) {
       {"verify --seeds 1 --set mmu.ad_update=hw", "--set:1: mmu.ad_update: each seed chooses it"},
       {"verify --seeds 1 --set mmu.svnapot=true", "--set:1: mmu.svnapot: each seed chooses it"},
       {"verify --seeds 1 --set mmu.impl=rtl", "--set:1: mmu.impl: verify checks what --impl names"},
+      // What the RTL cannot build had failed the campaign (exit 1).
+      {"verify --seeds 1 --set mmu.tlb.l1.replacement=random",
+       "--set:1: mmu.tlb.l1.replacement: the RTL TLB has lru, plru and fifo, not random"},
+      {"verify --seeds 1 --set mmu.walk_cache.entries=128",
+       "--set:1: mmu.walk_cache.entries: the RTL walk cache holds at most 64"},
   });
+  EXPECT_EQ(test::mmusim("verify --seeds 1 --coverage \"\" --impl model "
+                         "--set mmu.tlb.l1.replacement=random").status,
+            0);
 }
 
 TEST(Cli, VersionAndTheExitStatusesInHelp) {
