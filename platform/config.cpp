@@ -363,7 +363,8 @@ TlbGeometry read_tlb(const Reader& r, const std::string& path) {
   if (g.entries % g.ways != 0 || !is_power_of_two(g.entries / g.ways)) {
     r.fail_across({path + ".entries", path + ".ways"},
                   "entries / ways must be a power of two (entries " + std::to_string(g.entries) +
-                      ", ways " + std::to_string(g.ways) + ")");
+                      ", ways " + std::to_string(g.ways) +
+                      (g.entries < g.ways ? ": fewer entries than ways)" : ")"));
   }
   if (g.replacement == ReplacementKind::Plru && !is_power_of_two(g.ways)) {
     r.fail_across({path + ".replacement", path + ".ways"},

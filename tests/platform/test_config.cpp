@@ -133,6 +133,9 @@ TEST(Config, ARuleAcrossKeysBlamesTheValueTheUserGaveAndNamesBothOrigins) {
   EXPECT_NE(ways.find("mmu.tlb.l1.entries from --set:1, mmu.tlb.l1.ways from default)"),
             std::string::npos)
       << ways;
+  EXPECT_NE(error_of([] { with_sets({"mmu.tlb.l1.entries=2"}); })
+                .find("(entries 2, ways 4: fewer entries than ways)"),
+            std::string::npos);
   const std::string swap = error_of([] { with_sets({"workload.processes=64"}); });
   EXPECT_EQ(swap.rfind("--set:1: workload.processes: memory + swap too small", 0), 0u) << swap;
   EXPECT_NE(swap.find("swap.size from default"), std::string::npos) << swap;
