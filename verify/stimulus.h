@@ -42,8 +42,8 @@ struct Case {
 };
 
 // `requests`: how many operations (translations and the rest) the stream has;
-// `asid_bits`: how many ASID bits the MMU under test implements (fewer than the address
-// spaces need, and the stream flushes an ASID before it names other tables).
+// `asid_bits`: how many ASID bits the MMU under test implements (with fewer than 16 its
+// ASIDs may alias, and the stream flushes one before it names other tables).
 Case generate_case(std::uint64_t seed, std::size_t requests, unsigned asid_bits);
 
 }  // namespace mmusim::verify
