@@ -208,9 +208,8 @@ void Timeline::close() {
   end_running(last_ps_);
   if (swap_busy_) swap_busy(last_ps_, false);
   // The fault rate through the bin after the last fault (or the one the run ends in).
-  const std::uint64_t last_bin =
-      faults_per_bin_.empty() ? last_ps_ / kRateBinPs
-                              : std::max(last_ps_ / kRateBinPs, faults_per_bin_.rbegin()->first + 1);
+  std::uint64_t last_bin = last_ps_ / kRateBinPs;
+  if (!faults_per_bin_.empty()) last_bin = std::max(last_bin, faults_per_bin_.rbegin()->first + 1);
   count_faults_before((last_bin + 1) * kRateBinPs);
   write_events_before(~std::uint64_t{0});
   if (!out_.is_open()) write_line("");  // no event at all: the header alone
