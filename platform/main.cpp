@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <systemc>
 #include <unistd.h>
@@ -139,24 +140,40 @@ void check_writable(const char* option, const std::string& path) {
   if (!existed) std::filesystem::remove(path);
 }
 
-// verify checks the MMU alone, and each seed's case chooses the mode, the A/D policy and
-// the extensions: a --set of anything else would be taken and then ignored.
-void check_verify_sets(const std::vector<std::string>& sets) {
+// verify and qemu-check run the MMU alone, and their cases choose some mmu keys
+// themselves: a --set of any of those, or of a key outside mmu.*, would be taken and
+// then ignored. `chosen`: each such key, with why.
+void check_mmu_sets(const char* command, const std::vector<std::string>& sets,
+                    const std::map<std::string, std::string>& chosen) {
   for (std::size_t i = 0; i < sets.size(); ++i) {
     const std::string key = sets[i].substr(0, sets[i].find('='));
     const std::string where = "--set:" + std::to_string(i + 1);
     if (key.rfind("mmu.", 0) != 0) {
-      throw InputError(where, key + ": verify runs the MMU alone: only mmu.* keys apply");
+      throw InputError(where, key + ": " + command + " runs the MMU alone: only mmu.* keys apply");
     }
-    if (key == "mmu.mode" || key == "mmu.ad_update" || key == "mmu.svnapot" ||
-        key == "mmu.svpbmt") {
-      throw InputError(where, key + ": each seed chooses it (Sv39, Sv48 and Sv57; Svadu and "
-                                    "Svade; Svnapot and Svpbmt in three seeds of five)");
-    }
-    if (key == "mmu.impl" || key == "mmu.lockstep_injection") {
-      throw InputError(where, key + ": verify checks what --impl names");
+    if (const auto it = chosen.find(key); it != chosen.end()) {
+      throw InputError(where, key + ": " + it->second);
     }
   }
+}
+
+void check_verify_sets(const std::vector<std::string>& sets) {
+  const std::string by_seed = "each seed chooses it (Sv39, Sv48 and Sv57; Svadu and Svade; "
+                              "Svnapot and Svpbmt in three seeds of five)";
+  check_mmu_sets("verify", sets,
+                 {{"mmu.mode", by_seed},
+                  {"mmu.ad_update", by_seed},
+                  {"mmu.svnapot", by_seed},
+                  {"mmu.svpbmt", by_seed},
+                  {"mmu.impl", "verify checks what --impl names"},
+                  {"mmu.lockstep_injection", "verify checks what --impl names"}});
+}
+
+void check_qemu_check_sets(const std::vector<std::string>& sets) {
+  check_mmu_sets("qemu-check", sets,
+                 {{"mmu.mode", "each case chooses it (Sv39, Sv48 and Sv57)"},
+                  {"mmu.impl", "qemu-check checks the reference model"},
+                  {"mmu.lockstep_injection", "qemu-check checks the reference model"}});
 }
 
 // --max-accesses, --max-sim-time: shorthands for the sim.max_* keys, so that the config a
@@ -541,6 +558,7 @@ int main_entry(int argc, char* argv[]) {
     }
     if (qc->parsed()) {
       qemu_check.mmu = make_platform_config(load_config_document("", qemu_sets)).mmu;
+      check_qemu_check_sets(qemu_sets);
       qemu_check.progress = isatty(STDERR_FILENO);
       return verify::qemu::run_check(qemu_check, std::cout, std::cerr);
     }

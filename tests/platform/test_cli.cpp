@@ -853,7 +853,7 @@ TEST(Cli, WhatTheOptionsNameIsCheckedBeforeAnythingRuns) {
 
 // verify took any --set and ignored what it does not use: keys outside the MMU, and the
 // mode, A/D policy and extensions, which each seed chooses; and what the RTL cannot build
-// is refused as `run` refuses it.
+// is refused as `run` refuses it. qemu-check likewise for keys outside the MMU and the mode.
 TEST(Cli, VerifyRefusesTheKeysItWouldIgnore) {
   expect_refused({
       {"verify --seeds 1 --set workload.processes=4",
@@ -868,6 +868,10 @@ TEST(Cli, VerifyRefusesTheKeysItWouldIgnore) {
        "--set:1: mmu.tlb.l1.replacement: the RTL TLB has lru, plru and fifo, not random"},
       {"verify --seeds 1 --set mmu.walk_cache.entries=128",
        "--set:1: mmu.walk_cache.entries: the RTL walk cache holds at most 64"},
+      {"qemu-check --set workload.processes=4",
+       "--set:1: workload.processes: qemu-check runs the MMU alone: only mmu.* keys apply"},
+      {"qemu-check --set mmu.mode=sv48",
+       "--set:1: mmu.mode: each case chooses it (Sv39, Sv48 and Sv57)"},
   });
   EXPECT_EQ(test::mmusim("verify --seeds 1 --coverage \"\" --impl model "
                          "--set mmu.tlb.l1.replacement=random").status,
