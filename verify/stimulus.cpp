@@ -218,8 +218,9 @@ class Generator {
           op.satp = Satp{c_.mode, asid, roots_[space].first >> kPageShift}.encode();
         }
         if (reuses_asid(asid, roots_[space].first)) {
-          // Fewer ASID bits than address spaces: this ASID last named other tables, whose
-          // entries the TLBs may still hold. Software flushes it before use (§4.2.1).
+          // Fewer ASID bits than the stream's ASIDs need: this one aliases an ASID that last
+          // named other tables, whose entries the TLBs may still hold. Software flushes it
+          // before use (§4.2.1).
           c_.operations.push_back(op);
           op = Operation{};
           op.kind = Operation::Kind::Flush;
